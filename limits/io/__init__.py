@@ -1,0 +1,1 @@
+"""Input and output: schema validation, user-file loading, CLI argument parsing, atomic writes."""

@@ -1,0 +1,171 @@
+"""Z' models as data: charges, neutrino treatment, dark sector.
+
+A model is L = g Z'_mu [ sum_f Q_f fbar gamma^mu f ] (+ dark sector), with g = (coupling parameter) x (scale); the
+parameter is called g for B-L-type models and epsilon for the dark photon (g = epsilon e). Built-in models live in
+``limits/data/models/*.yaml``, user models in any YAML/JSON file; both are validated by ``schemas/model.schema.json``.
+Charges follow arXiv:2606.17320 Table I (Q_q = 1/3 for all quarks in the B - n_i L_i family).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from limits import constants as C
+from limits.errors import InputError
+from limits.io.files import read_document
+from limits.io.schemas import validate
+
+__all__ = ["DarkSector", "Model", "builtin_names", "charge_string", "describe_channels", "get_model", "model_from_document"]
+
+LEPTONS = ("e", "mu", "tau")
+QUARKS = ("u", "d", "s")
+
+
+@dataclass(frozen=True)
+class DarkSector:
+    """Dark-matter particle chi coupled to the Z' with alpha_D = g_D^2/(4 pi) (independent of g).
+
+    Attributes:
+        particle: "complex_scalar" (arXiv:2606.17320 Eq. A6) or "dirac_fermion".
+        alpha_d: dark coupling alpha_D (dimensionless).
+        mass_ratio: m_Z'/m_chi (dimensionless).
+    """
+
+    particle: str
+    alpha_d: float
+    mass_ratio: float
+
+
+@dataclass(frozen=True)
+class Model:
+    """A Z' model. All charges are dimensionless; ``coupling_scale`` converts the parameter into the gauge coupling.
+
+    Attributes:
+        name: identifier (built-in name or the file's ``name``).
+        description: one paragraph for humans.
+        coupling_symbol: "g" or "epsilon", the name of the coupling parameter in outputs.
+        coupling_scale: gauge coupling per unit parameter (1, or e = 0.3028 for the dark photon).
+        charges: charged-lepton and quark charges, keys e, mu, tau, u, d, s.
+        nu_charges: neutrino charges, keys e, mu, tau (flavour).
+        light_nu: "dirac" (nu_L + nu_R light) or "majorana" (only nu_L light).
+        heavy_n_charges: charges of the heavy Majorana N (empty if none).
+        heavy_n_mass_ratio: m_N/m_Z' (ignored without N).
+        dark: the dark sector or None.
+        references: literature the model follows.
+    """
+
+    name: str
+    description: str
+    coupling_symbol: str
+    coupling_scale: float
+    charges: dict[str, float]
+    nu_charges: dict[str, float]
+    light_nu: str
+    heavy_n_charges: tuple[float, ...] = ()
+    heavy_n_mass_ratio: float = 0.0
+    dark: DarkSector | None = None
+    references: tuple[str, ...] = ()
+
+    @property
+    def electron_coupling_per_unit(self) -> float:
+        """|g Q_e| per unit coupling parameter: what electron-side production (bremsstrahlung, e+e- -> Z') sees."""
+        return self.coupling_scale * abs(self.charges["e"])
+
+    def gauge_coupling(self, coupling):
+        """Gauge coupling g (dimensionless) for the model's coupling parameter (g itself, or epsilon)."""
+        return self.coupling_scale * coupling
+
+
+def _number(value: Any) -> float:
+    """A schema-validated charge or ratio: number or fraction string such as "-2/3"."""
+    if isinstance(value, str):
+        return float(Fraction(value.replace(" ", "")))
+    return float(value)
+
+
+def model_from_document(doc: Any, source: str) -> Model:
+    """Build a :class:`Model` from a parsed YAML/JSON document, validating it first.
+
+    Raises:
+        InputError: naming ``source`` and the offending field.
+    """
+    validate(doc, "model", source)
+    charges = {k: _number(doc["charges"][k]) for k in ("e", "mu", "tau", "u", "d")}
+    charges["s"] = _number(doc["charges"].get("s", doc["charges"]["d"]))
+    nu = {f: _number(doc["charges"].get(f"nu_{f}", doc["charges"][f])) for f in LEPTONS}
+    coupling = doc.get("coupling", {"symbol": "g", "scale": 1})
+    scale = coupling.get("scale", 1)
+    scale = C.E_CHARGE if scale == "e" else float(scale)
+    heavy = doc["neutrinos"].get("heavy")
+    dark = doc.get("dark_sector")
+    return Model(
+        name=doc["name"],
+        description=" ".join(str(doc.get("description", "")).split()),
+        coupling_symbol=coupling["symbol"],
+        coupling_scale=scale,
+        charges=charges,
+        nu_charges=nu,
+        light_nu=doc["neutrinos"]["light"],
+        heavy_n_charges=tuple(_number(q) for q in heavy["charges"]) if heavy else (),
+        heavy_n_mass_ratio=_number(heavy["mass_ratio"]) if heavy else 0.0,
+        dark=DarkSector(dark["particle"], float(dark["alpha_d"]), _number(dark["mass_ratio"])) if dark else None,
+        references=tuple(doc.get("references", ())),
+    )
+
+
+def _builtin_dir():
+    return resources.files("limits.data").joinpath("models")
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_names() -> tuple[str, ...]:
+    """Names of the built-in models, in a stable display order."""
+    order = ("bl-unbroken", "bl-broken", "bl-dm-scalar", "b-3le", "b-2le-lmu", "b-le-2lmu", "dark-photon")
+    found = {p.name[: -len(".yaml")] for p in _builtin_dir().iterdir() if p.name.endswith(".yaml")}
+    return tuple(n for n in order if n in found) + tuple(sorted(found - set(order)))
+
+
+@functools.lru_cache(maxsize=None)
+def _builtin(name: str) -> Model:
+    text = _builtin_dir().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return model_from_document(yaml.safe_load(text), f"built-in model {name}")
+
+
+def get_model(name_or_path: str, field: str = "--model") -> Model:
+    """A built-in model by name, or a user model from a YAML/JSON file path.
+
+    Raises:
+        InputError: unknown name, unreadable, malformed or invalid file (names ``field`` and the problem).
+    """
+    if name_or_path in builtin_names():
+        return _builtin(name_or_path)
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise InputError(field, f"unknown model '{name_or_path}': use one of {', '.join(builtin_names())}, "
+                                "or the path of a model file (YAML/JSON, schemas/model.schema.json)")
+    doc = read_document(path, field)
+    return model_from_document(doc, f"{field} {path}")
+
+
+def describe_channels(model: Model) -> str:
+    """One-line summary of the model's invisible channels, for ``limits models``."""
+    parts = ["Dirac nu" if model.light_nu == "dirac" else "Majorana nu_L"]
+    if model.heavy_n_charges:
+        parts.append(f"{len(model.heavy_n_charges)} N (m_N/m_Z'={model.heavy_n_mass_ratio:.3g})")
+    if model.dark:
+        parts.append(f"{model.dark.particle} chi (alpha_D={model.dark.alpha_d:g}, m_Z'/m_chi={model.dark.mass_ratio:g})")
+    return ", ".join(parts)
+
+
+def charge_string(q: float) -> str:
+    """A charge as a short fraction, e.g. -1, 1/3."""
+    f = Fraction(q).limit_denominator(12)
+    return str(f) if math.isclose(float(f), q, abs_tol=1e-9) else f"{q:g}"

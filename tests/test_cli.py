@@ -1,0 +1,104 @@
+"""CLI: listing, widths output formats, plots, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from limits.io.schemas import load_schema
+
+
+def test_models_lists_builtins(run_cli):
+    code, out, _ = run_cli("models")
+    assert code == 0
+    for name in ("bl-unbroken", "bl-broken", "bl-dm-scalar", "b-3le", "b-2le-lmu", "b-le-2lmu", "dark-photon"):
+        assert name in out
+
+
+def test_widths_json_rows(run_cli):
+    code, out, _ = run_cli("widths", "--model", "bl-unbroken", "--masses", "10,300", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    jsonschema.validate(rows, load_schema("widths-output"))
+    assert [r["mass_mev"] for r in rows] == [10, 300]
+    assert set(rows[0]) >= {"mass_mev", "gamma_over_g2_gev", "br", "ctau_m_at_g1"}
+    assert set(rows[0]["br"]) == {"invisible", "ee", "mumu", "hadrons"}
+    assert rows[0]["br"]["invisible"] == pytest.approx(0.75, abs=1e-4)
+    assert rows[1]["gamma_over_g2_gev"] == pytest.approx(3.888e-2, rel=1e-3)  # widths.md §7
+    assert rows[0]["ctau_m_at_g1"] == pytest.approx(1.973e-16 / 1.061e-3, rel=1e-3)
+
+
+def test_widths_log_spaced_and_csv(run_cli):
+    code, out, _ = run_cli("widths", "--masses", "1:100:3", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [float(r["mass_mev"]) for r in rows] == pytest.approx([1, 10, 100])
+    assert "br_invisible" in rows[0]
+
+
+def test_widths_several_models(run_cli):
+    code, out, _ = run_cli("widths", "--model", "bl-unbroken,bl-broken", "--masses", "100", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and [r["model"] for r in rows] == ["bl-unbroken", "bl-broken"]
+    assert rows[1]["br"]["invisible"] == pytest.approx(0.680, abs=1e-3)
+
+
+def test_widths_plot(run_cli, tmp_path):
+    target = tmp_path / "fig.png"
+    code, _, _ = run_cli("widths", "--model", "bl-unbroken", "--model", "bl-broken", "--masses", "0.01:1200:50",
+                         "--plot", str(target))
+    assert code == 0 and target.stat().st_size > 10_000
+    assert [p.name for p in tmp_path.iterdir()] == ["fig.png"]  # no temporary left behind
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (("widths", "--model", "no-such-model"), "--model"),
+        (("widths", "--masses", "0"), "--masses"),
+        (("widths", "--masses", "-5,10"), "--masses"),
+        (("widths", "--masses", "0.0001"), "--masses"),
+        (("widths", "--masses", "1300"), "--masses"),
+        (("widths", "--masses", "1:abc:3"), "--masses"),
+        (("widths", "--masses", "1:10"), "--masses"),
+        (("widths", "--coupling", "-1"), "--coupling"),
+        (("widths", "--format", "xml"), "--format"),
+    ],
+)
+def test_bad_input_one_line_exit_2(run_cli, args, field, tmp_path):
+    plot = tmp_path / "never.png"
+    code, out, err = run_cli(*args, "--plot", str(plot))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and field in err
+    assert not plot.exists()
+
+
+def test_malformed_model_file(run_cli, tmp_path):
+    bad = tmp_path / "m.yaml"
+    bad.write_text("name: x\ncharges: {e: -1\n")
+    code, _, err = run_cli("widths", "--model", str(bad))
+    assert code == 2 and err.count("\n") == 1 and "malformed" in err
+    bad.write_text("name: x\ncharges: {e: -1, mu: -1, tau: -1, u: 1/3, d: 1/3}\nneutrinos: {light: sterile}\n")
+    code, _, err = run_cli("widths", "--model", str(bad))
+    assert code == 2 and err.count("\n") == 1 and "neutrinos.light" in err
+
+
+def test_console_script_exit_status():
+    proc = subprocess.run([sys.executable, "-m", "limits.cli", "widths", "--masses", "0"], capture_output=True,
+                          text=True)
+    assert proc.returncode == 2 and proc.stderr.strip().startswith("limits: error: --masses")
+
+
+def test_help_mentions_units(run_cli):
+    for command in ((), ("widths",), ("models",)):
+        code, out, _ = run_cli(*command, "--help")
+        assert code == 0
+    code, out, _ = run_cli("widths", "--help")
+    assert "MeV" in out and "GeV" in out
