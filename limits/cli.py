@@ -12,6 +12,7 @@ import click
 import numpy as np
 
 from limits import __version__
+from limits import constants as C
 from limits.errors import InputError
 from limits.io.masses import parse_masses_mev
 from limits.io.tables import FORMATS, render
@@ -24,7 +25,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="limits")
 def cli() -> None:
-    """NA64 Z' limits: models, widths and branching fractions (more stages to come).
+    """NA64 Z' limits: models, widths, signal yields (more stages to come).
 
     Units: masses in MeV, energies in GeV, couplings dimensionless (g for B-L-type models, epsilon for the
     dark photon). Run ``limits COMMAND --help`` for each command's options.
@@ -41,6 +42,16 @@ def models_cmd() -> None:
         rows.append({"model": name, "coupling": m.coupling_symbol, "charges": charges,
                      "invisible": describe_channels(m)})
     click.echo(render(rows, "table"), nl=False)
+
+
+def _check_range(field: str, value: float, lo: float, hi: float, unit: str, lo_open: bool = False,
+                 hi_open: bool = False) -> None:
+    """Raise InputError naming ``field`` unless lo <= value <= hi (strict where ``*_open``)."""
+    bad = (not np.isfinite(value) or (value <= lo if lo_open else value < lo)
+           or (value >= hi if hi_open else value > hi))
+    if bad:
+        interval = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
+        raise InputError(field, f"{value:g} is outside the allowed range {interval} {unit}".rstrip())
 
 
 MASSES_HELP = ("Z' masses in MeV: comma-separated list, or MIN:MAX:N for N log-spaced points "
@@ -73,8 +84,7 @@ def widths_cmd(model_names, masses, coupling, fmt, plot_path, plot_kind) -> None
     """
     names = [n for arg in model_names for n in arg.split(",") if n.strip()]
     models = [get_model(n.strip()) for n in names]
-    if not (0 < coupling <= 10) or not np.isfinite(coupling):
-        raise InputError("--coupling", f"{coupling:g} is outside the allowed range (0, 10]")
+    _check_range("--coupling", coupling, 0.0, 10.0, "", lo_open=True)
     masses_mev = parse_masses_mev(masses, MASS_MIN_GEV * 1e3, MASS_MAX_GEV * 1e3)
     m_gev = masses_mev * 1e-3
     rows = []
@@ -99,6 +109,141 @@ def widths_cmd(model_names, masses, coupling, fmt, plot_path, plot_kind) -> None
     symbol = models[0].coupling_symbol if len(models) == 1 else "coupling"
     click.echo(render(rows, fmt, header=f"{', '.join(m.name for m in models)}; BRs at {symbol} = {coupling:g}"),
                nl=False)
+
+
+@cli.command("yields")
+@click.option("--model", "model_name", default="bl-unbroken", show_default=True,
+              help="Built-in model name or path to a YAML/JSON model file.")
+@click.option("--coupling", type=float, default=1e-4, show_default=True,
+              help="Coupling parameter, dimensionless: g (B-L family) or epsilon (dark photon).")
+@click.option("--masses", default="0.001:1200:25", show_default=True, help=MASSES_HELP)
+@click.option("--beam-energy-gev", type=float, default=100.0, show_default=True,
+              help="Beam energy E0 in GeV (30-150).")
+@click.option("--ecut-gev", type=float, default=50.0, show_default=True,
+              help="Missing-energy threshold in GeV: Z' with E_Z' > ECUT are counted (>= 30 and >= 0.1*E0, < E0).")
+@click.option("--l-det-m", type=float, default=C.L_DETECTOR_DEFAULT_M, show_default=True,
+              help="ECAL+HCAL length in metres beyond which visible Z' decays count as invisible (PRL 129 Eq. 6).")
+@click.option("--annihilation/--no-annihilation", default=True, show_default=True,
+              help="Include resonant e+e- -> Z' on atomic electrons (arXiv:2606.17320) or bremsstrahlung only.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Output on stdout. JSON: rows {mass_mev, coupling, yield_brem_per_eot, "
+                   "yield_annihilation_per_eot, yield_per_eot}.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Also draw yield per EOT vs mass (bremsstrahlung, annihilation, total) to this image file.")
+def yields_cmd(model_name, coupling, masses, beam_energy_gev, ecut_gev, l_det_m, annihilation, fmt, plot_path):
+    """Signal yield per electron on target, before the selection efficiency.
+
+    yield_brem_per_eot and yield_annihilation_per_eot count the Z' produced with E_Z' > ECUT (all decays);
+    yield_per_eot weights them with the probability to look invisible, BR_inv + (1 - BR_inv) exp(-L_det/L_Z')
+    (PRL 129 Eq. 6).
+    """
+    from limits.physics.yields import BEAM_ENERGY_RANGE_GEV, yields
+
+    model = get_model(model_name)
+    _check_range("--coupling", coupling, 0.0, 10.0, "", lo_open=True)
+    _check_range("--beam-energy-gev", beam_energy_gev, *BEAM_ENERGY_RANGE_GEV, "GeV")
+    _check_range("--ecut-gev", ecut_gev, max(30.0, 0.1 * beam_energy_gev), beam_energy_gev, "GeV", hi_open=True)
+    _check_range("--l-det-m", l_det_m, 0.0, 1000.0, "m")
+    masses_mev = parse_masses_mev(masses, MASS_MIN_GEV * 1e3, MASS_MAX_GEV * 1e3)
+    kwargs = dict(beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev, l_det_m=l_det_m,
+                  annihilation_on=annihilation)
+    y = yields(model, masses_mev * 1e-3, coupling, **kwargs)
+    rows = [{"mass_mev": float(m), "coupling": float(coupling), "yield_brem_per_eot": float(b),
+             "yield_annihilation_per_eot": float(a), "yield_per_eot": float(t)}
+            for m, b, a, t in zip(masses_mev, y.brem, y.annihilation, y.total)]
+    if plot_path:
+        from limits.plots.yields import plot_yields
+
+        plot_yields(model, masses_mev * 1e-3, coupling, plot_path, **kwargs)
+    header = (f"{model.name}; {model.coupling_symbol} = {coupling:g}; E0 = {beam_energy_gev:g} GeV, "
+              f"E_Z' > {ecut_gev:g} GeV, L_det = {l_det_m:g} m; events per EOT before efficiency")
+    click.echo(render(rows, fmt, header=header), nl=False)
+
+
+@cli.command("xsec")
+@click.option("--mass-mev", type=float, required=True, help="Z' mass in MeV (0.001-1200).")
+@click.option("--energy-gev", type=float, required=True, help="Lepton energy in GeV (1-1000, above the mass).")
+@click.option("--coupling", type=float, required=True,
+              help="Coupling parameter of --model (dimensionless); with the default model it is epsilon.")
+@click.option("--model", "model_name", default="dark-photon", show_default=True,
+              help="Model whose coupling --coupling is: the cross section depends only on the electron coupling "
+                   "g|Q_e| (dark photon: epsilon*e, DMG4's convention).")
+@click.option("--xmin", type=float, default=None,
+              help="Lower limit of x = E_Z'/E (0-1); default the threshold m/E.")
+def xsec_cmd(mass_mev, energy_gev, coupling, model_name, xmin):
+    """Exact-tree-level bremsstrahlung cross section per lead atom, by direct integration; prints JSON.
+
+    {"sigma_pb": ...} is sigma(x > xmin) in pb for e- Pb -> e- Pb Z' (production.md §2.3).
+    """
+    import json
+
+    from limits.physics.brems import sigma_total
+
+    model = get_model(model_name)
+    _check_range("--mass-mev", mass_mev, MASS_MIN_GEV * 1e3, MASS_MAX_GEV * 1e3, "MeV")
+    _check_range("--energy-gev", energy_gev, 1.0, 1000.0, "GeV")
+    if energy_gev * 1e3 <= mass_mev:
+        raise InputError("--energy-gev", f"{energy_gev:g} GeV must exceed the mass {mass_mev:g} MeV")
+    _check_range("--coupling", coupling, 0.0, 10.0, "", lo_open=True)
+    if xmin is not None:
+        _check_range("--xmin", xmin, 0.0, 1.0, "", lo_open=True)
+    sigma_eps1 = sigma_total(mass_mev * 1e-3, energy_gev, xmin)
+    eps2 = (model.electron_coupling_per_unit * coupling) ** 2 / (4.0 * np.pi * C.ALPHA_EM)
+    click.echo(json.dumps({"sigma_pb": sigma_eps1 * eps2 * C.GEV2_TO_PB, "mass_mev": mass_mev,
+                           "energy_gev": energy_gev, "coupling": coupling, "model": model.name,
+                           "x_min": xmin if xmin is not None else mass_mev * 1e-3 / energy_gev}))
+
+
+@cli.group("tables")
+def tables_group():
+    """Precomputed physics tables shipped in the package (ETL cross sections, shower track lengths)."""
+
+
+@tables_group.command("build")
+@click.option("--only", type=click.Choice(("all", "brems", "shower")), default="all", show_default=True,
+              help="Which table to (re)build.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output directory (default: the package's limits/data/tables).")
+@click.option("--workers", type=int, default=None, help="Processes for the cross-section integrals (default: all "
+              "cores). The result does not depend on it.")
+def tables_build(only, out_dir, workers):
+    """Regenerate the tables (~2-3 min on 2 cores) with parameters and checksums recorded beside them."""
+    from pathlib import Path
+
+    from limits.physics import tables
+
+    if workers is not None and workers < 1:
+        raise InputError("--workers", f"{workers} is outside the allowed range [1, 256]")
+    directory = Path(out_dir) if out_dir else None
+    if only in ("all", "shower"):
+        click.echo(f"shower Monte Carlo: {tables.DEFAULT_SHOWER['n_primaries']} primaries ...", err=True)
+        click.echo(str(tables.build_shower(directory)))
+    if only in ("all", "brems"):
+        g = tables.DEFAULT_BREMS_GRID
+        total = g["mass_gev"]["n"] * g["energy_gev"]["n"]
+        with click.progressbar(length=total, label="ETL cross sections", file=sys.stderr) as bar:
+            last = [0]
+
+            def progress(done, _total):
+                bar.update(done - last[0])
+                last[0] = done
+
+            path = tables.build_brems(directory, workers=workers, progress=progress)
+        click.echo(str(path))
+
+
+@tables_group.command("info")
+def tables_info():
+    """Show the shipped tables' parameters and verify their checksums."""
+    import json
+
+    from limits.physics import tables
+
+    for name, loader in (("shower", tables.load_shower), ("brems_etl", tables.load_brems)):
+        loader()  # raises if the checksum fails
+        meta = json.loads((tables.table_dir() / f"{name}.json").read_text())
+        click.echo(f"{name}: sha256 {meta['sha256'][:16]}... OK; built by limits {meta['limits_version']}; "
+                   f"parameters {json.dumps(meta['parameters'])}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -116,3 +116,15 @@ ECAL_PB_FRACTION = 0.987
 # along the beam (3 x 163 cm) [NA64-26], rounded to 5.4 m "plus gaps" (production.md §6). A per-run input later;
 # this is only the documented default.
 L_DETECTOR_DEFAULT_M = 5.4
+
+# Lead atomic shells: (name, binding energy in keV, occupancy), K to P. Binding energies from the X-ray data booklet
+# (LBNL, Thompson et al.) as quoted in ../shared/physics/production.md §4.3; occupancies sum to Z = 82.
+PB_SHELLS_KEV = (
+    ("K", 88.0, 2),
+    ("L1", 15.86, 2), ("L2", 15.20, 2), ("L3", 13.04, 4),
+    ("M1", 3.85, 2), ("M2", 3.55, 2), ("M3", 3.07, 4), ("M4", 2.59, 4), ("M5", 2.48, 6),
+    ("N1", 0.89, 2), ("N2", 0.76, 2), ("N3", 0.64, 4), ("N4", 0.44, 4), ("N5", 0.41, 6), ("N6", 0.14, 6),
+    ("N7", 0.14, 8),
+    ("O1", 0.14, 2), ("O2", 0.10, 2), ("O3", 0.08, 4), ("O4", 0.02, 4), ("O5", 0.02, 6),
+    ("P1", 0.007, 2), ("P2", 0.004, 2),
+)
