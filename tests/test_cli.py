@@ -102,3 +102,48 @@ def test_help_mentions_units(run_cli):
         assert code == 0
     code, out, _ = run_cli("widths", "--help")
     assert "MeV" in out and "GeV" in out
+
+
+def test_yields_json_rows(run_cli):
+    code, out, _ = run_cli("yields", "--model", "dark-photon", "--coupling", "1e-4", "--masses", "1,240",
+                           "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    jsonschema.validate(rows, load_schema("yields-output"))
+    assert rows[0]["yield_brem_per_eot"] == pytest.approx(1.93e-9, rel=0.04)  # production.md §5
+    assert rows[0]["yield_annihilation_per_eot"] == 0.0
+    assert rows[1]["yield_annihilation_per_eot"] == pytest.approx(3.0e-12, rel=0.05)  # §4.4, with shells
+
+
+def test_yields_plot(run_cli, tmp_path):
+    target = tmp_path / "y.png"
+    code, _, _ = run_cli("yields", "--masses", "0.01:1200:40", "--plot", str(target))
+    assert code == 0 and target.stat().st_size > 10_000
+
+
+def test_xsec(run_cli):
+    code, out, _ = run_cli("xsec", "--mass-mev", "16.7", "--energy-gev", "150", "--coupling", "1e-4")
+    assert code == 0 and json.loads(out)["sigma_pb"] == pytest.approx(3643, rel=0.01)
+    # same electron coupling through the B-L model: g = eps * e
+    code, out, _ = run_cli("xsec", "--mass-mev", "16.7", "--energy-gev", "150", "--coupling", str(1e-4 * 0.302822),
+                           "--model", "bl-unbroken")
+    assert json.loads(out)["sigma_pb"] == pytest.approx(3643, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (("yields", "--ecut-gev", "20"), "--ecut-gev"),
+        (("yields", "--ecut-gev", "100"), "--ecut-gev"),
+        (("yields", "--beam-energy-gev", "200"), "--beam-energy-gev"),
+        (("yields", "--coupling", "0"), "--coupling"),
+        (("yields", "--l-det-m", "-1"), "--l-det-m"),
+        (("yields", "--masses", "5000"), "--masses"),
+        (("xsec", "--mass-mev", "0", "--energy-gev", "100", "--coupling", "1"), "--mass-mev"),
+        (("xsec", "--mass-mev", "10", "--energy-gev", "100", "--coupling", "1", "--xmin", "1.5"), "--xmin"),
+        (("xsec", "--mass-mev", "10", "--coupling", "1"), "--energy-gev"),
+    ],
+)
+def test_yields_bad_input(run_cli, args, field):
+    code, out, err = run_cli(*args)
+    assert code == 2 and out == "" and err.count("\n") == 1 and field in err

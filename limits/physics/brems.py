@@ -85,7 +85,7 @@ def _integrand_theta_t(omx, energy, mass, delta, tfrac, m_l, big_m):
     u = m2 - 2.0 * (xe2_minus_kp + k * p * delta)  # (p - k)^2 - m_l^2 < 0
     e_bar = omx * e + big_m
     disc = u**2 + 4.0 * big_m * u * e_bar + 4.0 * big_m**2 * v2
-    ok = (disc > 0.0) & (k > 0.0)
+    ok = (disc > 0.0) & (k > 0.0) & (omx * e > m_l)  # the recoiling lepton keeps at least its mass
     sq = np.sqrt(np.where(ok, disc, 0.0))
     denom = 2.0 * (e_bar**2 - v2)
     q_plus = (v * (u + 2.0 * big_m * e_bar) + e_bar * sq) / denom

@@ -111,7 +111,8 @@ def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0) -> Spectra:
     for k in range(brems.mass_gev.size):
         window = brems.sigma_at_mass_node(k, e_mat, x_lo) - brems.sigma_at_mass_node(k, e_mat, x_hi)
         brem[k] = scale * (np.clip(window, 0.0, None) @ weights)
-    # annihilation: fine mass grid around the window E_cut <= m^2/(2 m_e) <= E0, widened for shell motion (s moves by up to +-60 %; the exponential T tail reaches further)
+    # annihilation: fine mass grid around the window E_cut <= m^2/(2 m_e) <= E0, widened for shell motion
+    # (s moves by up to +-60 %; the exponential tail of the K-shell kinetic energy reaches further)
     m_lo = np.sqrt(2 * C.M_E_GEV * ecut_gev * 0.25)
     m_hi = np.sqrt(2 * C.M_E_GEV * beam_energy_gev * 2.5)
     ann_mass = np.arange(m_lo, m_hi + 2.5e-4, 2.5e-4)
