@@ -128,9 +128,13 @@ def widths_cmd(model_names, masses, coupling, fmt, plot_path, plot_kind) -> None
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output on stdout. JSON: rows {mass_mev, coupling, yield_brem_per_eot, "
                    "yield_annihilation_per_eot, yield_per_eot}.")
+@click.option("--spectrum", is_flag=True,
+              help="Print dN/dE_Z' instead (with the decay factor): rows {mass_mev, coupling, e_low_gev, e_high_gev, "
+                   "dn_de_per_eot_per_gev} per E_Z' bin.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Also draw yield per EOT vs mass (bremsstrahlung, annihilation, total) to this image file.")
-def yields_cmd(model_name, coupling, masses, beam_energy_gev, ecut_gev, l_det_m, annihilation, fmt, plot_path):
+def yields_cmd(model_name, coupling, masses, beam_energy_gev, ecut_gev, l_det_m, annihilation, fmt, spectrum,
+               plot_path):
     """Signal yield per electron on target, before the selection efficiency.
 
     yield_brem_per_eot and yield_annihilation_per_eot count the Z' produced with E_Z' > ECUT (all decays);
@@ -147,10 +151,16 @@ def yields_cmd(model_name, coupling, masses, beam_energy_gev, ecut_gev, l_det_m,
     masses_mev = parse_masses_mev(masses, MASS_MIN_GEV * 1e3, MASS_MAX_GEV * 1e3)
     kwargs = dict(beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev, l_det_m=l_det_m,
                   annihilation_on=annihilation)
-    y = yields(model, masses_mev * 1e-3, coupling, **kwargs)
-    rows = [{"mass_mev": float(m), "coupling": float(coupling), "yield_brem_per_eot": float(b),
-             "yield_annihilation_per_eot": float(a), "yield_per_eot": float(t)}
-            for m, b, a, t in zip(masses_mev, y.brem, y.annihilation, y.total)]
+    if spectrum:
+        _, edges, dn_de = yields(model, masses_mev * 1e-3, coupling, spectrum=True, **kwargs)
+        rows = [{"mass_mev": float(m), "coupling": float(coupling), "e_low_gev": float(lo), "e_high_gev": float(hi),
+                 "dn_de_per_eot_per_gev": float(v)}
+                for m, row in zip(masses_mev, dn_de) for lo, hi, v in zip(edges[:-1], edges[1:], row)]
+    else:
+        y = yields(model, masses_mev * 1e-3, coupling, **kwargs)
+        rows = [{"mass_mev": float(m), "coupling": float(coupling), "yield_brem_per_eot": float(b),
+                 "yield_annihilation_per_eot": float(a), "yield_per_eot": float(t)}
+                for m, b, a, t in zip(masses_mev, y.brem, y.annihilation, y.total)]
     if plot_path:
         from limits.plots.yields import plot_yields
 

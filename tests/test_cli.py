@@ -147,3 +147,13 @@ def test_xsec(run_cli):
 def test_yields_bad_input(run_cli, args, field):
     code, out, err = run_cli(*args)
     assert code == 2 and out == "" and err.count("\n") == 1 and field in err
+
+
+def test_yields_spectrum_sums_to_total(run_cli):
+    code, out, _ = run_cli("yields", "--masses", "10", "--format", "json", "--spectrum")
+    bins = json.loads(out)
+    code2, out2, _ = run_cli("yields", "--masses", "10", "--format", "json")
+    total = json.loads(out2)[0]["yield_per_eot"]
+    assert code == code2 == 0
+    assert sum(b["dn_de_per_eot_per_gev"] * (b["e_high_gev"] - b["e_low_gev"]) for b in bins) == pytest.approx(total)
+    assert bins[0]["e_low_gev"] == 50.0 and bins[-1]["e_high_gev"] == pytest.approx(100.0)
