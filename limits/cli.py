@@ -204,6 +204,51 @@ def xsec_cmd(mass_mev, energy_gev, coupling, model_name, xmin):
                            "x_min": xmin if xmin is not None else mass_mev * 1e-3 / energy_gev}))
 
 
+def _analysis_masses(analysis, masses: str | None) -> np.ndarray:
+    """Masses in MeV from --masses, or the analysis default: 200 log-spaced over its mass range."""
+    lo, hi = analysis.mass_range_mev
+    if masses is None:
+        return np.geomspace(lo, hi, 200)
+    return parse_masses_mev(masses, lo, hi)
+
+
+@cli.command("workspace")
+@click.option("--analysis", "analysis_name", default="na64-2026", show_default=True,
+              help="Built-in analysis (na64-2022, na64-2026) or path to an analysis file (schemas/analysis.schema.json).")
+@click.option("--model", "model_name", default="bl-unbroken", show_default=True,
+              help="Built-in model name or path to a YAML/JSON model file.")
+@click.option("--masses", default=None,
+              help="Z' masses in MeV: list or MIN:MAX:N log-spaced (default: 200 log-spaced over the analysis range).")
+@click.option("--runs", "runs_path", type=click.Path(dir_okay=False), default=None,
+              help="Run-input file replacing the shipped one (schemas/runs.schema.json).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output directory (default: workspaces/<analysis>/<model>/).")
+@click.option("--all", "all_builtin", is_flag=True,
+              help="Regenerate the committed workspaces: every built-in analysis x every built-in model into "
+                   "workspaces/ (ignores --analysis, --model, --out).")
+def workspace_cmd(analysis_name, model_name, masses, runs_path, out_dir, all_builtin):
+    """Write BkgOnly.json and patchset.json (pyhf 1.0.0 schemas, one patch per mass, label m_Zprime_MeV)."""
+    from pathlib import Path
+
+    from limits.analysis.definition import builtin_analyses, get_analysis
+    from limits.workspace.build import build_workspaces
+    from limits.workspace.io import write_workspaces
+
+    if all_builtin:
+        jobs = [(a, m, Path("workspaces") / a / m) for a in builtin_analyses() for m in builtin_names()]
+    else:
+        jobs = [(analysis_name, model_name, Path(out_dir) if out_dir else None)]
+    prepared = []
+    for a_name, m_name, target in jobs:  # validate every input before writing anything
+        analysis = get_analysis(a_name, runs_path)
+        model = get_model(m_name)
+        prepared.append((analysis, model, _analysis_masses(analysis, masses),
+                         target or Path("workspaces") / analysis.name / model.name))
+    for analysis, model, mass_mev, target in prepared:
+        paths = write_workspaces(build_workspaces(analysis, model, mass_mev), target)
+        click.echo(f"{analysis.name} / {model.name}: {len(mass_mev)} masses -> {paths[0].parent}")
+
+
 @cli.group("tables")
 def tables_group():
     """Precomputed physics tables shipped in the package (ETL cross sections, shower track lengths)."""

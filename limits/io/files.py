@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -12,7 +13,27 @@ import yaml
 
 from limits.errors import InputError
 
-__all__ = ["read_document", "atomic_path"]
+__all__ = ["read_document", "atomic_path", "yaml_load"]
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML safe loader that reads 1e10 and 6.15e11 as numbers (YAML 1.2); PyYAML's 1.1 rules make them strings."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+                |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+                |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+                |[-+]?\.(?:inf|Inf|INF)
+                |\.(?:nan|NaN|NAN))$""", re.X),
+    list("-+0123456789."),
+)
+
+
+def yaml_load(text: str) -> Any:
+    """Parse YAML (or JSON) text with :class:`_Loader`."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
 
 
 def read_document(path: str | os.PathLike, field: str) -> Any:
@@ -28,7 +49,7 @@ def read_document(path: str | os.PathLike, field: str) -> Any:
     except OSError as exc:
         raise InputError(field, f"cannot read {p}: {exc.strerror or exc}") from None
     try:
-        return yaml.safe_load(text)
+        return yaml_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -16,11 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from limits import constants as C
 from limits.errors import InputError
-from limits.io.files import read_document
+from limits.io.files import read_document, yaml_load
 from limits.io.schemas import validate
 
 __all__ = ["DarkSector", "Model", "builtin_names", "charge_string", "describe_channels", "get_model", "model_from_document"]
@@ -136,7 +135,7 @@ def builtin_names() -> tuple[str, ...]:
 @functools.lru_cache(maxsize=None)
 def _builtin(name: str) -> Model:
     text = _builtin_dir().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return model_from_document(yaml.safe_load(text), f"built-in model {name}")
+    return model_from_document(yaml_load(text), f"built-in model {name}")
 
 
 def get_model(name_or_path: str, field: str = "--model") -> Model:

@@ -1,0 +1,1 @@
+"""Analysis inputs: per-run facts (EOT, efficiency, background, ...) and named analyses built from them."""

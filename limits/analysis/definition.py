@@ -1,0 +1,104 @@
+"""Named analyses: which runs, which production channels, which mass range; and the per-run expected signal.
+
+Built-in analyses live in ``limits/data/analyses/*.yaml`` (``na64-2022``: PRL 129, runs I-IV, bremsstrahlung only;
+``na64-2026``: arXiv:2606.17320, runs I-V, bremsstrahlung + annihilation); a user analysis is a YAML/JSON file
+validated by ``schemas/analysis.schema.json``.
+
+Expected signal in run j (PRL 129 Eq. 5): s_j(m, g) = n_EOT^j eps^j(m) n^j(m, g), with n^j the yield per EOT of
+``limits.physics.yields`` at the run's beam energy, cut and decay length.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from limits.analysis.runs import Run, load_runs
+from limits.errors import InputError
+from limits.io.files import read_document, yaml_load
+from limits.io.schemas import validate
+from limits.physics.models import Model
+from limits.physics.yields import yields
+
+__all__ = ["Analysis", "builtin_analyses", "get_analysis"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """An analysis: its runs (in order), physics switches and the correlated signal-yield uncertainty."""
+
+    name: str
+    description: str
+    runs: tuple[Run, ...]
+    annihilation: bool
+    mass_range_mev: tuple[float, float]
+    signal_yield_uncertainty: float
+    signal_yield_source: str
+    references: tuple[str, ...] = ()
+    efficiency_model: str = ""
+
+    @property
+    def total_eot(self) -> float:
+        """Sum of the runs' electrons on target."""
+        return float(sum(r.eot for r in self.runs))
+
+    def signal(self, model: Model, mass_mev, coupling) -> np.ndarray:
+        """Expected signal events per run, shape (n_points, n_runs) for broadcast (mass_mev, coupling)."""
+        m, g = np.broadcast_arrays(np.atleast_1d(np.asarray(mass_mev, float)),
+                                   np.atleast_1d(np.asarray(coupling, float)))
+        m, g = m.ravel(), g.ravel()
+        out = np.empty((m.size, len(self.runs)))
+        for j, run in enumerate(self.runs):
+            per_eot = yields(model, m * 1e-3, g, beam_energy_gev=float(run.beam_energy_gev),
+                             ecut_gev=float(run.ecut_gev), l_det_m=float(run.l_det_m),
+                             annihilation_on=self.annihilation).total
+            out[:, j] = run.eot * run.efficiency_at(m) * per_eot
+        return out
+
+
+def _analysis_dir():
+    return resources.files("limits.data").joinpath("analyses")
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_analyses() -> tuple[str, ...]:
+    """Names of the built-in analyses."""
+    return tuple(sorted(p.name[:-5] for p in _analysis_dir().iterdir() if p.name.endswith(".yaml")))
+
+
+def _from_document(doc: Any, source: str, base: Path | None, runs_path: str | None) -> Analysis:
+    validate(doc, "analysis", source)
+    lo, hi = doc["mass_range_mev"]
+    if not lo < hi:
+        raise InputError(f"{source}: mass_range_mev", f"[{lo:g}, {hi:g}] must be increasing")
+    if runs_path is None and "runs_file" in doc:
+        runs_path = str((base or Path.cwd()) / doc["runs_file"])
+        runs = load_runs(runs_path, field=f"{source}: runs_file")
+    else:
+        runs = load_runs(runs_path)
+    unknown = [r for r in doc["runs"] if r not in runs]
+    if unknown:
+        raise InputError(f"{source}: runs", f"run '{unknown[0]}' is not in the run inputs (known: {', '.join(runs)})")
+    syst = doc["signal_yield_uncertainty"]
+    return Analysis(name=doc["name"], description=" ".join(doc.get("description", "").split()),
+                    runs=tuple(runs[r] for r in doc["runs"]), annihilation=doc["annihilation"],
+                    mass_range_mev=(float(lo), float(hi)), signal_yield_uncertainty=float(syst["value"]),
+                    signal_yield_source=syst["source"], references=tuple(doc.get("references", ())),
+                    efficiency_model=doc.get("efficiency_model", ""))
+
+
+def get_analysis(name_or_path: str, runs_path: str | None = None, field: str = "--analysis") -> Analysis:
+    """A built-in analysis by name or a user analysis file; ``runs_path`` replaces the run inputs (``--runs``)."""
+    if name_or_path in builtin_analyses():
+        doc = yaml_load(_analysis_dir().joinpath(f"{name_or_path}.yaml").read_text(encoding="utf-8"))
+        return _from_document(doc, f"built-in analysis {name_or_path}", None, runs_path)
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise InputError(field, f"unknown analysis '{name_or_path}': use one of {', '.join(builtin_analyses())}, "
+                                "or the path of an analysis file (schemas/analysis.schema.json)")
+    return _from_document(read_document(path, field), f"{field} {path}", path.parent, runs_path)

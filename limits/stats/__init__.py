@@ -1,0 +1,1 @@
+"""Statistics on the pyhf workspace model: CLs calculators, limits, contours."""

@@ -1,0 +1,1 @@
+"""pyhf JSON workspaces (background-only + patchset) built from an analysis and a model."""

@@ -1,0 +1,136 @@
+"""pyhf JSON workspaces: a background-only workspace and a patchset with one signal patch per mass.
+
+Statistical model (one single-bin channel per run: the signal box):
+
+- ``background``: the run's expected background b_j with a ``shapesys`` modifier ``bkg_<run>`` of absolute
+  uncertainty db_j, i.e. a Poisson (gamma) constraint with tau = (b/db)^2: the backgrounds are sideband
+  extrapolations (PRL 129), the constraint keeps b >= 0, and for these b and n = 0 it is indistinguishable from a
+  Gaussian ``staterror`` (stats notes §2).
+- ``signal``: s_j(m, g_ref) with ``normfactor`` mu (POI), ``normsys signal_yield`` (the correlated signal-yield
+  uncertainty of the analysis, PRL 129's ~10 %), and per run ``normsys eff_<run>`` (efficiency, uncorrelated: pile-up
+  is run dependent) and ``normsys eot_<run>`` (EOT counting, uncorrelated between years).
+
+Interpolation codes are not part of the JSON; every model we build uses :data:`MODIFIER_SETTINGS` (normsys code4,
+histosys code4p: the codes of ``pyhf cls`` and of ROOT), recorded in the patchset metadata.
+
+Each patch carries the signal at a reference coupling g_ref (chosen per mass so that the total signal is ~10 events,
+hence mu_up ~ 0.2) and the rule that scales it: s_j(m, g) = s_j(m, g_ref) N(m, g)/N(m, g_ref) with N the yield per EOT
+(``limits yields``), which is (g/g_ref)^2 only where the Z' decays promptly.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from limits import __version__
+from limits.analysis.definition import Analysis
+from limits.physics.models import Model
+
+__all__ = ["MODIFIER_SETTINGS", "POI_BOUNDS", "Workspaces", "build_workspaces", "reference_couplings",
+           "HEPDATA_PLACEHOLDER"]
+
+MODIFIER_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}}
+POI_BOUNDS = (0.0, 20.0)
+TARGET_EVENTS = 10.0
+HEPDATA_PLACEHOLDER = "ins0000000"  # PLACEHOLDER: no HEPData record exists yet; release checks must reject it
+
+
+@dataclass(frozen=True)
+class Workspaces:
+    """A background-only workspace and its signal patchset, as JSON-ready dicts."""
+
+    bkg_only: dict
+    patchset: dict
+
+    def dumps(self) -> tuple[str, str]:
+        """Canonical JSON text (sorted keys, 1-space indent) of (BkgOnly, patchset)."""
+        return (json.dumps(self.bkg_only, indent=1, sort_keys=True) + "\n",
+                json.dumps(self.patchset, indent=1, sort_keys=True) + "\n")
+
+
+def _channel(run) -> str:
+    return f"run_{run.name}"
+
+
+def bkg_only_spec(analysis: Analysis) -> dict:
+    """The background-only workspace of an analysis (pyhf schema 1.0.0)."""
+    channels, observations = [], []
+    for run in analysis.runs:
+        channels.append({"name": _channel(run), "samples": [{
+            "name": "background", "data": [float(run.background)],
+            "modifiers": [{"name": f"bkg_{run.name}", "type": "shapesys",
+                           "data": [float(run.background_uncertainty)]}],
+        }]})
+        observations.append({"name": _channel(run), "data": [float(run.observed)]})
+    measurement = {"name": "NA64", "config": {"poi": "mu", "parameters": [
+        {"name": "mu", "bounds": [list(POI_BOUNDS)], "inits": [1.0]}]}}
+    return {"channels": channels, "observations": observations, "measurements": [measurement], "version": "1.0.0"}
+
+
+def _signal_sample(analysis: Analysis, run, signal: float) -> dict:
+    syst = analysis.signal_yield_uncertainty
+    mods = [{"name": "mu", "type": "normfactor", "data": None}]
+    if syst > 0:
+        mods.append({"name": "signal_yield", "type": "normsys", "data": {"hi": 1.0 + syst, "lo": 1.0 - syst}})
+    for name, rel in (("eff", run.efficiency_uncertainty), ("eot", run.eot_uncertainty)):
+        if rel > 0:
+            mods.append({"name": f"{name}_{run.name}", "type": "normsys", "data": {"hi": 1.0 + rel, "lo": 1.0 - rel}})
+    return {"name": "signal", "data": [float(signal)], "modifiers": mods}
+
+
+def reference_couplings(analysis: Analysis, model: Model, mass_mev: np.ndarray) -> np.ndarray:
+    """g_ref per mass with a total expected signal near TARGET_EVENTS (3 significant digits).
+
+    Newton steps in log g on S(g) ~ g^2, then rounding; the exact signal is computed afterwards at the rounded value.
+    """
+    g = np.full(mass_mev.shape, 1e-4)
+    for _ in range(6):
+        s = analysis.signal(model, mass_mev, g).sum(axis=1)
+        g = g * np.sqrt(TARGET_EVENTS / np.maximum(s, 1e-300))
+        g = np.clip(g, 1e-9, 1.0)
+    exponent = np.floor(np.log10(g))
+    return np.round(g / 10**exponent, 2) * 10**exponent
+
+
+def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
+    """Background-only workspace and patchset (one patch per mass, label ``m_Zprime_MeV``)."""
+    import pyhf
+
+    mass_mev = np.asarray(mass_mev, dtype=float)
+    bkg = bkg_only_spec(analysis)
+    g_ref = reference_couplings(analysis, model, mass_mev)
+    signal = analysis.signal(model, mass_mev, g_ref)
+    patches = []
+    for m, g, s in zip(mass_mev, g_ref, signal):
+        ops = [{"op": "add", "path": f"/channels/{j}/samples/1", "value": _signal_sample(analysis, run, s[j])}
+               for j, run in enumerate(analysis.runs)]
+        value = float(f"{m:.6g}")
+        name = "m_Zprime_MeV_" + f"{value:.6g}".replace(".", "p").replace("-", "m").replace("+", "")
+        patches.append({"metadata": {"name": name, "values": [value],
+                                     f"{model.coupling_symbol}_ref": float(g), "signal_total_at_ref": float(s.sum())},
+                        "patch": ops})
+    sym = model.coupling_symbol
+    metadata = {
+        "description": (f"NA64 {analysis.name}, model {model.name}: signal patches vs Z' mass. Each patch is the signal "
+                        f"at {sym} = {sym}_ref (in the patch metadata); at another coupling s(m, {sym}) = "
+                        f"s(m, {sym}_ref) * N(m, {sym})/N(m, {sym}_ref), N the yield per EOT of `limits yields` "
+                        f"(= ({sym}/{sym}_ref)^2 where the Z' decays promptly), i.e. mu = N(m, {sym})/N(m, {sym}_ref). "
+                        f"Build models with normsys code4 and histosys code4p. The hepdata reference is a "
+                        f"PLACEHOLDER ({HEPDATA_PLACEHOLDER}): no HEPData record exists yet."),
+        "digests": {"sha256": pyhf.utils.digest(bkg)},
+        "labels": ["m_Zprime_MeV"],
+        "references": {"hepdata": HEPDATA_PLACEHOLDER},
+        "analysis": analysis.name,
+        "model": model.name,
+        "coupling": sym,
+        "modifier_settings": copy.deepcopy(MODIFIER_SETTINGS),
+        "runs": [{"channel": _channel(r), "eot": float(r.eot), "efficiency": r.facts["efficiency"].value,
+                  "background": float(r.background), "observed": int(r.observed)} for r in analysis.runs],
+        "total_eot": analysis.total_eot,
+        "limits_version": __version__,
+    }
+    return Workspaces(bkg, {"metadata": metadata, "patches": patches, "version": "1.0.0"})
