@@ -249,6 +249,72 @@ def workspace_cmd(analysis_name, model_name, masses, runs_path, out_dir, all_bui
         click.echo(f"{analysis.name} / {model.name}: {len(mass_mev)} masses -> {paths[0].parent}")
 
 
+@cli.command("scan")
+@click.option("--analysis", "analysis_name", default="na64-2026", show_default=True,
+              help="Built-in analysis (na64-2022, na64-2026) or path to an analysis file.")
+@click.option("--model", "model_name", default="bl-unbroken", show_default=True,
+              help="Built-in model name or path to a YAML/JSON model file.")
+@click.option("--method", type=click.Choice(("exact", "asymptotic", "toys")), default="exact", show_default=True,
+              help="CLs calculator: exact (closed form at zero counts, nuisances integrated), asymptotic (pyhf, "
+                   "q~_mu), toys (our vectorised LHC-style toys).")
+@click.option("--stat-only", is_flag=True, help="Drop all systematic uncertainties.")
+@click.option("--cl", type=float, default=0.9, show_default=True, help="Confidence level, in [0.5, 0.9999].")
+@click.option("--masses", default=None,
+              help="Z' masses in MeV: list or MIN:MAX:N log-spaced (default: 200 log-spaced over the analysis range).")
+@click.option("--ntoys", type=int, default=10_000, show_default=True,
+              help="Toys per tested mu and hypothesis (--method toys), in [100, 10^7].")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed (>= 0) of every random number; recorded in limits.json.")
+@click.option("--executor", default="local", show_default=True,
+              help="local | processes:N | dask:ADDRESS (dask:local[:N] starts a LocalCluster). Results do not "
+                   "depend on it.")
+@click.option("--runs", "runs_path", type=click.Path(dir_okay=False), default=None,
+              help="Run-input file replacing the shipped one (schemas/runs.schema.json).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output directory (default: results/<analysis>/<model>/).")
+@click.option("--grid", is_flag=True,
+              help="Also evaluate CLs on the full (mass, coupling) grid and extract the contours (islands included).")
+def scan_cmd(analysis_name, model_name, method, stat_only, cl, masses, ntoys, seed, executor, runs_path, out_dir,
+             grid):
+    """90% CL exclusion limits on the coupling vs Z' mass: limits.json, limits.csv, exclusion.png.
+
+    Per mass: CLs upper limit on the signal strength (observed and expected -2..+2 sigma), inverted to the coupling
+    with the full yield (decay factor included). Finished masses are checkpointed under OUT/.checkpoints, so an
+    interrupted scan rerun with the same inputs resumes where it stopped.
+    """
+    from pathlib import Path
+
+    from limits.analysis.definition import get_analysis
+    from limits.io.results import write_results
+    from limits.plots.exclusion import plot_exclusion
+    from limits.stats.scan import ScanConfig, clear_checkpoints, parse_executor, run_scan
+
+    analysis = get_analysis(analysis_name, runs_path)
+    model = get_model(model_name)
+    _check_range("--cl", cl, 0.5, 0.9999, "")
+    _check_range("--ntoys", ntoys, 100, 10_000_000, "")
+    _check_range("--seed", seed, 0, 2**63 - 1, "")
+    parse_executor(executor)
+    mass_mev = _analysis_masses(analysis, masses)
+    cfg = ScanConfig(analysis, model, method, cl, tuple(float(m) for m in mass_mev), stat_only, ntoys, seed, grid)
+    out = Path(out_dir) if out_dir else Path("results") / analysis.name / model.name
+    with click.progressbar(length=len(mass_mev), label=f"scan {analysis.name}/{model.name} ({method})",
+                           file=sys.stderr, show_pos=True) as bar:
+        state = {"shown": 0}
+
+        def progress(done, _total):
+            bar.update(done - state["shown"])
+            state["shown"] = done
+
+        doc = run_scan(cfg, out, executor=executor, progress=progress)
+    from limits.io.reference import references_for
+
+    write_results(doc, out, plot=lambda d, p: plot_exclusion(d, p, references_for(analysis.name, model.name)))
+    clear_checkpoints(out, doc["inputs_digest"])
+    failed = [p for p in doc["points"] if p["status"] == "failed"]
+    click.echo(f"{out / 'limits.json'}: {len(doc['points'])} masses, {len(failed)} failed", err=True)
+
+
 @cli.group("tables")
 def tables_group():
     """Precomputed physics tables shipped in the package (ETL cross sections, shower track lengths)."""

@@ -53,11 +53,13 @@ class Analysis:
                                    np.atleast_1d(np.asarray(coupling, float)))
         m, g = m.ravel(), g.ravel()
         out = np.empty((m.size, len(self.runs)))
+        per_eot: dict[tuple[float, float, float], np.ndarray] = {}  # runs with the same set-up share one yield
         for j, run in enumerate(self.runs):
-            per_eot = yields(model, m * 1e-3, g, beam_energy_gev=float(run.beam_energy_gev),
-                             ecut_gev=float(run.ecut_gev), l_det_m=float(run.l_det_m),
-                             annihilation_on=self.annihilation).total
-            out[:, j] = run.eot * run.efficiency_at(m) * per_eot
+            key = (float(run.beam_energy_gev), float(run.ecut_gev), float(run.l_det_m))
+            if key not in per_eot:
+                per_eot[key] = yields(model, m * 1e-3, g, beam_energy_gev=key[0], ecut_gev=key[1], l_det_m=key[2],
+                                      annihilation_on=self.annihilation).total
+            out[:, j] = run.eot * run.efficiency_at(m) * per_eot[key]
         return out
 
 
