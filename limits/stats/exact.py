@@ -25,6 +25,7 @@ import functools
 
 import numpy as np
 from scipy import stats as sps
+from scipy.special import logsumexp
 from limits.stats.counting import CountingModel, code4
 
 __all__ = ["ExactCalculator"]
@@ -101,7 +102,7 @@ class ExactCalculator:
             log_p0 = np.zeros(g_w.size)
             for j, (l_fac, l_w) in enumerate(self._l_nodes):
                 lam = mu * m.signal[j] * g_fac[:, j, None] * l_fac[None, :]
-                log_p0 += np.log(np.exp(-lam) @ l_w)
+                log_p0 += logsumexp(-lam, b=l_w, axis=1)
             return np.array([g_w @ np.exp(log_p0)])
         total = np.ones((g_w.size, 1)) * (np.arange(k_max + 1) == 0)
         for j, (l_fac, l_w) in enumerate(self._l_nodes):

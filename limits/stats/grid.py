@@ -42,10 +42,19 @@ def cls_column(method: str, bkg_only: dict, patch: dict, mu: np.ndarray, *, ntoy
     raise ValueError(method)
 
 
+def _loglog(cls):
+    """-ln(-ln CLs): ~ -2 ln g + const where CLs = exp(-mu S) and S ~ g^2, so it is nearly linear in ln g."""
+    c = np.clip(np.asarray(cls, dtype=float), 1e-300, 1.0 - 1e-15)
+    return -np.log(-np.log(c))
+
+
 def column_crossings(g: np.ndarray, cls: np.ndarray, level: float) -> tuple[list[float], list[list[float]]]:
-    """Crossings of CLs = level along one column and the excluded g intervals (CLs < level)."""
+    """Crossings of CLs = level along one column and the excluded g intervals (CLs < level).
+
+    Interpolates -ln(-ln CLs) linearly in ln g between grid points (exact for CLs = exp(-c g^2)).
+    """
     lg = np.log(g)
-    lc = np.log(np.clip(cls, 1e-300, None)) - math.log(level)
+    lc = _loglog(cls) - _loglog(level)
     crossings = []
     for i in np.nonzero(np.sign(lc[:-1]) != np.sign(lc[1:]))[0]:
         t = lc[i] / (lc[i] - lc[i + 1])
@@ -82,8 +91,8 @@ def contours(points: list[dict], cl: float) -> dict:
     def lines(z):
         zp = np.ones((yp.size, xp.size))
         zp[1:-1, 1:-1] = z
-        gen = contourpy.contour_generator(xp, yp, np.log(np.clip(zp, 1e-300, None)))
-        return [[[float(10**a), float(10**b)] for a, b in seg] for seg in gen.lines(math.log(level))]
+        gen = contourpy.contour_generator(xp, yp, _loglog(zp))
+        return [[[float(10**a), float(10**b)] for a, b in seg] for seg in gen.lines(float(_loglog(level)))]
 
     out = {"obs": lines(np.array([p["grid"]["cls_obs"] for p in ok]).T)}
     labels = ("-2sigma", "-1sigma", "median", "+1sigma", "+2sigma")

@@ -1,0 +1,194 @@
+"""limits scan: statistics anchors, coupling inversion, resume after interruption, executors, grid mode."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+
+import numpy as np
+import pytest
+
+from limits.analysis.definition import get_analysis
+from limits.physics.models import get_model
+from limits.stats import scan as scan_module
+from limits.stats.counting import counting_model
+from limits.stats.exact import ExactCalculator
+from limits.stats.limits import invert_coupling, mu_limits
+from limits.stats.roots import solve_monotonic
+from limits.stats.scan import ScanConfig, run_scan
+
+A22 = get_analysis("na64-2022")
+BL = get_model("bl-unbroken")
+
+
+def toy_workspace(signal, background, unc=None, syst=0.1, observed=None):
+    """A hand-made workspace in our format (for analytic checks)."""
+    unc = [0.3 * b for b in background] if unc is None else unc
+    observed = [0] * len(signal) if observed is None else observed
+    bkg = {"channels": [{"name": f"c{j}", "samples": [{"name": "background", "data": [b], "modifiers": [
+        {"name": f"bkg_{j}", "type": "shapesys", "data": [u]}]}]} for j, (b, u) in enumerate(zip(background, unc))],
+        "observations": [{"name": f"c{j}", "data": [n]} for j, n in enumerate(observed)],
+        "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": [{"name": "mu", "bounds": [[0, 20]]}]}}],
+        "version": "1.0.0"}
+    mods = [{"name": "mu", "type": "normfactor", "data": None}]
+    if syst:
+        mods.append({"name": "signal_yield", "type": "normsys", "data": {"hi": 1 + syst, "lo": 1 - syst}})
+    patch = {"metadata": {"name": "p", "values": [1]}, "patch": [
+        {"op": "add", "path": f"/channels/{j}/samples/1", "value": {"name": "signal", "data": [s], "modifiers": mods}}
+        for j, s in enumerate(signal)]}
+    return bkg, patch
+
+
+def test_exact_without_systematics_is_ln10():
+    # stats notes §3: CLs = exp(-mu S) at zero counts; 90 % CL <=> S_up = ln 10 = 2.303, for any background
+    for b in ([0.1, 0.1, 0.2, 0.03, 0.1], [5.0, 0.01, 2.0, 0.5, 1.0]):
+        bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], b, unc=[0] * 5, syst=0)
+        lim = mu_limits("exact", bkg, patch, 0.9)
+        assert lim.mu_obs * 7.5 == pytest.approx(math.log(10), rel=1e-6)
+        lim95 = mu_limits("exact", bkg, patch, 0.95)
+        assert lim95.mu_obs * 7.5 == pytest.approx(math.log(20), rel=1e-6)
+
+
+def test_exact_with_systematics_analytic():
+    # one correlated lognormal-ish normsys: CLs = E[exp(-mu S kappa(alpha))], alpha ~ N(0, 1) (code4)
+    from limits.stats.counting import code4
+
+    bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], [0.1, 0.1, 0.2, 0.03, 0.1], syst=0.1)
+    calc = ExactCalculator(counting_model(bkg, patch))
+    alpha = np.linspace(-8, 8, 20001)
+    weight = np.exp(-alpha**2 / 2) / math.sqrt(2 * math.pi) * (alpha[1] - alpha[0])
+    for mu in (0.2, 0.3, 0.5):
+        direct = np.sum(weight * np.exp(-mu * 7.5 * code4(alpha, 1.1, 0.9)))
+        assert calc.cls(mu) == pytest.approx(direct, rel=1e-4)  # 20-node Gauss-Hermite vs a fine Riemann sum
+    assert calc.cls(0.3) > math.exp(-0.3 * 7.5)  # uncertainty weakens the limit (Jensen)
+
+
+def test_exact_bands_enumerate_background_counts():
+    bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], [0.1, 0.1, 0.2, 0.03, 0.1], unc=[0] * 5, syst=0)
+    calc = ExactCalculator(counting_model(bkg, patch))
+    # B = 0.53: P(0) = 0.589, P(<=1) = 0.901, P(<=2) = 0.983 -> quantiles at 0, 0, 0, 1, 2 events
+    assert calc.expected_counts().tolist() == [0, 0, 0, 1, 2]
+    # CLs for one observed event, no nuisances: P(N<=1|mu) / P(N<=1|0) with Poisson(mu S + B)
+    mu, s, b = 0.4, 7.5, 0.53
+    expected = math.exp(-mu * s) * (1 + mu * s + b) / (1 + b)
+    assert calc.cls(mu, 1) == pytest.approx(expected, rel=1e-9)
+
+
+def test_asymptotic_is_much_stronger_at_zero_counts():
+    # stats notes §3: asymptotics exclude ~1.64 events instead of ~2.3 (b = [0.1, 0.1, 0.2, 0.03, 0.1])
+    bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], [0.1, 0.1, 0.2, 0.03, 0.1])
+    asym = mu_limits("asymptotic", bkg, patch, 0.9)
+    assert asym.mu_obs == pytest.approx(0.219, rel=0.02)  # pyhf toms748 value in the notes
+    assert asym.mu_exp == pytest.approx([0.110, 0.171, 0.293, 0.530, 0.932], rel=0.03)
+    exact = mu_limits("exact", bkg, patch, 0.9)
+    assert exact.mu_obs > 1.3 * asym.mu_obs
+
+
+def test_inversion_with_decay_term_and_islands():
+    # S(g) = A g^2 exp(-g^2 L / l): rises then falls -> a bounded excluded interval (an island in g)
+    def s(g):
+        return 1e12 * g**2 * np.exp(-(g / 1e-4) ** 2)
+
+    (crossings, intervals), = invert_coupling(s, [2.303])
+    assert len(crossings) == 2 and intervals == [[crossings[0], crossings[1]]]
+    for c in crossings:
+        assert s(np.array([c]))[0] == pytest.approx(2.303, rel=1e-6)
+    (c2, iv2), = invert_coupling(lambda g: 1e6 * g**2, [2.303])
+    assert c2[0] == pytest.approx(math.sqrt(2.303e-6), rel=1e-7) and iv2[0][1] == math.inf
+
+
+def _config(masses, method="exact", grid=False, seed=0):
+    return ScanConfig(A22, BL, method, 0.9, tuple(masses), False, 2000, seed, grid)
+
+
+def test_scan_points_and_total_events(tmp_path):
+    doc = run_scan(_config([0.01, 10.0, 200.0]), tmp_path)
+    for p in doc["points"]:
+        assert p["status"] == "ok"
+        total = A22.signal(BL, p["mass_mev"], p["g_obs"]).sum()
+        assert total == pytest.approx(p["s_obs"], rel=1e-5)  # the inversion hits mu_up x S(g_ref)
+        assert 2.303 < p["s_obs"] < 2.6  # ln 10 plus a little for the systematics
+        assert p["g_exp"][0] <= p["g_exp"][2] <= p["g_exp"][4]
+
+
+def test_failed_mass_is_recorded_not_fatal(tmp_path, monkeypatch):
+    real = scan_module.mu_limits
+
+    def flaky(method, bkg, patch, cl, **kw):
+        if patch["metadata"]["values"][0] == 10.0:
+            raise FloatingPointError("boom")
+        return real(method, bkg, patch, cl, **kw)
+
+    monkeypatch.setattr(scan_module, "mu_limits", flaky)
+    doc = run_scan(_config([1.0, 10.0, 100.0]), tmp_path)
+    assert [p["status"] for p in doc["points"]] == ["ok", "failed", "ok"]
+    assert "boom" in doc["points"][1]["reason"]
+
+
+def test_interrupted_scan_resumes_to_identical_file(tmp_path, run_cli, monkeypatch):
+    args = ("scan", "--analysis", "na64-2022", "--masses", "0.1:500:8")
+    full, part = tmp_path / "full", tmp_path / "part"
+    assert run_cli(*args, "--out", str(full))[0] == 0
+    # interrupt: the 4th mass raises KeyboardInterrupt after three checkpoints were written
+    real = scan_module._mass_task
+    calls = {"n": 0}
+
+    def interrupted(task):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+        return real(task)
+
+    monkeypatch.setattr(scan_module, "_mass_task", interrupted)
+    assert run_cli(*args, "--out", str(part))[0] == 130  # Ctrl-C: "limits: aborted"
+    assert not (part / "limits.json").exists()
+    assert len(list((part / ".checkpoints").rglob("mass_*.json"))) == 3
+    monkeypatch.setattr(scan_module, "_mass_task", real)
+    assert run_cli(*args, "--out", str(part))[0] == 0
+    assert (part / "limits.json").read_bytes() == (full / "limits.json").read_bytes()
+    assert (part / "limits.csv").read_bytes() == (full / "limits.csv").read_bytes()
+    assert not (part / ".checkpoints").exists()
+
+
+def test_executors_give_identical_results(tmp_path):
+    masses = [0.5, 20.0, 300.0]
+    local = run_scan(_config(masses), tmp_path / "a", executor="local")
+    procs = run_scan(_config(masses), tmp_path / "b", executor="processes:2")
+    dask = run_scan(_config(masses), tmp_path / "c", executor="dask:local:2")
+    assert json.dumps(local, sort_keys=True) == json.dumps(procs, sort_keys=True) == json.dumps(dask, sort_keys=True)
+
+
+def test_grid_mode_agrees_with_root_finding(tmp_path):
+    doc = run_scan(_config(np.geomspace(1.0, 300.0, 6), grid=True), tmp_path)
+    from limits.stats.grid import column_crossings
+
+    for p in doc["points"]:
+        crossings, _ = column_crossings(np.array(p["grid"]["g"]), np.array(p["grid"]["cls_obs"]), 0.1)
+        assert crossings[0] == pytest.approx(p["g_obs"], rel=0.01)  # grid: 10 points per decade, log interpolation
+    assert doc["contours"]["obs"] and doc["contours"]["exp"]["median"]
+
+
+def test_scan_cli_outputs(run_cli, tmp_path):
+    import jsonschema
+
+    from limits.io.schemas import load_schema
+
+    code, _, err = run_cli("scan", "--analysis", "na64-2022", "--masses", "1,100", "--out", str(tmp_path))
+    assert code == 0, err
+    doc = json.loads((tmp_path / "limits.json").read_text())
+    jsonschema.validate(doc, load_schema("limits"))
+    assert doc["seed"] == 0 and doc["method"] == "exact" and doc["cl"] == 0.9 and len(doc["inputs_digest"]) == 64
+    assert (tmp_path / "limits.csv").read_text().startswith("mass_mev,g_obs")
+    assert (tmp_path / "exclusion.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("args, field", [
+    (("--cl", "1.5"), "--cl"), (("--executor", "threads"), "--executor"), (("--executor", "processes:x"), "--executor"),
+    (("--ntoys", "5"), "--ntoys"), (("--seed", "-1"), "--seed"), (("--masses", "5000"), "--masses"),
+    (("--analysis", "nope"), "--analysis"), (("--method", "bayes"), "--method"),
+])
+def test_scan_bad_input(run_cli, tmp_path, args, field):
+    code, out, err = run_cli("scan", *args, "--out", str(tmp_path / "o"))
+    assert code == 2 and err.count("\n") == 1 and field in err
+    assert not (tmp_path / "o").exists()
