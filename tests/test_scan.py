@@ -131,7 +131,7 @@ def test_interrupted_scan_resumes_to_identical_file(tmp_path, run_cli, monkeypat
     full, part = tmp_path / "full", tmp_path / "part"
     assert run_cli(*args, "--out", str(full))[0] == 0
     # interrupt: the 4th mass raises KeyboardInterrupt after three checkpoints were written
-    real = scan_module._mass_task
+    real = scan_module._chunk_task
     calls = {"n": 0}
 
     def interrupted(task):
@@ -140,11 +140,11 @@ def test_interrupted_scan_resumes_to_identical_file(tmp_path, run_cli, monkeypat
             raise KeyboardInterrupt
         return real(task)
 
-    monkeypatch.setattr(scan_module, "_mass_task", interrupted)
+    monkeypatch.setattr(scan_module, "_chunk_task", interrupted)
     assert run_cli(*args, "--out", str(part))[0] == 130  # Ctrl-C: "limits: aborted"
     assert not (part / "limits.json").exists()
     assert len(list((part / ".checkpoints").rglob("mass_*.json"))) == 3
-    monkeypatch.setattr(scan_module, "_mass_task", real)
+    monkeypatch.setattr(scan_module, "_chunk_task", real)
     assert run_cli(*args, "--out", str(part))[0] == 0
     assert (part / "limits.json").read_bytes() == (full / "limits.json").read_bytes()
     assert (part / "limits.csv").read_bytes() == (full / "limits.csv").read_bytes()

@@ -78,3 +78,71 @@ def _illinois(g, a, ga, b, gb, rtol, max_iter) -> float:
                 gb /= 2
             side = 1
     return math.exp(0.5 * (la + lb))
+
+
+def solve_monotonic_batch(f, target: float, x0, *, rtol: float = 1e-5, x_min: float = 1e-12,
+                          x_max: float = 1e12, max_iter: int = 200):
+    """Vectorised :func:`solve_monotonic` for decreasing functions: x (n,) with f(x, rows)[i] = target.
+
+    ``f(x, rows)`` evaluates element ``rows[i]`` at ``x[i]`` (both arrays), so a batch of independent problems (e.g.
+    one per mass and curve) shares each evaluation. Elements that cannot be bracketed in [x_min, x_max] come back as
+    NaN.
+
+    Returns:
+        x (n,) roots.
+    """
+    import numpy as np
+
+    x0 = np.asarray(x0, dtype=float)
+    n = x0.size
+    rows = np.arange(n)
+    lo = x0.copy()
+    hi = x0.copy()
+    glo = f(lo, rows) - target
+    ghi = glo.copy()
+    # expand downwards where g < 0 (f below target: x too large) and upwards where g > 0
+    for _ in range(80):
+        need_lo = glo < 0
+        need_hi = ghi > 0
+        if not (need_lo.any() or need_hi.any()):
+            break
+        if need_lo.any():
+            i = np.nonzero(need_lo)[0]
+            hi[i], ghi[i] = lo[i], glo[i]
+            lo[i] = np.maximum(lo[i] / 2.0, x_min)
+            glo[i] = f(lo[i], i) - target
+            stuck = need_lo & (lo <= x_min) & (glo < 0)
+            glo[stuck] = np.nan
+        if need_hi.any():
+            i = np.nonzero(ghi > 0)[0]
+            lo[i], glo[i] = hi[i], ghi[i]
+            hi[i] = np.minimum(hi[i] * 2.0, x_max)
+            ghi[i] = f(hi[i], i) - target
+            stuck = (hi >= x_max) & (ghi > 0)
+            ghi[stuck] = np.nan
+    ok = (glo >= 0) & (ghi <= 0)
+    la, lb = np.log(lo), np.log(hi)
+    ga, gb = glo.copy(), ghi.copy()
+    side = np.zeros(n)
+    root = np.where(ok, 0.5 * (la + lb), np.nan)
+    active = ok & (np.abs(lb - la) > rtol)
+    for _ in range(max_iter):
+        i = np.nonzero(active)[0]
+        if i.size == 0:
+            break
+        denom = gb[i] - ga[i]
+        lc = np.where(denom != 0, (la[i] * gb[i] - lb[i] * ga[i]) / np.where(denom != 0, denom, 1.0),
+                      0.5 * (la[i] + lb[i]))
+        gc = f(np.exp(lc), i) - target
+        same_b = (gc > 0) == (gb[i] > 0)
+        # Illinois: halve the retained end's value when the same end is kept twice
+        ga_new = np.where(same_b & (side[i] == -1), ga[i] / 2, ga[i])
+        gb_new = np.where(~same_b & (side[i] == 1), gb[i] / 2, gb[i])
+        lb[i] = np.where(same_b, lc, lb[i])
+        gb[i] = np.where(same_b, gc, gb_new)
+        la[i] = np.where(same_b, la[i], lc)
+        ga[i] = np.where(same_b, ga_new, gc)
+        side[i] = np.where(same_b, -1, 1)
+        root[i] = lc
+        active[i] = (np.abs(lb[i] - la[i]) > rtol) & (gc != 0)
+    return np.exp(root)

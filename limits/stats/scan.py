@@ -25,7 +25,7 @@ from limits.analysis.definition import Analysis
 from limits.errors import InputError
 from limits.io.files import atomic_path
 from limits.physics.models import Model
-from limits.stats.limits import invert_coupling, mu_limits, strip_systematics
+from limits.stats.limits import asymptotic_batch, invert_coupling, mu_limits, strip_systematics
 from limits.workspace.build import build_workspaces
 
 __all__ = ["ScanConfig", "run_scan", "parse_executor"]
@@ -88,36 +88,73 @@ def parse_executor(spec: str) -> tuple[str, object]:
     raise InputError("--executor", f"'{spec}' is not one of local, processes:N, dask:ADDRESS")
 
 
-def _mass_task(args: dict) -> dict:
-    """Compute one mass point; never raises (a failure becomes status 'failed' with the reason)."""
+def _failed(base: dict, exc: BaseException) -> dict:
+    return {**base, "g_obs": math.nan, "g_exp": [math.nan] * 5, "mu_obs": math.nan, "mu_exp": [math.nan] * 5,
+            "s_obs": math.nan, "excluded_intervals_obs": [], "status": "failed",
+            "reason": f"{type(exc).__name__}: {exc}"}
+
+
+def _point(cfg: ScanConfig, item: dict, lim, bkg, patch, seed) -> dict:
+    """Invert one mass's mu limits to the coupling and build its result point."""
+    mass = item["mass_mev"]
+    s_ref = float(sum(op["value"]["data"][0] for op in patch["patch"]))
+
+    def total(g):
+        return cfg.analysis.signal(cfg.model, mass, np.asarray(g)).sum(axis=1)
+
+    inverted = invert_coupling(total, s_ref * np.array([lim.mu_obs, *lim.mu_exp]))
+    lower = [iv[0][0] if iv else math.nan for _, iv in inverted]
+    status = "ok" if math.isfinite(lower[0]) else "no_exclusion"
+    point = {"mass_mev": mass, "g_ref": item["g_ref"], "g_obs": lower[0], "g_exp": lower[1:], "mu_obs": lim.mu_obs,
+             "mu_exp": lim.mu_exp, "s_obs": lim.mu_obs * s_ref, "excluded_intervals_obs": inverted[0][1],
+             "status": status, **lim.info}
+    if cfg.grid:
+        point["grid"] = _grid_column(cfg, bkg, patch, total, s_ref, seed)
+    return point
+
+
+def _chunk_task(args: dict) -> list[tuple[int, dict]]:
+    """Compute a chunk of mass points; never raises (a failure becomes status 'failed' with the reason).
+
+    The asymptotic method fits all masses of a chunk together (vectorised); the others go mass by mass.
+    """
     cfg: ScanConfig = args["config"]
-    mass = args["mass_mev"]
-    base = {"mass_mev": mass, "g_ref": args["g_ref"]}
-    try:
-        bkg, patch = args["bkg_only"], args["patch"]
+    items = args["items"]
+    prepared = []
+    for item in items:
+        bkg, patch = item["bkg_only"], item["patch"]
         if cfg.stat_only:
             bkg, patch = strip_systematics(bkg, patch)
-        seed = np.random.SeedSequence(cfg.seed, spawn_key=(args["index"],))
-        lim = mu_limits(cfg.method, bkg, patch, cfg.cl, ntoys=cfg.ntoys, seed=seed)
-        s_ref = float(sum(op["value"]["data"][0] for op in patch["patch"]))
+        prepared.append((item, bkg, patch, np.random.SeedSequence(cfg.seed, spawn_key=(item["index"],))))
+    limits_ = [None] * len(items)
+    errors: list[BaseException | None] = [None] * len(items)
+    if cfg.method == "asymptotic":
+        try:
+            batch = asymptotic_batch(prepared[0][1], [p for _, _, p, _ in prepared], 1.0 - cfg.cl)
+            limits_ = list(batch)
+        except Exception as exc:  # noqa: BLE001 - recorded per mass
+            errors = [exc] * len(items)
+    else:
+        for i, (item, bkg, patch, seed) in enumerate(prepared):
+            try:
+                limits_[i] = mu_limits(cfg.method, bkg, patch, cfg.cl, ntoys=cfg.ntoys, seed=seed)
+            except Exception as exc:  # noqa: BLE001
+                errors[i] = exc
+    out = []
+    for (item, bkg, patch, seed), lim, err in zip(prepared, limits_, errors):
+        base = {"mass_mev": item["mass_mev"], "g_ref": item["g_ref"]}
+        try:
+            if err is not None:
+                raise err
+            if not (math.isfinite(lim.mu_obs) and all(math.isfinite(m) for m in lim.mu_exp)):
+                raise ArithmeticError("CLs = 1 - CL not bracketed in the allowed signal-strength range")
+            out.append((item["index"], _point(cfg, item, lim, bkg, patch, seed)))
+        except Exception as exc:  # noqa: BLE001
+            out.append((item["index"], _failed(base, exc)))
+    return out
 
-        def total(g):
-            return cfg.analysis.signal(cfg.model, mass, np.asarray(g)).sum(axis=1)
 
-        inverted = invert_coupling(total, s_ref * np.array([lim.mu_obs, *lim.mu_exp]))
-        lower = [iv[0][0] if iv else math.nan for _, iv in inverted]
-        g_obs, g_exp, intervals = lower[0], lower[1:], inverted[0][1]
-        status = "ok" if math.isfinite(g_obs) else "no_exclusion"
-        point = {**base, "g_obs": g_obs, "g_exp": g_exp, "mu_obs": lim.mu_obs, "mu_exp": lim.mu_exp,
-                 "s_obs": lim.mu_obs * s_ref, "excluded_intervals_obs": intervals, "status": status}
-        point.update({k: v for k, v in lim.info.items()})
-        if cfg.grid:
-            point["grid"] = _grid_column(cfg, bkg, patch, total, s_ref, seed)
-        return point
-    except Exception as exc:  # noqa: BLE001 - recorded, never fatal
-        return {**base, "g_obs": math.nan, "g_exp": [math.nan] * 5, "mu_obs": math.nan, "mu_exp": [math.nan] * 5,
-                "s_obs": math.nan, "excluded_intervals_obs": [], "status": "failed",
-                "reason": f"{type(exc).__name__}: {exc}"}
+CHUNK = {"asymptotic": 50}  # masses per task: vectorised methods amortise their fits over a chunk
 
 
 GRID_G = (1e-9, 1.0, 91)
@@ -153,14 +190,17 @@ def run_scan(cfg: ScanConfig, out_dir: Path, executor: str = "local",
         except (ValueError, json.JSONDecodeError):
             f.unlink()  # a torn file cannot exist (atomic writes), but never trust it
     sym = cfg.model.coupling_symbol
-    todo = [{"config": cfg, "index": i, "mass_mev": float(m), "bkg_only": ws.bkg_only, "patch": p,
-             "g_ref": p["metadata"][f"{sym}_ref"]}
-            for i, (m, p) in enumerate(zip(masses, ws.patchset["patches"])) if i not in done]
+    items = [{"index": i, "mass_mev": float(m), "bkg_only": ws.bkg_only, "patch": p,
+              "g_ref": p["metadata"][f"{sym}_ref"]}
+             for i, (m, p) in enumerate(zip(masses, ws.patchset["patches"])) if i not in done]
+    size = CHUNK.get(cfg.method, 1)
+    todo = [{"config": cfg, "items": items[k:k + size]} for k in range(0, len(items), size)]
 
-    def record(task_index: int, point: dict) -> None:
-        with atomic_path(ckpt / f"mass_{task_index:05d}.json") as tmp:
-            tmp.write_text(json.dumps(point, sort_keys=True))
-        done[task_index] = point
+    def record(results: list[tuple[int, dict]]) -> None:
+        for index, point in results:
+            with atomic_path(ckpt / f"mass_{index:05d}.json") as tmp:
+                tmp.write_text(json.dumps(point, sort_keys=True))
+            done[index] = point
         if progress:
             progress(len(done), len(masses))
 
@@ -168,12 +208,11 @@ def run_scan(cfg: ScanConfig, out_dir: Path, executor: str = "local",
         progress(len(done), len(masses))
     if kind == "local":
         for task in todo:
-            record(task["index"], _mass_task(task))
+            record(_chunk_task(task))
     elif kind == "processes":
         with ProcessPoolExecutor(max_workers=arg) as pool:
-            futures = {pool.submit(_mass_task, t): t["index"] for t in todo}
-            for fut in as_completed(futures):
-                record(futures[fut], fut.result())
+            for fut in as_completed([pool.submit(_chunk_task, t) for t in todo]):
+                record(fut.result())
     else:
         _run_dask(arg, todo, record)
     points = [done[i] for i in range(len(masses))]
@@ -194,10 +233,9 @@ def _run_dask(address: str, todo: list[dict], record) -> None:
     else:
         client = Client(address)
     try:
-        futures = client.map(_mass_task, todo, pure=False)
-        index = {f.key: t["index"] for f, t in zip(futures, todo)}
+        futures = client.map(_chunk_task, todo, pure=False)
         for fut in dask_completed(futures):
-            record(index[fut.key], fut.result())
+            record(fut.result())
     finally:
         client.close()
         if cluster is not None:
