@@ -14,6 +14,7 @@ Validated against pyhf's own fits (``tests/test_fit.py``).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,15 +27,28 @@ ALPHA_BOUND = 5.0
 GAMMA_BOUNDS = (1e-10, 10.0)
 
 
-def _code4_derivatives(alpha: np.ndarray, hi: np.ndarray, lo: np.ndarray):
-    """kappa, dkappa/dalpha, d2kappa/dalpha2 of pyhf code4; alpha (..., 1) against hi, lo (n_channels,)."""
-    coef = _code4_coefficients(hi, lo)  # (nch, 6)
-    a = np.broadcast_to(alpha, np.broadcast_shapes(alpha.shape, hi.shape))
-    powers = np.stack([a**i for i in range(7)], axis=-1)  # a^0..a^6
-    i = np.arange(1, 7)
-    poly = 1.0 + np.sum(coef * powers[..., 1:], axis=-1)
-    d1 = np.sum(coef * i * powers[..., :-1], axis=-1)
-    d2 = np.sum(coef[..., 1:] * i[1:] * (i[1:] - 1) * powers[..., :-2], axis=-1)
+def _code4_derivatives(alpha: np.ndarray, hi: np.ndarray, lo: np.ndarray, coef: np.ndarray | None = None):
+    """kappa, dkappa/dalpha, d2kappa/dalpha2 of pyhf code4; alpha (B, 1) against hi, lo (n_channels,).
+
+    The inner polynomial 1 + sum_i c_i a^i and its derivatives by Horner's rule.
+    """
+    coef = _code4_coefficients(hi, lo) if coef is None else coef  # (nch, 6): c_1..c_6
+    a = alpha
+    poly = coef[:, 5] * a
+    d1 = 6 * coef[:, 5] * a
+    d2 = 30 * coef[:, 5] * a
+    for i in range(5, 0, -1):  # c_i, i = 5..1
+        c = coef[:, i - 1]
+        poly = (poly + c) * a
+        if i >= 2:
+            d1 = (d1 + i * c) * a
+        else:
+            d1 = d1 + c
+        if i >= 3:
+            d2 = (d2 + i * (i - 1) * c) * a
+        elif i == 2:
+            d2 = d2 + 2 * c
+    poly = 1.0 + poly
     lnh, lnl = np.log(hi), np.log(lo)
     up, dn = hi**a, lo ** (-a)
     k = np.where(a >= 1, up, np.where(a <= -1, dn, poly))
@@ -49,6 +63,11 @@ class BatchModel:
 
     model: CountingModel
     mu_max: float = 20.0
+
+    @functools.cached_property
+    def _coefficients(self) -> list[np.ndarray]:
+        m = self.model
+        return [_code4_coefficients(m.syst_hi[k], m.syst_lo[k]) for k in range(len(m.syst_names))]
 
     @property
     def n_syst(self) -> int:
@@ -90,7 +109,7 @@ class BatchModel:
         k_all, k1_all, k2_all = [], [], []
         kappa = np.ones((x.shape[0], m.signal.size))
         for k in range(self.n_syst):
-            kk, k1, k2 = _code4_derivatives(x[:, 1 + k, None], m.syst_hi[k], m.syst_lo[k])
+            kk, k1, k2 = _code4_derivatives(x[:, 1 + k, None], m.syst_hi[k], m.syst_lo[k], self._coefficients[k])
             kappa = kappa * kk
             k_all.append(kk)
             k1_all.append(k1)
@@ -125,20 +144,23 @@ class BatchModel:
         # d nu / d par: (B, P, J)
         dnu = np.zeros((bsz, self.n_par, nch))
         dnu[:, 0] = s * kappa
-        logd = [k1[k] / kk[k] for k in range(ks)]
-        for k in range(ks):
-            dnu[:, 1 + k] = sig * logd[k]
+        if ks:
+            logd = np.stack([k1[k] / kk[k] for k in range(ks)], axis=1)  # (B, K, J) = dln kappa/dalpha
+            curv = np.stack([k2[k] / kk[k] for k in range(ks)], axis=1)  # (B, K, J) = kappa''/kappa
+            dnu[:, 1:1 + ks] = sig[:, None, :] * logd
         for i, j in enumerate(gch):
             dnu[:, 1 + ks + i, j] = m.background[j]
         grad = 2 * np.einsum("bpj,bj->bp", dnu, r)
         hess = 2 * np.einsum("bpj,bqj,bj->bpq", dnu, dnu, w)
-        # second derivatives of nu (only mu-alpha and alpha-alpha are non-zero)
-        for k in range(ks):
-            hess[:, 0, 1 + k] += 2 * np.sum(r * s * kappa * logd[k], axis=1)
-            hess[:, 1 + k, 0] = hess[:, 0, 1 + k]
-            for q in range(ks):
-                term = logd[k] * logd[q] if q != k else k2[k] / kk[k]
-                hess[:, 1 + k, 1 + q] += 2 * np.sum(r * sig * term, axis=1)
+        if ks:  # second derivatives of nu: mu-alpha and alpha-alpha blocks
+            rs = r * sig
+            mixed = 2 * np.einsum("bj,bkj->bk", r * s * kappa, logd)
+            hess[:, 0, 1:1 + ks] += mixed
+            hess[:, 1:1 + ks, 0] += mixed
+            block = 2 * np.einsum("bj,bkj,bqj->bkq", rs, logd, logd)
+            diag = 2 * np.einsum("bj,bkj->bk", rs, curv - logd**2)
+            block[:, np.arange(ks), np.arange(ks)] += diag
+            hess[:, 1:1 + ks, 1:1 + ks] += block
         # constraints
         alpha = x[:, 1:1 + ks]
         grad[:, 1:1 + ks] += 2 * (alpha - aux_a)
