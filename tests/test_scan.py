@@ -192,3 +192,26 @@ def test_scan_bad_input(run_cli, tmp_path, args, field):
     code, out, err = run_cli("scan", *args, "--out", str(tmp_path / "o"))
     assert code == 2 and err.count("\n") == 1 and field in err
     assert not (tmp_path / "o").exists()
+
+
+def test_sigkill_midway_then_rerun_is_identical(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    args = [sys.executable, "-m", "limits.cli", "scan", "--analysis", "na64-2022", "--method", "toys",
+            "--ntoys", "100", "--masses", "1:300:5", "--seed", "3"]
+    full, part = tmp_path / "full", tmp_path / "part"
+    subprocess.run(args + ["--out", str(full)], check=True, capture_output=True)
+    proc = subprocess.Popen(args + ["--out", str(part)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(part.rglob("mass_*.json"))) < 2:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = len(list(part.rglob("mass_*.json")))
+    assert 2 <= finished < 5 and not (part / "limits.json").exists()
+    subprocess.run(args + ["--out", str(part)], check=True, capture_output=True)
+    assert (part / "limits.json").read_bytes() == (full / "limits.json").read_bytes()
