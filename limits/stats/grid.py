@@ -14,6 +14,7 @@ import numpy as np
 
 from limits.stats.counting import counting_model
 from limits.stats.exact import ExactCalculator
+from limits.stats.limits import excluded_intervals
 
 __all__ = ["cls_column", "column_crossings", "contours"]
 
@@ -59,16 +60,7 @@ def column_crossings(g: np.ndarray, cls: np.ndarray, level: float) -> tuple[list
     for i in np.nonzero(np.sign(lc[:-1]) != np.sign(lc[1:]))[0]:
         t = lc[i] / (lc[i] - lc[i + 1])
         crossings.append(float(np.exp(lg[i] + t * (lg[i + 1] - lg[i]))))
-    intervals, start = [], (float(g[0]) if lc[0] < 0 else None)
-    for c in crossings:
-        if start is None:
-            start = c
-        else:
-            intervals.append([start, c])
-            start = None
-    if start is not None:
-        intervals.append([start, math.inf])
-    return crossings, intervals
+    return crossings, excluded_intervals(crossings, float(g[0]) if lc[0] < 0 else None)
 
 
 def contours(points: list[dict], cl: float) -> dict:

@@ -18,7 +18,7 @@ from limits.stats.counting import counting_model
 from limits.stats.exact import ExactCalculator
 from limits.stats.roots import solve_monotonic
 
-__all__ = ["METHODS", "MassLimit", "mu_limits", "invert_coupling", "strip_systematics"]
+__all__ = ["METHODS", "MassLimit", "excluded_intervals", "invert_coupling", "mu_limits", "strip_systematics"]
 
 METHODS = ("exact", "asymptotic", "toys")  # plus "asymptotic-pyhf": pyhf's own calculator, for cross-checks
 G_SCAN = (1e-10, 1.0, 321)  # log g grid used to find every crossing (32 per decade)
@@ -174,14 +174,20 @@ def invert_coupling(signal_total, targets, g_scan=G_SCAN) -> list[tuple[list[flo
     results = []
     for target, crossings in zip(targets, per_target):
         crossings.sort()
-        intervals, start = [], (float(grid[0]) if values[0] > target else None)
-        for c in crossings:
-            if start is None:
-                start = c
-            else:
-                intervals.append([start, c])
-                start = None
-        if start is not None:
-            intervals.append([start, math.inf])
-        results.append((crossings, intervals))
+        results.append((crossings, excluded_intervals(crossings, float(grid[0]) if values[0] > target else None)))
     return results
+
+
+def excluded_intervals(crossings: list[float], excluded_from: float | None) -> list[list[float]]:
+    """Excluded [lo, hi] intervals from ascending boundary crossings; ``excluded_from`` is the scan's lower edge if
+    the region starts excluded there (else None). An interval left open at the top ends at infinity."""
+    intervals, start = [], excluded_from
+    for c in crossings:
+        if start is None:
+            start = c
+        else:
+            intervals.append([start, c])
+            start = None
+    if start is not None:
+        intervals.append([start, math.inf])
+    return intervals

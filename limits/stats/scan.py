@@ -55,7 +55,6 @@ class ScanConfig:
 
     def digest(self) -> str:
         """SHA-256 of the inputs: analysis and runs, model, method settings, masses, package and table versions."""
-        from limits.physics.tables import load_brems, load_shower  # noqa: F401  (checksums in the sidecars)
         from limits.physics.tables import table_dir
 
         tables = {name: json.loads((table_dir() / f"{name}.json").read_text())["sha256"]
