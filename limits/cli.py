@@ -235,7 +235,8 @@ def workspace_cmd(analysis_name, model_name, masses, runs_path, out_dir, all_bui
     from limits.workspace.io import write_workspaces
 
     if all_builtin:
-        jobs = [(a, m, Path("workspaces") / a / m) for a in builtin_analyses() for m in builtin_names()]
+        jobs = [(a, m, Path("workspaces") / a / m) for a in builtin_analyses()
+                for m in (get_analysis(a).models or builtin_names())]
     else:
         jobs = [(analysis_name, model_name, Path(out_dir) if out_dir else None)]
     prepared = []
@@ -313,6 +314,33 @@ def scan_cmd(analysis_name, model_name, method, stat_only, cl, masses, ntoys, se
     clear_checkpoints(out, doc["inputs_digest"])
     failed = [p for p in doc["points"] if p["status"] == "failed"]
     click.echo(f"{out / 'limits.json'}: {len(doc['points'])} masses, {len(failed)} failed", err=True)
+
+
+@cli.command("compare")
+@click.option("--results", "results_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory holding a scan's limits.json.")
+@click.option("--reference", required=True, help="Published curve name (results/reference/index.json).")
+@click.option("--curve", type=click.Choice(("obs", "median")), default="obs", show_default=True,
+              help="Our observed limit or the expected median.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Per-mass rows {mass_mev, ours, published, ratio}.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Also draw both curves and their ratio vs mass to this image file.")
+def compare_cmd(results_dir, reference, curve, fmt, plot_path):
+    """Ratio of our coupling limit to a published one vs mass; prints median and max |ratio - 1| (overlap only)."""
+    from limits.io.compare import compare
+
+    cmp = compare(results_dir, reference, curve)
+    rows = [{"mass_mev": float(m), "ours": float(o), "published": float(p), "ratio": float(r)}
+            for m, o, p, r in zip(cmp.mass_mev, cmp.ours, cmp.published, cmp.ratio)]
+    if plot_path:
+        from limits.plots.compare import plot_comparison
+
+        plot_comparison(cmp, plot_path)
+    click.echo(render(rows, fmt, header=f"{results_dir} vs {reference} ({curve})"), nl=False)
+    click.echo(f"{reference}: {len(rows)} masses {cmp.mass_mev.min():g}-{cmp.mass_mev.max():g} MeV; median ratio "
+               f"{np.median(cmp.ratio):.4f}; median |ratio-1| {cmp.median_deviation:.4f}; max |ratio-1| "
+               f"{cmp.max_deviation:.4f}", err=fmt != "table")
 
 
 @cli.group("tables")

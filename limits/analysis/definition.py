@@ -41,6 +41,7 @@ class Analysis:
     signal_yield_source: str
     references: tuple[str, ...] = ()
     efficiency_model: str = ""
+    models: tuple[str, ...] | None = None  # built-in models it is published for; None = all
 
     @property
     def total_eot(self) -> float:
@@ -91,7 +92,8 @@ def _from_document(doc: Any, source: str, base: Path | None, runs_path: str | No
                     runs=tuple(runs[r] for r in doc["runs"]), annihilation=doc["annihilation"],
                     mass_range_mev=(float(lo), float(hi)), signal_yield_uncertainty=float(syst["value"]),
                     signal_yield_source=syst["source"], references=tuple(doc.get("references", ())),
-                    efficiency_model=doc.get("efficiency_model", ""))
+                    efficiency_model=doc.get("efficiency_model", ""),
+                    models=tuple(doc["models"]) if "models" in doc else None)
 
 
 def get_analysis(name_or_path: str, runs_path: str | None = None, field: str = "--analysis") -> Analysis:

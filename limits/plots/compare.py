@@ -1,0 +1,32 @@
+"""Comparison figure: our limit and a published one (top), their ratio (bottom)."""
+
+from __future__ import annotations
+
+import os
+
+import matplotlib.pyplot as plt
+
+from limits.io.files import atomic_path
+
+__all__ = ["plot_comparison"]
+
+
+def plot_comparison(cmp, path: str | os.PathLike) -> None:
+    """Draw a :class:`limits.io.compare.Comparison` to ``path`` (written atomically)."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    top.plot(cmp.mass_mev, cmp.published, "o-", ms=3, color="tab:blue", label=cmp.reference["label"])
+    top.plot(cmp.mass_mev, cmp.ours, "-", color="k", label="limits (this work)")
+    top.set_xscale("log")
+    top.set_yscale("log")
+    top.set_ylabel(f"{cmp.reference['coupling']} limit")
+    top.legend(frameon=False, fontsize=9)
+    top.grid(alpha=0.3, which="both", lw=0.5)
+    bottom.plot(cmp.mass_mev, cmp.ratio, "o-", ms=3, color="k")
+    bottom.axhline(1.0, color="0.5", lw=1)
+    bottom.set_xlabel(r"$m_{Z'}$ [MeV]")
+    bottom.set_ylabel("ours / published")
+    bottom.grid(alpha=0.3, which="both", lw=0.5)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=130)
+    plt.close(fig)

@@ -1,0 +1,43 @@
+"""limits compare: ratio of a scan to a published curve."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from limits.io.reference import load_reference, reference_names
+
+
+def test_reference_curves_registered_with_provenance():
+    names = reference_names()
+    assert {"na64-prl129-2022-bl-unbroken", "na64-prl123-2019-dark-photon"} <= set(names)
+    for name in names:
+        entry, m, g = load_reference(name)
+        assert entry["source"] and entry["cl"] == 0.9 and len(m) == entry["points"]
+        assert np.all(np.diff(m) > 0) and np.all(g > 0)
+    _, m, _ = load_reference("na64-prl129-2022-bl-unbroken")
+    assert m[0] == pytest.approx(1.0365, rel=1e-3) and m[-1] == pytest.approx(631.4, rel=1e-3)  # MeV, closing row gone
+
+
+def test_compare_identity(run_cli, tmp_path):
+    # a results file that *is* the published curve gives ratio 1 everywhere
+    _, m, g = load_reference("na64-prl129-2022-bl-unbroken")
+    doc = {"coupling": "g", "points": [{"mass_mev": float(a), "g_obs": float(b), "g_exp": [float(b)] * 5,
+                                        "status": "ok"} for a, b in zip(m, g)]}
+    (tmp_path / "limits.json").write_text(json.dumps(doc))
+    code, out, err = run_cli("compare", "--results", str(tmp_path), "--reference", "na64-prl129-2022-bl-unbroken",
+                             "--format", "json", "--plot", str(tmp_path / "c.png"))
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 38 and all(r["ratio"] == pytest.approx(1.0) for r in rows)
+    assert "max |ratio-1| 0.0000" in err and (tmp_path / "c.png").is_file()
+
+
+def test_compare_bad_input(run_cli, tmp_path):
+    code, _, err = run_cli("compare", "--results", str(tmp_path), "--reference", "na64-prl129-2022-bl-unbroken")
+    assert code == 2 and "--results" in err and err.count("\n") == 1
+    (tmp_path / "limits.json").write_text("{}")
+    code, _, err = run_cli("compare", "--results", str(tmp_path), "--reference", "nope")
+    assert code == 2 and "--reference" in err
