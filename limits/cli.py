@@ -206,10 +206,9 @@ def xsec_cmd(mass_mev, energy_gev, coupling, model_name, xmin):
 
 def _analysis_masses(analysis, masses: str | None) -> np.ndarray:
     """Masses in MeV from --masses, or the analysis default: 200 log-spaced over its mass range."""
-    lo, hi = analysis.mass_range_mev
     if masses is None:
-        return np.geomspace(lo, hi, 200)
-    return parse_masses_mev(masses, lo, hi)
+        return analysis.default_masses_mev()
+    return parse_masses_mev(masses, *analysis.mass_range_mev)
 
 
 @cli.command("workspace")

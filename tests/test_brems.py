@@ -73,6 +73,18 @@ def test_table_interpolation_within_1_percent_off_grid():
         assert float(table.sigma(m, e, x0)) == pytest.approx(sigma_total(m, e, x0), rel=0.01)
 
 
+def test_fold_interpolation_at_mass_nodes_within_1_percent():
+    # the yield fold interpolates in (ln E, logit x0) at the table's mass nodes: check that path off-grid too
+    table = load_brems()
+    rng = np.random.default_rng(11)
+    for k in (3, 25, 46):
+        m = float(table.mass_gev[k])
+        e = float(np.exp(rng.uniform(np.log(31.0), np.log(149.0))))
+        x0 = float(rng.uniform(0.3, 0.97))
+        node = float(table.sigma_at_mass_node(k, np.array([e]), np.array([x0]))[0])
+        assert node == pytest.approx(sigma_total(m, e, x0), rel=0.01)
+
+
 def test_table_metadata_records_parameters():
     meta = load_brems().meta
     assert set(meta["parameters"]) == {"mass_gev", "energy_gev", "x0", "quadrature"}

@@ -93,7 +93,7 @@ def _close(a, b):
 @pytest.mark.parametrize("analysis", builtin_analyses())
 def test_committed_workspaces_are_up_to_date(analysis):
     a = get_analysis(analysis)
-    masses = np.geomspace(*a.mass_range_mev, 200)
+    masses = a.default_masses_mev()
     for model in a.models or builtin_names():
         fresh = build_workspaces(a, get_model(model), masses)
         committed = read_workspaces(COMMITTED / analysis / model)

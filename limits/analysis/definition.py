@@ -43,6 +43,10 @@ class Analysis:
     efficiency_model: str = ""
     models: tuple[str, ...] | None = None  # built-in models it is published for; None = all
 
+    def default_masses_mev(self, n: int = 200) -> np.ndarray:
+        """The default mass grid: ``n`` log-spaced masses over the analysis range (MeV)."""
+        return np.geomspace(*self.mass_range_mev, n)
+
     @property
     def total_eot(self) -> float:
         """Sum of the runs' electrons on target."""

@@ -22,7 +22,8 @@ from limits.errors import InputError
 from limits.io.files import read_document, yaml_load
 from limits.io.schemas import validate
 
-__all__ = ["DarkSector", "Model", "builtin_names", "charge_string", "describe_channels", "get_model", "model_from_document"]
+__all__ = ["DarkSector", "Model", "builtin_names", "charge_string", "describe_channels", "get_model",
+           "model_from_document"]
 
 LEPTONS = ("e", "mu", "tau")
 QUARKS = ("u", "d", "s")

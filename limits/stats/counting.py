@@ -46,19 +46,6 @@ class CountingModel:
         with np.errstate(divide="ignore"):
             return np.where(self.background_unc > 0, (self.background / self.background_unc) ** 2, np.inf)
 
-    def without_systematics(self) -> "CountingModel":
-        """The same counts with every nuisance parameter removed."""
-        return CountingModel(self.channels, self.signal, self.background, np.zeros_like(self.background_unc),
-                             self.observed, (), np.ones((0, self.signal.size)), np.ones((0, self.signal.size)))
-
-    def kappa(self, alpha: np.ndarray) -> np.ndarray:
-        """Signal factor per channel, prod_k kappa_k(alpha_k); alpha shape (..., n_syst) -> (..., n_channels)."""
-        alpha = np.asarray(alpha, dtype=float)
-        out = np.ones(alpha.shape[:-1] + (self.signal.size,))
-        for k in range(len(self.syst_names)):
-            out = out * code4(alpha[..., k, None], self.syst_hi[k], self.syst_lo[k])
-        return out
-
 
 def counting_model(bkg_only: dict, patch: dict | None) -> CountingModel:
     """Read a workspace (background-only spec plus one signal patch) into a :class:`CountingModel`."""

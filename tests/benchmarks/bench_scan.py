@@ -40,7 +40,7 @@ def main() -> None:
     from limits.workspace.build import build_workspaces
 
     analysis, model = get_analysis("na64-2026"), get_model("bl-unbroken")
-    masses = tuple(np.geomspace(*analysis.mass_range_mev, 200))
+    masses = tuple(analysis.default_masses_mev())
     out = Path(tempfile.mkdtemp())
     print(f"== 200-mass scans with bands, executor processes:{args.workers}")
     for method in ("exact", "asymptotic"):
