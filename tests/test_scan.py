@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 
 import numpy as np
 import pytest
@@ -15,7 +14,6 @@ from limits.stats import scan as scan_module
 from limits.stats.counting import counting_model
 from limits.stats.exact import ExactCalculator
 from limits.stats.limits import invert_coupling, mu_limits
-from limits.stats.roots import solve_monotonic
 from limits.stats.scan import ScanConfig, run_scan
 
 A22 = get_analysis("na64-2022")

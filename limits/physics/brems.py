@@ -76,7 +76,6 @@ def _integrand_theta_t(omx, energy, mass, delta, tfrac, m_l, big_m):
     m2, ml2 = mass**2, m_l**2
     k = np.sqrt(np.clip((x * e) ** 2 - m2, 0.0, None))
     p = np.sqrt(e**2 - ml2)
-    cos_t = 1.0 - delta
     # p - k and x E^2 - k p without cancellation (both are tiny differences of ~E-sized numbers)
     p_minus_k = (e**2 * omx * (1.0 + x) - ml2 + m2) / (p + k)
     xe2_minus_kp = ((x * e) ** 2 * ml2 + m2 * e**2 - m2 * ml2) / (x * e**2 + k * p)

@@ -8,7 +8,6 @@ linear interpolation of log CLs in log g, and give the excluded intervals of eve
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 

@@ -53,11 +53,10 @@ def _exact(bkg_only, patch, level) -> MassLimit:
     def limit(n):
         return solve_monotonic(lambda mu: calc.cls(mu, n), level, guess)
 
-    cache = {}
-    mu_obs = cache.setdefault(calc.n_obs, limit(calc.n_obs))
     counts = calc.expected_counts()
-    mu_exp = [cache[n] if n in cache else cache.setdefault(n, limit(n)) for n in counts]
-    return MassLimit(mu_obs, mu_exp, {"expected_counts": [int(n) for n in counts]})
+    by_count = {n: limit(n) for n in {calc.n_obs, *counts.tolist()}}  # one solve per distinct total count
+    return MassLimit(by_count[calc.n_obs], [by_count[n] for n in counts],
+                     {"expected_counts": [int(n) for n in counts]})
 
 
 def asymptotic_batch(bkg_only: dict, patches: list[dict], level: float) -> list[MassLimit]:

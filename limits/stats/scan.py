@@ -142,9 +142,10 @@ def _chunk_task(args: dict) -> list[tuple[int, dict]]:
     out = []
     for (item, bkg, patch, seed), lim, err in zip(prepared, limits_, errors):
         base = {"mass_mev": item["mass_mev"], "g_ref": item["g_ref"]}
+        if err is not None:
+            out.append((item["index"], _failed(base, err)))
+            continue
         try:
-            if err is not None:
-                raise err
             if not (math.isfinite(lim.mu_obs) and all(math.isfinite(m) for m in lim.mu_exp)):
                 raise ArithmeticError("CLs = 1 - CL not bracketed in the allowed signal-strength range")
             out.append((item["index"], _point(cfg, item, lim, bkg, patch, seed)))
