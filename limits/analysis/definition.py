@@ -40,7 +40,7 @@ class Analysis:
     signal_yield_uncertainty: float
     signal_yield_source: str
     references: tuple[str, ...] = ()
-    efficiency_model: str = ""
+    assumptions: tuple[tuple[str, str], ...] = ()  # (topic, statement) pairs, schema order
     models: tuple[str, ...] | None = None  # built-in models it is published for; None = all
 
     def default_masses_mev(self, n: int = 200) -> np.ndarray:
@@ -96,7 +96,7 @@ def _from_document(doc: Any, source: str, base: Path | None, runs_path: str | No
                     runs=tuple(runs[r] for r in doc["runs"]), annihilation=doc["annihilation"],
                     mass_range_mev=(float(lo), float(hi)), signal_yield_uncertainty=float(syst["value"]),
                     signal_yield_source=syst["source"], references=tuple(doc.get("references", ())),
-                    efficiency_model=doc.get("efficiency_model", ""),
+                    assumptions=tuple(doc.get("assumptions", {}).items()),
                     models=tuple(doc["models"]) if "models" in doc else None)
 
 

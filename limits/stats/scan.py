@@ -253,6 +253,7 @@ def _versions() -> dict:
 def _assemble(cfg: ScanConfig, digest: str, points: list[dict]) -> dict:
     doc = {
         "analysis": cfg.analysis.name,
+        "assumptions": dict(cfg.analysis.assumptions),
         "model": cfg.model.name,
         "coupling": cfg.model.coupling_symbol,
         "method": cfg.method,
