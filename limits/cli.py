@@ -204,6 +204,13 @@ def xsec_cmd(mass_mev, energy_gev, coupling, model_name, xmin):
                            "x_min": xmin if xmin is not None else mass_mev * 1e-3 / energy_gev}))
 
 
+def _builtin_pairs() -> list[tuple[str, str]]:
+    """(analysis, model) for every built-in analysis and the built-in models it is published for."""
+    from limits.analysis.definition import builtin_analyses, get_analysis
+
+    return [(a, m) for a in builtin_analyses() for m in (get_analysis(a).models or builtin_names())]
+
+
 def _analysis_masses(analysis, masses: str | None) -> np.ndarray:
     """Masses in MeV from --masses, or the analysis default: 200 log-spaced over its mass range."""
     if masses is None:
@@ -223,19 +230,18 @@ def _analysis_masses(analysis, masses: str | None) -> np.ndarray:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output directory (default: workspaces/<analysis>/<model>/).")
 @click.option("--all", "all_builtin", is_flag=True,
-              help="Regenerate the committed workspaces: every built-in analysis x every built-in model into "
+              help="Regenerate the committed workspaces: every built-in analysis x its models into "
                    "workspaces/ (ignores --analysis, --model, --out).")
 def workspace_cmd(analysis_name, model_name, masses, runs_path, out_dir, all_builtin):
     """Write BkgOnly.json and patchset.json (pyhf 1.0.0 schemas, one patch per mass, label m_Zprime_MeV)."""
     from pathlib import Path
 
-    from limits.analysis.definition import builtin_analyses, get_analysis
+    from limits.analysis.definition import get_analysis
     from limits.workspace.build import build_workspaces
     from limits.workspace.io import write_workspaces
 
     if all_builtin:
-        jobs = [(a, m, Path("workspaces") / a / m) for a in builtin_analyses()
-                for m in (get_analysis(a).models or builtin_names())]
+        jobs = [(a, m, Path("workspaces") / a / m) for a, m in _builtin_pairs()]
     else:
         jobs = [(analysis_name, model_name, Path(out_dir) if out_dir else None)]
     prepared = []
@@ -274,8 +280,11 @@ def workspace_cmd(analysis_name, model_name, masses, runs_path, out_dir, all_bui
               help="Output directory (default: results/<analysis>/<model>/).")
 @click.option("--grid", is_flag=True,
               help="Also evaluate CLs on the full (mass, coupling) grid and extract the contours (islands included).")
+@click.option("--all", "all_builtin", is_flag=True,
+              help="Scan every built-in analysis x its models into results/<analysis>/<model>/ (the committed "
+                   "results); --analysis, --model and --out are then not allowed.")
 def scan_cmd(analysis_name, model_name, method, stat_only, cl, masses, ntoys, seed, executor, runs_path, out_dir,
-             grid):
+             grid, all_builtin):
     """90% CL exclusion limits on the coupling vs Z' mass: limits.json, limits.csv, exclusion.png.
 
     Per mass: CLs upper limit on the signal strength (observed and expected -2..+2 sigma), inverted to the coupling
@@ -285,20 +294,39 @@ def scan_cmd(analysis_name, model_name, method, stat_only, cl, masses, ntoys, se
     from pathlib import Path
 
     from limits.analysis.definition import get_analysis
-    from limits.io.results import write_results
-    from limits.plots.exclusion import plot_exclusion
-    from limits.stats.scan import ScanConfig, clear_checkpoints, parse_executor, run_scan
+    from limits.stats.scan import ScanConfig, parse_executor
 
-    analysis = get_analysis(analysis_name, runs_path)
-    model = get_model(model_name)
     _check_range("--cl", cl, 0.5, 0.9999, "")
     _check_range("--ntoys", ntoys, 100, 10_000_000, "")
     _check_range("--seed", seed, 0, 2**63 - 1, "")
     parse_executor(executor)
-    mass_mev = _analysis_masses(analysis, masses)
-    cfg = ScanConfig(analysis, model, method, cl, tuple(float(m) for m in mass_mev), stat_only, ntoys, seed, grid)
-    out = Path(out_dir) if out_dir else Path("results") / analysis.name / model.name
-    with click.progressbar(length=len(mass_mev), label=f"scan {analysis.name}/{model.name} ({method})",
+    if all_builtin:
+        ctx = click.get_current_context()
+        for opt in ("analysis_name", "model_name", "out_dir"):
+            if ctx.get_parameter_source(opt) != click.core.ParameterSource.DEFAULT:
+                raise InputError("--all", f"cannot be combined with --{opt.split('_')[0]}")
+        jobs = [(a, m, None) for a, m in _builtin_pairs()]
+    else:
+        jobs = [(analysis_name, model_name, out_dir)]
+    prepared = []
+    for a_name, m_name, target in jobs:  # validate every input before scanning anything
+        analysis, model = get_analysis(a_name, runs_path), get_model(m_name)
+        mass_mev = _analysis_masses(analysis, masses)
+        cfg = ScanConfig(analysis, model, method, cl, tuple(float(m) for m in mass_mev), stat_only, ntoys, seed, grid)
+        prepared.append((cfg, Path(target) if target else Path("results") / analysis.name / model.name))
+    for cfg, out in prepared:
+        _scan_one(cfg, out, executor)
+
+
+def _scan_one(cfg, out, executor: str) -> None:
+    """Run one scan with a progress bar, write its results atomically and drop its checkpoints."""
+    from limits.io.reference import references_for
+    from limits.io.results import write_results
+    from limits.plots.exclusion import plot_exclusion
+    from limits.stats.scan import clear_checkpoints, run_scan
+
+    a_name, m_name = cfg.analysis.name, cfg.model.name
+    with click.progressbar(length=len(cfg.masses_mev), label=f"scan {a_name}/{m_name} ({cfg.method})",
                            file=sys.stderr, show_pos=True) as bar:
         state = {"shown": 0}
 
@@ -307,9 +335,7 @@ def scan_cmd(analysis_name, model_name, method, stat_only, cl, masses, ntoys, se
             state["shown"] = done
 
         doc = run_scan(cfg, out, executor=executor, progress=progress)
-    from limits.io.reference import references_for
-
-    write_results(doc, out, plot=lambda d, p: plot_exclusion(d, p, references_for(analysis.name, model.name)))
+    write_results(doc, out, plot=lambda d, p: plot_exclusion(d, p, references_for(a_name, m_name)))
     clear_checkpoints(out, doc["inputs_digest"])
     failed = [p for p in doc["points"] if p["status"] == "failed"]
     click.echo(f"{out / 'limits.json'}: {len(doc['points'])} masses, {len(failed)} failed", err=True)

@@ -82,6 +82,10 @@ def _signal_sample(analysis: Analysis, run, signal: float) -> dict:
     return {"name": "signal", "data": [float(signal)], "modifiers": mods}
 
 
+# the per-patch table mu(g) = N(m, g)/N(m, g_ref): g = g_ref * 10^d for these d (decades), enough for mu 1e-3 - 1e3
+MU_TABLE_DECADES = tuple(np.round(np.linspace(-1.5, 1.5, 61), 3))
+
+
 def reference_couplings(analysis: Analysis, model: Model, mass_mev: np.ndarray) -> np.ndarray:
     """g_ref per mass with a total expected signal near TARGET_EVENTS (3 significant digits).
 
@@ -104,21 +108,28 @@ def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
     bkg = bkg_only_spec(analysis)
     g_ref = reference_couplings(analysis, model, mass_mev)
     signal = analysis.signal(model, mass_mev, g_ref)
+    scale = np.array(MU_TABLE_DECADES)
+    g_table = g_ref[:, None] * 10.0**scale[None, :]
+    mu_table = (analysis.signal(model, np.repeat(mass_mev, scale.size), g_table.ravel()).sum(axis=1)
+                .reshape(g_table.shape) / signal.sum(axis=1)[:, None])
+    sym = model.coupling_symbol
     patches = []
-    for m, g, s in zip(mass_mev, g_ref, signal):
+    for m, g, s, gt, mt in zip(mass_mev, g_ref, signal, g_table, mu_table):
         ops = [{"op": "add", "path": f"/channels/{j}/samples/1", "value": _signal_sample(analysis, run, s[j])}
                for j, run in enumerate(analysis.runs)]
         value = float(f"{m:.6g}")
         name = "m_Zprime_MeV_" + f"{value:.6g}".replace(".", "p").replace("-", "m").replace("+", "")
-        patches.append({"metadata": {"name": name, "values": [value],
-                                     f"{model.coupling_symbol}_ref": float(g), "signal_total_at_ref": float(s.sum())},
+        patches.append({"metadata": {"name": name, "values": [value], f"{sym}_ref": float(g),
+                                     "signal_total_at_ref": float(s.sum()),
+                                     "mu_vs_coupling": {sym: [float(f"{x:.6g}") for x in gt],
+                                                        "mu": [float(f"{x:.6g}") for x in mt]}},
                         "patch": ops})
-    sym = model.coupling_symbol
     metadata = {
         "description": (f"NA64 {analysis.name}, model {model.name}: signal patches vs Z' mass. Each patch is the signal "
                         f"at {sym} = {sym}_ref (in the patch metadata); at another coupling s(m, {sym}) = "
                         f"s(m, {sym}_ref) * N(m, {sym})/N(m, {sym}_ref), N the yield per EOT of `limits yields` "
-                        f"(= ({sym}/{sym}_ref)^2 where the Z' decays promptly), i.e. mu = N(m, {sym})/N(m, {sym}_ref). "
+                        f"(= ({sym}/{sym}_ref)^2 where the Z' decays promptly), i.e. mu = N(m, {sym})/N(m, {sym}_ref), tabulated per patch in mu_vs_coupling "
+                        f"(interpolate log-log to turn a limit on mu into one on {sym}). "
                         f"Build models with normsys code4 and histosys code4p. The hepdata reference is a "
                         f"PLACEHOLDER ({HEPDATA_PLACEHOLDER}): no HEPData record exists yet."),
         "digests": {"sha256": pyhf.utils.digest(bkg)},

@@ -8,7 +8,7 @@ from pathlib import Path
 from limits.io.files import atomic_path
 from limits.workspace.build import Workspaces
 
-__all__ = ["write_workspaces", "read_workspaces"]
+__all__ = ["coupling_for_mu", "write_workspaces", "read_workspaces"]
 
 
 def write_workspaces(ws: Workspaces, directory: str | Path) -> tuple[Path, Path]:
@@ -30,3 +30,20 @@ def read_workspaces(directory: str | Path) -> Workspaces:
     directory = Path(directory)
     return Workspaces(json.loads((directory / "BkgOnly.json").read_text()),
                       json.loads((directory / "patchset.json").read_text()))
+
+
+def coupling_for_mu(patch_metadata: dict, mu: float) -> float:
+    """The coupling at which the patch's signal strength equals ``mu``, from its ``mu_vs_coupling`` table.
+
+    Log-log interpolation of mu(g) = N(m, g)/N(m, g_ref) (increasing in g); this is how a limit on mu from the
+    published likelihood alone becomes a limit on the coupling, including the Eq. 6 decay factor. Raises ValueError
+    outside the tabulated range.
+    """
+    import numpy as np
+
+    table = patch_metadata["mu_vs_coupling"]
+    mus = np.asarray(table["mu"], dtype=float)
+    couplings = np.asarray(next(v for k, v in table.items() if k != "mu"), dtype=float)
+    if not mus[0] <= mu <= mus[-1]:
+        raise ValueError(f"mu = {mu:g} outside the tabulated {mus[0]:g}-{mus[-1]:g}")
+    return float(np.exp(np.interp(np.log(mu), np.log(mus), np.log(couplings))))

@@ -1,0 +1,120 @@
+"""The papers' exclusion figures redrawn from our committed results, published curves overlaid where we have them.
+
+- PRL 129 Fig. 3: na64-2022, unbroken (solid) and broken (dashed) B-L.
+- arXiv:2606.17320 Fig. 6: na64-2026, unbroken B-L with Dirac nu (top) and B-L coupled to scalar DM (bottom), with
+  the previous NA64 result (runs I-IV: the published PRL 129 curve where it exists, and our na64-2022 result).
+- arXiv:2606.17320 Fig. 8: na64-2026, the four B-L-type models superimposed.
+
+Masses in MeV on the x axis (the papers use GeV); observed 90 % CL limits, expected median dashed where useful.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from limits.io.files import atomic_path
+from limits.io.reference import references_for
+
+__all__ = ["FIGURES", "paper_figures"]
+
+FIGURES = {
+    "prl129_fig3_exclusion.png": "PRL 129 Fig. 3: NA64 runs I-IV, unbroken and broken B-L",
+    "arxiv2606_fig6_exclusion.png": "arXiv:2606.17320 Fig. 6: runs I-V, unbroken B-L (top), scalar DM (bottom)",
+    "arxiv2606_fig8_exclusion.png": "arXiv:2606.17320 Fig. 8: runs I-V, the four B-L-type models",
+}
+FIG8_MODELS = {"bl-unbroken": "$B-L$", "b-3le": "$B-3L_e$", "b-2le-lmu": r"$B-2L_e-L_\mu$",
+               "b-le-2lmu": r"$B-L_e-2L_\mu$"}
+
+
+def _curve(results: Path, analysis: str, model: str, key: str = "obs") -> tuple[np.ndarray, np.ndarray]:
+    """(mass_mev, coupling) of a committed scan: observed limit, or "median" expected."""
+    doc = json.loads((results / analysis / model / "limits.json").read_text())
+    pts = [p for p in doc["points"] if p["status"] == "ok"]
+    g = [p["g_obs"] if key == "obs" else p["g_exp"][2] for p in pts]
+    return np.array([p["mass_mev"] for p in pts]), np.array([np.nan if x is None else x for x in g], dtype=float)
+
+
+def _band(ax, results: Path, analysis: str, model: str) -> None:
+    doc = json.loads((results / analysis / model / "limits.json").read_text())
+    pts = [p for p in doc["points"] if p["status"] == "ok"]
+    m = np.array([p["mass_mev"] for p in pts])
+    e = np.array([[np.nan if x is None else x for x in p["g_exp"]] for p in pts], dtype=float)
+    ax.fill_between(m, e[:, 0], e[:, 4], color="#ffdf00", lw=0, alpha=0.6, label=r"expected $\pm2\sigma$")
+    ax.fill_between(m, e[:, 1], e[:, 3], color="#00c000", lw=0, alpha=0.6, label=r"expected $\pm1\sigma$")
+
+
+def _published(ax, analysis: str, model: str) -> None:
+    for label, m, g in references_for(analysis, model):
+        ax.plot(m, g, color="tab:red", lw=1.4, ls="-.", label=label + " (digitised)")
+
+
+def _finish(ax, ylabel: str = r"$g_{B-L}$ (90% CL upper limit)") -> None:
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"$m_{Z'}$ [MeV]")
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3, which="both", lw=0.5)
+    ax.legend(frameon=False, fontsize=7.5, loc="upper left")
+
+
+def _save(fig, path: Path) -> None:
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=130)
+    plt.close(fig)
+
+
+def _prl129_fig3(results: Path, path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(7, 5))
+    _band(ax, results, "na64-2022", "bl-unbroken")
+    ax.plot(*_curve(results, "na64-2022", "bl-unbroken"), color="tab:blue", lw=1.8, label="unbroken $B-L$ (ours)")
+    ax.plot(*_curve(results, "na64-2022", "bl-broken"), color="tab:blue", lw=1.8, ls="--",
+            label=r"broken $B-L$, $m_N = m_{Z'}/3$ (ours)")
+    _published(ax, "na64-2022", "bl-unbroken")
+    ax.set_title("NA64 runs I-IV, 3.22e11 EOT (cf. PRL 129, Fig. 3)", fontsize=10)
+    _finish(ax)
+    _save(fig, path)
+
+
+def _arxiv2606_fig6(results: Path, path: Path) -> None:
+    fig, axes = plt.subplots(2, 1, figsize=(7, 9), sharex=True)
+    for ax, model, title in zip(axes, ("bl-unbroken", "bl-dm-scalar"),
+                                ("unbroken $B-L$, Dirac $\\nu$",
+                                 r"$B-L$ with scalar DM, $\alpha_D = 0.1$, $m_{Z'} = 3 m_\chi$")):
+        _band(ax, results, "na64-2026", model)
+        ax.plot(*_curve(results, "na64-2026", model), color="k", lw=1.8, label="runs I-V, 9.37e11 EOT (ours)")
+        ax.plot(*_curve(results, "na64-2022", model), color="tab:blue", lw=1.2, ls=":",
+                label="runs I-IV, 3.22e11 EOT (ours, na64-2022)")
+        _published(ax, "na64-2022", model)
+        ax.set_title(f"NA64 2016-2022 (cf. arXiv:2606.17320, Fig. 6): {title}", fontsize=9.5)
+        _finish(ax)
+    axes[0].set_xlabel("")
+    _save(fig, path)
+
+
+def _arxiv2606_fig8(results: Path, path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for (model, label), color in zip(FIG8_MODELS.items(), ("k", "tab:red", "tab:green", "tab:purple")):
+        ax.plot(*_curve(results, "na64-2026", model), color=color, lw=1.6, label=label)
+    ax.set_title("NA64 2016-2022, 9.37e11 EOT (cf. arXiv:2606.17320, Fig. 8)", fontsize=10)
+    _finish(ax, r"$g_{Z'}$ (90% CL upper limit)")
+    _save(fig, path)
+
+
+def paper_figures(results_dir: str | Path = "results", out_dir: str | Path = "results/figures") -> list[Path]:
+    """Draw every figure of :data:`FIGURES` from ``results_dir/<analysis>/<model>/limits.json``; returns the paths.
+
+    Raises:
+        FileNotFoundError: a needed scan is missing (run ``limits scan --all``).
+    """
+    results, out = Path(results_dir), Path(out_dir)
+    makers = (_prl129_fig3, _arxiv2606_fig6, _arxiv2606_fig8)
+    paths = []
+    for name, make in zip(FIGURES, makers):
+        make(results, out / name)
+        paths.append(out / name)
+    return paths
