@@ -341,6 +341,59 @@ def _scan_one(cfg, out, executor: str) -> None:
     click.echo(f"{out / 'limits.json'}: {len(doc['points'])} masses, {len(failed)} failed", err=True)
 
 
+@cli.command("figures")
+@click.option("--results", "results_dir", default="results", show_default=True, type=click.Path(file_okay=False),
+              help="Directory holding <analysis>/<model>/limits.json (the committed scans).")
+@click.option("--out", "out_dir", default="results/figures", show_default=True, type=click.Path(file_okay=False),
+              help="Where to write the figures.")
+def figures_cmd(results_dir, out_dir):
+    """Redraw the papers' exclusion figures (PRL 129 Fig. 3; arXiv:2606.17320 Figs. 6 and 8) from our scans."""
+    from limits.plots.papers import paper_figures
+
+    try:
+        paths = paper_figures(results_dir, out_dir)
+    except FileNotFoundError as exc:
+        raise InputError("--results", f"{exc.filename} not found: run `limits scan --all` first") from None
+    for path in paths:
+        click.echo(str(path))
+
+
+@cli.command("hepdata")
+@click.option("--analysis", "analysis_name", default="na64-2026", show_default=True,
+              help="Built-in analysis or path to an analysis file; one table per model it is published for.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output directory (replaced atomically): submission.yaml, tables, images, Likelihoods.tar.gz, "
+                   "submission.tar.gz.")
+@click.option("--results", "results_dir", default="results", show_default=True, type=click.Path(file_okay=False),
+              help="Directory holding <analysis>/<model>/limits.json.")
+@click.option("--workspaces", "workspaces_dir", default="workspaces", show_default=True,
+              type=click.Path(file_okay=False), help="Directory holding <analysis>/<model>/{BkgOnly,patchset}.json.")
+@click.option("--inspire-id", default=None,
+              help="The record's INSPIRE id (ins + 7 digits), replacing the placeholder in the likelihoods.")
+@click.option("--release", is_flag=True, help="Refuse to write a record that still carries the placeholder id.")
+def hepdata_cmd(analysis_name, out_dir, results_dir, workspaces_dir, inspire_id, release):
+    """HEPData submission of an analysis (hepdata_lib), validated with hepdata-validator."""
+    from pathlib import Path
+
+    from limits.analysis.definition import get_analysis
+    from limits.plots.papers import FIGURES
+    from limits.publish.hepdata import write_submission
+    from limits.workspace.build import HEPDATA_PLACEHOLDER
+
+    if release and inspire_id is None:
+        raise InputError("--inspire-id", f"required with --release (the likelihoods would carry the placeholder "
+                                         f"{HEPDATA_PLACEHOLDER})")
+    analysis = get_analysis(analysis_name)
+    prefix = {"na64-2022": "prl129_", "na64-2026": "arxiv2606_"}.get(analysis.name)
+    figures = [Path(results_dir) / "figures" / f for f in FIGURES if prefix and f.startswith(prefix)]
+    archive = write_submission(analysis, out_dir, results_dir=results_dir, workspaces_dir=workspaces_dir,
+                               figures=[f for f in figures if f.is_file()], inspire_id=inspire_id)
+    click.echo(f"{archive}: validated with hepdata-validator")
+    if inspire_id is None:
+        click.echo(f"warning: the likelihoods carry the placeholder HEPData id {HEPDATA_PLACEHOLDER}; pass "
+                   f"--inspire-id before uploading", err=True)
+
+
 @cli.command("compare")
 @click.option("--results", "results_dir", required=True, type=click.Path(file_okay=False),
               help="Directory holding a scan's limits.json.")

@@ -1,0 +1,1 @@
+"""Publication of results: the HEPData record (tables, figures, full likelihoods)."""

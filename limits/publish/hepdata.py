@@ -1,0 +1,264 @@
+"""A HEPData submission of one analysis, written with hepdata_lib (``limits hepdata``).
+
+One table per model: the Z' mass (MeV, unbinned) against the observed 90 % CL coupling limit and the expected median
+with its +-1 sigma and +-2 sigma band as asymmetric uncertainties ("1 s.d.", "2 s.d."), qualifiers naming the limit,
+CL, statistical method and data set; the scan's exclusion figure as the table image; the paper figures as record
+resources. The full likelihoods (pyhf JSON: ``<model>/BkgOnly.json`` + ``<model>/patchset.json`` per model, and a
+README) go into ``Likelihoods.tar.gz``, attached to the record as an additional resource of type ``HistFactory``
+(``../shared/stats/notes.md`` §5).
+
+Inputs are the committed scans (``results/<analysis>/<model>/limits.json``) and workspaces
+(``workspaces/<analysis>/<model>/``); both must be on the same mass grid. Output: a directory with ``submission.yaml``,
+the table YAMLs, images, ``Likelihoods.tar.gz`` and the upload archive ``submission.tar.gz``, validated with
+hepdata-validator before it replaces any previous output (built in a sibling temporary directory).
+
+The HEPData/INSPIRE id of the record is not known before publication: the patchsets carry the placeholder
+``ins0000000`` unless ``inspire_id`` is given, and :func:`placeholder_in` lets a release check refuse it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import json
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from limits.analysis.definition import Analysis
+from limits.errors import InputError
+from limits.physics.models import get_model
+from limits.workspace.build import HEPDATA_PLACEHOLDER
+
+__all__ = ["LIKELIHOOD_ARCHIVE", "likelihood_archive", "placeholder_in", "write_submission"]
+
+LIKELIHOOD_ARCHIVE = "Likelihoods.tar.gz"
+INSPIRE_ID = re.compile(r"^ins[0-9]{7}$")
+SYMBOLS = {"g": ("g", "$g_{Z'}$"), "epsilon": ("epsilon", r"$\varepsilon$")}
+
+_README = """\
+# Full likelihoods of {title}
+
+Format: pyhf JSON (HistFactory), schema version 1.0.0, one directory per model:
+
+    <model>/BkgOnly.json    background-only workspace: one single-bin channel per NA64 run, 0 events observed
+    <model>/patchset.json   one patch per Z' mass (label m_Zprime_MeV) adding the signal at a reference coupling
+
+Models: {models}.
+
+Use (pyhf >= 0.7):
+
+    pyhf patchset apply {first}/BkgOnly.json {first}/patchset.json --name {patch} > ws.json
+    pyhf cls ws.json --test-poi 0.2
+
+Signal and coupling. Each patch is the expected signal per run at the coupling `<coupling>_ref` in its metadata
+(about 10 events in total). The parameter of interest mu scales that signal; at another coupling the signal is
+s(m, <coupling>) = mu(<coupling>) s(m, <coupling>_ref), tabulated per patch in `mu_vs_coupling` (it is
+(<coupling>/<coupling>_ref)^2 only where the Z' decays promptly: visible decays beyond the detector count as signal,
+PRL 129 Eq. 6). A 90% CL upper limit mu_up becomes a coupling limit by log-log interpolation of that table.
+
+Interpolation codes: normsys code4, histosys code4p (patchset metadata `modifier_settings`); the published limits use
+the exact CLs calculator of the `limits` package (hybrid CLs with the total count as test statistic, nuisance
+parameters integrated over their constraints). pyhf's asymptotic q~_mu gives limits ~15 % lower in the coupling at
+zero observed events.
+
+Provenance: `limits` {version}, analysis `{analysis}` ({references}); per-run EOT, efficiency and background in the
+patchset metadata `runs`. {placeholder}
+"""
+
+
+def placeholder_in(archive: str | Path) -> bool:
+    """True if any patchset in a likelihood archive still carries the placeholder HEPData reference."""
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar.getmembers():
+            if member.name.endswith("patchset.json"):
+                doc = json.load(tar.extractfile(member))
+                if doc["metadata"]["references"].get("hepdata") == HEPDATA_PLACEHOLDER:
+                    return True
+    return False
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = len(data), 0o644, 0  # fixed metadata: the archive is reproducible
+    tar.addfile(info, io.BytesIO(data))
+
+
+def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Path, target: Path,
+                       inspire_id: str | None) -> None:
+    """Write ``Likelihoods.tar.gz`` (byte-reproducible) from the committed workspaces of ``models``."""
+    buffer = io.BytesIO()
+    patch_name = None
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for model in models:
+            source = workspaces_dir / analysis.name / model
+            patchset = json.loads((source / "patchset.json").read_text())
+            if inspire_id:
+                patchset["metadata"]["references"]["hepdata"] = inspire_id
+                patchset["metadata"]["description"] = patchset["metadata"]["description"].replace(
+                    f" The hepdata reference is a PLACEHOLDER ({HEPDATA_PLACEHOLDER}): no HEPData record exists yet.",
+                    "")
+            patch_name = patch_name or patchset["patches"][len(patchset["patches"]) // 2]["metadata"]["name"]
+            _add_bytes(tar, f"{model}/BkgOnly.json", (source / "BkgOnly.json").read_bytes())
+            _add_bytes(tar, f"{model}/patchset.json", (json.dumps(patchset, indent=1, sort_keys=True) + "\n").encode())
+        from limits import __version__
+
+        readme = _README.format(
+            title=analysis.description.split(":")[0], models=", ".join(models), first=models[0], patch=patch_name,
+            version=__version__, analysis=analysis.name, references="; ".join(analysis.references),
+            placeholder=("HEPData reference: " + inspire_id) if inspire_id else
+            f"The patchsets' HEPData reference `{HEPDATA_PLACEHOLDER}` is a PLACEHOLDER: no record id exists yet.")
+        _add_bytes(tar, "README.md", readme.encode())
+    with open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+        gz.write(buffer.getvalue())
+
+
+def _load_scan(results_dir: Path, analysis: Analysis, model: str, patch_masses: np.ndarray) -> dict:
+    path = results_dir / analysis.name / model / "limits.json"
+    try:
+        doc = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise InputError("--results", f"{path} not found: run `limits scan --analysis {analysis.name} --model "
+                                      f"{model}` (or `limits scan --all`) first") from None
+    masses = np.array([p["mass_mev"] for p in doc["points"]])
+    if masses.shape != patch_masses.shape or not np.allclose(masses, patch_masses, rtol=1e-5):
+        raise InputError("--results", f"{path}: masses differ from the workspace patches; regenerate both "
+                                      f"(`limits workspace --all`, `limits scan --all`)")
+    for p in doc["points"]:
+        intervals = p.get("excluded_intervals_obs") or []
+        if p["status"] == "ok" and (len(intervals) != 1 or intervals[0][1] is not None):
+            raise InputError("--results", f"{path}: at {p['mass_mev']:g} MeV the excluded region is not "
+                                          f"{{coupling > limit}}; contour tables are not implemented")
+    return doc
+
+
+def _table(hd, analysis: Analysis, model_name: str, doc: dict, image: Path | None):
+    """One hepdata_lib Table: mass vs observed and expected limits."""
+    model = get_model(model_name)
+    pts = [p for p in doc["points"] if p["status"] == "ok" and p["g_obs"] is not None
+           and all(g is not None for g in p["g_exp"])]
+    short, latex = SYMBOLS[doc["coupling"]]
+    table = hd.Table(f"Limits {model_name}")
+    cl = f"{doc['cl'] * 100:g}%"
+    method = {"exact": "CLs, exact (hybrid, total count)", "asymptotic": "CLs, asymptotic (q~_mu)",
+              "toys": f"CLs, toys ({doc['ntoys']} per point, seed {doc['seed']})"}[doc["method"]]
+    eot = f"{analysis.total_eot:.3g} EOT"
+    table.description = (f"{cl} CL upper limits on the coupling {short} of the {model_name} Z' ({model.description}) "
+                         f"vs its mass, NA64 missing-energy search, runs {', '.join(r.name for r in analysis.runs)}"
+                         f" ({eot}). Observed limit, and the expected median with its 68% and 95% bands "
+                         f"(asymmetric uncertainties 1 s.d. and 2 s.d.). Everything above the limit is excluded. "
+                         f"Statistical method: {method}. " + " ".join(f"{k.replace('_', ' ').capitalize()}: {v}"
+                                                                  for k, v in analysis.assumptions))
+    table.location = "Derived from the NA64 data with the limits package; see the record's figures."
+    table.keywords["observables"] = ["LIMIT"]
+    table.keywords["reactions"] = ["E- PB --> E- PB ZPRIME", "ZPRIME --> INVISIBLE"]
+    table.keywords["phrases"] = ["Dark sector", "Z'", "B-L", "Missing energy", "Fixed target", "Exclusion limit"]
+    mass = hd.Variable("$m_{Z'}$", is_independent=True, is_binned=False, units="MeV")
+    mass.values = [p["mass_mev"] for p in pts]
+    mass.digits = 6
+    table.add_variable(mass)
+    observed = hd.Variable(f"{latex} upper limit", is_independent=False, is_binned=False)
+    observed.values = [p["g_obs"] for p in pts]
+    expected = hd.Variable(f"{latex} upper limit", is_independent=False, is_binned=False)
+    exp = np.array([p["g_exp"] for p in pts], dtype=float)
+    expected.values = list(exp[:, 2])
+    for label, lo, hi in (("1 s.d.", 1, 3), ("2 s.d.", 0, 4)):
+        unc = hd.Uncertainty(label, is_symmetric=False)
+        unc.set_values_from_intervals(list(zip(exp[:, lo], exp[:, hi])), nominal=list(exp[:, 2]))
+        expected.add_uncertainty(unc)
+    for var, kind in ((observed, "Observed"), (expected, "Expected")):
+        var.digits = 5
+        var.add_qualifier("Limit", kind)
+        var.add_qualifier("CL", cl)
+        var.add_qualifier("Method", method)
+        var.add_qualifier("Model", model_name)
+        var.add_qualifier("Data", f"NA64 runs {'-'.join((analysis.runs[0].name, analysis.runs[-1].name))}, {eot}")
+        table.add_variable(var)
+    if image is not None:
+        # hepdata_lib's add_image shells out to ImageMagick; write the same two resources (full image and a
+        # "thumb_" thumbnail, 240x179 as hepdata_lib) with Pillow, a matplotlib dependency, so no system package
+        from PIL import Image
+
+        thumb = image.with_name("thumb_" + image.name)
+        with Image.open(image) as im:
+            im.thumbnail((240, 179))
+            im.save(thumb)
+        table.add_additional_resource("Image file", str(image), copy_file=True)
+        table.add_additional_resource("Thumbnail image file", str(thumb), copy_file=True)
+    return table
+
+
+def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: str | Path = "results",
+                     workspaces_dir: str | Path = "workspaces", figures: list[Path] = (),
+                     inspire_id: str | None = None) -> Path:
+    """Write and validate the HEPData submission of ``analysis`` into ``out_dir``; returns the upload archive path.
+
+    Raises:
+        InputError: missing or inconsistent inputs, a malformed ``inspire_id``.
+        RuntimeError: hepdata-validator rejects the result (its messages included); nothing is written then.
+    """
+    import hepdata_lib as hd
+    from hepdata_validator.full_submission_validator import FullSubmissionValidator
+
+    from limits.physics.models import builtin_names
+
+    if inspire_id is not None and not INSPIRE_ID.match(inspire_id):
+        raise InputError("--inspire-id", f"'{inspire_id}' is not of the form ins + 7 digits (e.g. ins2117814)")
+    results_dir, workspaces_dir, out_dir = Path(results_dir), Path(workspaces_dir), Path(out_dir).absolute()
+    models = list(analysis.models or builtin_names())
+    scans = {}
+    for model in models:
+        patch_file = workspaces_dir / analysis.name / model / "patchset.json"
+        if not patch_file.is_file():
+            raise InputError("--workspaces", f"{patch_file} not found: run `limits workspace --all` first")
+        patches = json.loads(patch_file.read_text())["patches"]
+        scans[model] = _load_scan(results_dir, analysis, model, np.array([p["metadata"]["values"][0]
+                                                                          for p in patches]))
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp.", dir=out_dir.parent))
+    try:
+        build, images = staging / "build", staging / "images"
+        images.mkdir()
+        submission = hd.Submission()
+        submission.comment = (f"NA64 missing-energy search for an invisibly decaying Z', {analysis.description} "
+                              f"Limits computed with the open `limits` package from NA64's published inputs; "
+                              f"full likelihoods in {LIKELIHOOD_ARCHIVE}. References: "
+                              + "; ".join(analysis.references) + "."
+                              + ("" if inspire_id else f" The likelihoods' HEPData reference is a placeholder "
+                                                       f"({HEPDATA_PLACEHOLDER}) until the record id is known."))
+        for model in models:
+            source = results_dir / analysis.name / model / "exclusion.png"
+            image = None
+            if source.is_file():  # unique names: every table's image lands in one flat directory
+                image = images / f"{analysis.name}_{model}_exclusion.png"
+                shutil.copyfile(source, image)
+            submission.add_table(_table(hd, analysis, model, scans[model], image))
+        for fig in figures:
+            submission.add_additional_resource(f"Figure: {Path(fig).stem}", str(Path(fig).absolute()), copy_file=True)
+        archive = staging / LIKELIHOOD_ARCHIVE
+        likelihood_archive(analysis, models, workspaces_dir, archive, inspire_id)
+        submission.add_additional_resource(
+            "Full likelihoods (pyhf JSON, HistFactory): per model a background-only workspace and a patchset with one "
+            "signal patch per Z' mass, and a README with the commands", str(archive), copy_file=True,
+            file_type="HistFactory")
+        # hepdata_lib writes submission.tar.gz into the working directory: run it inside the staging area
+        with contextlib.chdir(staging):
+            submission.create_files(str(build), validate=False, remove_old=True)
+            validator = FullSubmissionValidator()
+            if not validator.validate(archive="submission.tar.gz"):
+                messages = "; ".join(f"{name}: {m.message}" for name, msgs in validator.get_messages().items()
+                                     for m in msgs)
+                raise RuntimeError(f"hepdata-validator rejected the submission: {messages}")
+            os.replace("submission.tar.gz", build / "submission.tar.gz")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        os.replace(build, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out_dir / "submission.tar.gz"

@@ -1,0 +1,119 @@
+"""limits hepdata: a valid HEPData submission, and likelihoods that reproduce the published limits on their own."""
+
+from __future__ import annotations
+
+import json
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+pytest.importorskip("hepdata_lib")  # the [test] extra installs it; a bare install gets a clear skip
+from hepdata_validator.full_submission_validator import FullSubmissionValidator  # noqa: E402
+
+ANALYSIS = "na64-2022"
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory):
+    from limits.cli import main
+
+    out = tmp_path_factory.mktemp("hepdata") / "record"
+    assert main(["hepdata", "--analysis", ANALYSIS, "--out", str(out)]) == 0
+    return out
+
+
+def _tables(record: Path) -> dict[str, dict]:
+    docs = list(yaml.safe_load_all((record / "submission.yaml").read_text()))
+    return {d["name"]: {"meta": d, "data": yaml.safe_load((record / d["data_file"]).read_text())}
+            for d in docs[1:]}
+
+
+def test_submission_is_valid_and_complete(record):
+    for kwargs in ({"directory": str(record / "_unpacked")}, {"archive": str(record / "submission.tar.gz")}):
+        if "directory" in kwargs:  # the directory as uploaded: the archive's content
+            with tarfile.open(record / "submission.tar.gz") as tar:
+                tar.extractall(kwargs["directory"], filter="data")
+        validator = FullSubmissionValidator()
+        assert validator.validate(**kwargs), validator.get_messages()
+    head = next(yaml.safe_load_all((record / "submission.yaml").read_text()))
+    hist = [r for r in head["additional_resources"] if r.get("type") == "HistFactory"]
+    assert [r["location"] for r in hist] == ["Likelihoods.tar.gz"]
+    assert "placeholder" in head["comment"]  # no INSPIRE id given: the record says so
+    tables = _tables(record)
+    from limits.analysis.definition import get_analysis
+    from limits.physics.models import builtin_names
+
+    assert sorted(tables) == sorted(f"Limits {m}" for m in get_analysis(ANALYSIS).models or builtin_names())
+    for name, table in tables.items():
+        model = name.split()[-1]
+        (mass,) = table["data"]["independent_variables"]
+        observed, expected = table["data"]["dependent_variables"]
+        assert mass["header"]["units"] == "MeV" and "low" not in mass["values"][0]  # unbinned mass points
+        quals = {q["name"]: q["value"] for q in observed["qualifiers"]}
+        assert quals["Limit"] == "Observed" and quals["CL"] == "90%" and quals["Model"] == model
+        assert {q["name"]: q["value"] for q in expected["qualifiers"]}["Limit"] == "Expected"
+        assert [e["label"] for e in expected["values"][0]["errors"]] == ["1 s.d.", "2 s.d."]
+        images = [r["location"] for r in table["meta"]["additional_resources"]]
+        assert all((record / f).is_file() for f in images) and any(f.startswith("thumb_") for f in images)
+        # the table is the committed scan, to the 5 significant digits written
+        doc = json.loads((Path("results") / ANALYSIS / model / "limits.json").read_text())
+        assert np.allclose([v["value"] for v in observed["values"]], [p["g_obs"] for p in doc["points"]],
+                           rtol=1e-4)
+        e = np.array([p["g_exp"] for p in doc["points"]])
+        for row, ref in zip(expected["values"], e):
+            one, two = row["errors"]
+            assert row["value"] == pytest.approx(ref[2], rel=1e-4)
+            assert row["value"] + one["asymerror"]["plus"] == pytest.approx(ref[3], rel=1e-4)
+            assert row["value"] + two["asymerror"]["minus"] == pytest.approx(ref[0], rel=1e-4)
+    assert not Path("submission.tar.gz").exists()  # hepdata_lib's stray archive did not land in the CWD
+
+
+def test_likelihoods_alone_reproduce_the_table(record, tmp_path):
+    """Unpack Likelihoods.tar.gz, rebuild each workspace with pyhf, and re-derive the coupling limits."""
+    import pyhf
+
+    from limits.stats.limits import mu_limits
+    from limits.workspace.io import coupling_for_mu
+
+    with tarfile.open(record / "Likelihoods.tar.gz") as tar:
+        names = sorted(tar.getnames())
+        tar.extractall(tmp_path, filter="data")
+    assert "README.md" in names and "pyhf patchset apply" in (tmp_path / "README.md").read_text()
+    tables = _tables(record)
+    for model in ("bl-unbroken", "bl-broken"):
+        bkg = json.loads((tmp_path / model / "BkgOnly.json").read_text())
+        patchset = pyhf.PatchSet(json.loads((tmp_path / model / "patchset.json").read_text()))
+        patchset.verify(pyhf.Workspace(bkg))  # the patches belong to this background-only workspace
+        observed = tables[f"Limits {model}"]["data"]["dependent_variables"][0]["values"]
+        masses = tables[f"Limits {model}"]["data"]["independent_variables"][0]["values"]
+        for i in (0, 60, 120, 199):  # sub-MeV, the Eq. 6 region, tens of MeV, the top of the range
+            patch = patchset.patches[i]
+            assert patch.values[0] == pytest.approx(masses[i]["value"], rel=1e-5)
+            ws = pyhf.Workspace(bkg).model(patches=[patch])  # pyhf reads the patched workspace
+            assert ws.config.poi_name == "mu" and ws.config.channels == sorted(c["name"] for c in bkg["channels"])
+            limit = mu_limits("exact", bkg, {"metadata": patch.metadata, "patch": patch.patch}, 0.9)
+            g = coupling_for_mu(patch.metadata, limit.mu_obs)
+            assert g == pytest.approx(observed[i]["value"], rel=1e-3)
+
+
+def test_archive_is_reproducible_and_release_checked(record, run_cli, tmp_path):
+    from limits.publish.hepdata import placeholder_in
+
+    assert placeholder_in(record / "Likelihoods.tar.gz")
+    code, _, err = run_cli("hepdata", "--analysis", ANALYSIS, "--out", str(tmp_path / "r"), "--release")
+    assert code == 2 and "--inspire-id" in err and not (tmp_path / "r").exists()
+    code, _, err = run_cli("hepdata", "--analysis", ANALYSIS, "--out", str(tmp_path / "r"), "--inspire-id", "ins12")
+    assert code == 2 and "--inspire-id" in err and err.count("\n") == 1 and not (tmp_path / "r").exists()
+    code, _, _ = run_cli("hepdata", "--analysis", ANALYSIS, "--out", str(tmp_path / "r"), "--inspire-id",
+                         "ins1234567", "--release")
+    assert code == 0 and not placeholder_in(tmp_path / "r" / "Likelihoods.tar.gz")
+    # the likelihood archive does not depend on when it was made: byte-identical on a rebuild
+    from limits.analysis.definition import get_analysis
+    from limits.publish.hepdata import likelihood_archive
+
+    likelihood_archive(get_analysis(ANALYSIS), ["bl-unbroken"], Path("workspaces"), tmp_path / "a.tgz", None)
+    likelihood_archive(get_analysis(ANALYSIS), ["bl-unbroken"], Path("workspaces"), tmp_path / "b.tgz", None)
+    assert (tmp_path / "a.tgz").read_bytes() == (tmp_path / "b.tgz").read_bytes()
