@@ -117,3 +117,19 @@ def test_archive_is_reproducible_and_release_checked(record, run_cli, tmp_path):
     likelihood_archive(get_analysis(ANALYSIS), ["bl-unbroken"], Path("workspaces"), tmp_path / "a.tgz", None)
     likelihood_archive(get_analysis(ANALYSIS), ["bl-unbroken"], Path("workspaces"), tmp_path / "b.tgz", None)
     assert (tmp_path / "a.tgz").read_bytes() == (tmp_path / "b.tgz").read_bytes()
+
+
+def test_committed_records_are_current(record, tmp_path):
+    """results/hepdata/<analysis>/ (committed) equals a fresh `limits hepdata` (tables, submission, likelihoods)."""
+    from limits.analysis.definition import get_analysis
+    from limits.physics.models import builtin_names
+    from limits.publish.hepdata import likelihood_archive
+
+    committed = Path("results") / "hepdata" / ANALYSIS
+    for f in sorted(record.glob("*.yaml")):
+        assert (committed / f.name).read_text() == f.read_text(), f"{f.name}: rerun `limits hepdata`"
+    assert (committed / "Likelihoods.tar.gz").read_bytes() == (record / "Likelihoods.tar.gz").read_bytes()
+    other = get_analysis("na64-2026")
+    likelihood_archive(other, list(other.models or builtin_names()), Path("workspaces"), tmp_path / "l.tgz", None)
+    assert (Path("results") / "hepdata" / "na64-2026" / "Likelihoods.tar.gz").read_bytes() == \
+        (tmp_path / "l.tgz").read_bytes()
