@@ -386,8 +386,13 @@ def hepdata_cmd(analysis_name, out_dir, results_dir, workspaces_dir, inspire_id,
     analysis = get_analysis(analysis_name)
     prefix = {"na64-2022": "prl129_", "na64-2026": "arxiv2606_"}.get(analysis.name)
     figures = [Path(results_dir) / "figures" / f for f in FIGURES if prefix and f.startswith(prefix)]
-    archive = write_submission(analysis, out_dir, results_dir=results_dir, workspaces_dir=workspaces_dir,
-                               figures=[f for f in figures if f.is_file()], inspire_id=inspire_id)
+    try:
+        archive = write_submission(analysis, out_dir, results_dir=results_dir, workspaces_dir=workspaces_dir,
+                                   figures=[f for f in figures if f.is_file()], inspire_id=inspire_id)
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(f"{exc.name} is not installed: pip install 'limits[hepdata]'") from None
+    except RuntimeError as exc:  # the validator's verdict, with its messages
+        raise click.ClickException(str(exc)) from None
     click.echo(f"{archive}: validated with hepdata-validator")
     if inspire_id is None:
         click.echo(f"warning: the likelihoods carry the placeholder HEPData id {HEPDATA_PLACEHOLDER}; pass "
@@ -486,6 +491,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.UsageError as exc:
         click.echo(f"limits: error: {exc.format_message()}", err=True)
         return 2
+    except click.ClickException as exc:  # not bad input: a missing optional package, a rejected output
+        click.echo(f"limits: error: {exc.format_message()}", err=True)
+        return exc.exit_code
     except click.exceptions.Abort:
         click.echo("limits: aborted", err=True)
         return 130

@@ -133,3 +133,12 @@ def test_committed_records_are_current(record, tmp_path):
     likelihood_archive(other, list(other.models or builtin_names()), Path("workspaces"), tmp_path / "l.tgz", None)
     assert (Path("results") / "hepdata" / "na64-2026" / "Likelihoods.tar.gz").read_bytes() == \
         (tmp_path / "l.tgz").read_bytes()
+
+
+def test_missing_hepdata_lib_is_one_line(run_cli, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "hepdata_lib", None)  # as if the [hepdata] extra were not installed
+    code, _, err = run_cli("hepdata", "--analysis", ANALYSIS, "--out", str(tmp_path / "r"))
+    assert code == 1 and "pip install 'limits[hepdata]'" in err and err.count("\n") == 1
+    assert not (tmp_path / "r").exists()
