@@ -89,3 +89,18 @@ def test_table_metadata_records_parameters():
     meta = load_brems().meta
     assert set(meta["parameters"]) == {"mass_gev", "energy_gev", "x0", "quadrature"}
     assert len(meta["sha256"]) == 64
+
+
+def test_iww_comparison_helpers_match_production_notes():
+    """chi/Z^2 at E = 100 GeV (production.md §2.1 sanity row) and plain IWW vs ETL (§2.2, pitfall 3)."""
+    from limits.physics import brems
+
+    for m, ref in [(1e-3, 7.15), (1e-2, 11.5), (0.1, 12.4), (0.3, 8.2), (1.0, 3.4)]:
+        assert brems.chi_iww(m, 100.0) / 82**2 == pytest.approx(ref, rel=0.01)
+    # BEST's closed form overestimates ETL by ~8-11 % at 10 MeV and by x1.3-1.9 at 0.1-1 GeV
+    assert brems.sigma_iww_approx(0.01, 100.0) / brems.sigma_total(0.01, 100.0) == pytest.approx(1.095, abs=0.02)
+    assert 1.3 < brems.sigma_iww_approx(0.1, 100.0) / brems.sigma_total(0.1, 100.0) < 1.9
+    # the IWW x-spectrum is softer than ETL's at 10 keV (pitfall 18): less of it above x = 0.5
+    frac_iww = brems.sigma_iww(1e-5, 100.0, 0.5) / brems.sigma_iww(1e-5, 100.0, 0.01)
+    frac_etl = brems.sigma_total(1e-5, 100.0, 0.5) / brems.sigma_total(1e-5, 100.0, 0.01)
+    assert frac_iww < 0.85 * frac_etl
