@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import numpy as np
 
 from limits.errors import InputError
 from limits.io.reference import load_reference
+from limits.io.results import limit_curves, read_limits
 
 __all__ = ["Comparison", "compare"]
 
@@ -42,19 +42,13 @@ class Comparison:
 
 def compare(results_dir: str | Path, reference: str, curve: str = "obs") -> Comparison:
     """Ratio of our limit (``curve``: "obs" or "median" expected) to the published ``reference`` curve."""
-    path = Path(results_dir) / "limits.json"
-    try:
-        doc = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise InputError("--results", f"{path} not found: run `limits scan --out {results_dir}` first") from None
-    except json.JSONDecodeError as exc:
-        raise InputError("--results", f"{path} is not valid JSON ({exc.msg})") from None
+    doc = read_limits(results_dir, f"run `limits scan --out {results_dir}` first")
     entry, ref_m, ref_g = load_reference(reference)
-    pts = [p for p in doc["points"] if p["status"] == "ok"]
-    m = np.array([p["mass_mev"] for p in pts])
-    g = np.array([p["g_obs"] if curve == "obs" else p["g_exp"][2] for p in pts], dtype=float)
+    curves = limit_curves(doc)
+    m, g = curves.mass_mev, curves.obs if curve == "obs" else curves.exp[:, 2]
     if m.size < 2:
-        raise InputError("--results", f"{path} has fewer than two successful mass points")
+        raise InputError("--results", f"{Path(results_dir) / 'limits.json'} has fewer than two successful mass "
+                                      f"points")
     inside = (ref_m >= m.min()) & (ref_m <= m.max())
     if not inside.any():
         raise InputError("--reference", f"no overlap between {reference} ({ref_m.min():g}-{ref_m.max():g} MeV) "

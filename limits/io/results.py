@@ -1,4 +1,5 @@
-"""Write scan results: limits.json (schemas/limits.schema.json), limits.csv, and the CLs grid in --grid mode."""
+"""Scan results: write limits.json (schemas/limits.schema.json), limits.csv and the CLs grid in --grid mode; read
+limits.json back as arrays for figures, comparisons and publication."""
 
 from __future__ import annotations
 
@@ -6,11 +7,48 @@ import csv
 import io
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from limits.errors import InputError
 from limits.io.files import atomic_path
 
-__all__ = ["json_safe", "write_results"]
+__all__ = ["LimitCurves", "json_safe", "limit_curves", "read_limits", "write_results"]
+
+
+@dataclass(frozen=True)
+class LimitCurves:
+    """The successful points of a scan as arrays; a missing limit (null in limits.json) is NaN.
+
+    Attributes:
+        mass_mev: masses (MeV).
+        obs: observed coupling limit; exp: expected limits, shape (n, 5) in ``band_order`` (-2 sigma ... +2 sigma).
+    """
+
+    mass_mev: np.ndarray
+    obs: np.ndarray
+    exp: np.ndarray
+
+
+def limit_curves(doc: dict) -> LimitCurves:
+    """The points of a scan document with status "ok", as :class:`LimitCurves`."""
+    pts = [p for p in doc["points"] if p["status"] == "ok"]
+    return LimitCurves(np.array([p["mass_mev"] for p in pts], dtype=float),
+                       np.array([p["g_obs"] for p in pts], dtype=float),
+                       np.array([p["g_exp"] for p in pts], dtype=float).reshape(-1, 5))
+
+
+def read_limits(directory: str | Path, hint: str) -> dict:
+    """Load ``directory/limits.json``; a missing or malformed file is an InputError on --results, with ``hint``."""
+    path = Path(directory) / "limits.json"
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise InputError("--results", f"{path} not found: {hint}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError("--results", f"{path} is not valid JSON ({exc.msg})") from None
 
 
 def json_safe(value):

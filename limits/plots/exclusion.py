@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from limits.io.files import atomic_path
+from limits.io.results import limit_curves
 
 __all__ = ["plot_exclusion"]
 
@@ -22,10 +23,8 @@ def plot_exclusion(doc: dict, path: str | os.PathLike, references: list[tuple[st
         references: (label, mass_mev, coupling) curves to overlay, e.g. the published NA64 limit.
         ax: draw into this axis instead (then ``path`` is ignored and nothing is written).
     """
-    pts = [p for p in doc["points"] if p["status"] == "ok"]
-    m = np.array([p["mass_mev"] for p in pts])
-    obs = np.array([p["g_obs"] if p["g_obs"] is not None else np.nan for p in pts], dtype=float)
-    exp = np.array([[np.nan if g is None else g for g in p["g_exp"]] for p in pts], dtype=float).reshape(-1, 5)
+    curves = limit_curves(doc)
+    m, obs, exp = curves.mass_mev, curves.obs, curves.exp
     own = ax is None
     if own:
         fig, ax = plt.subplots(figsize=(7.5, 5))

@@ -14,10 +14,10 @@ import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 from limits.io.files import atomic_path
 from limits.io.reference import references_for
+from limits.io.results import LimitCurves, limit_curves
 
 __all__ = ["FIGURES", "paper_figures"]
 
@@ -30,21 +30,16 @@ FIG8_MODELS = {"bl-unbroken": "$B-L$", "b-3le": "$B-3L_e$", "b-2le-lmu": r"$B-2L
                "b-le-2lmu": r"$B-L_e-2L_\mu$"}
 
 
-def _curve(results: Path, analysis: str, model: str, key: str = "obs") -> tuple[np.ndarray, np.ndarray]:
-    """(mass_mev, coupling) of a committed scan: observed limit, or "median" expected."""
-    doc = json.loads((results / analysis / model / "limits.json").read_text())
-    pts = [p for p in doc["points"] if p["status"] == "ok"]
-    g = [p["g_obs"] if key == "obs" else p["g_exp"][2] for p in pts]
-    return np.array([p["mass_mev"] for p in pts]), np.array([np.nan if x is None else x for x in g], dtype=float)
+def _scan(results: Path, analysis: str, model: str) -> LimitCurves:
+    """The committed scan of (analysis, model) as arrays."""
+    return limit_curves(json.loads((results / analysis / model / "limits.json").read_text()))
 
 
-def _band(ax, results: Path, analysis: str, model: str) -> None:
-    doc = json.loads((results / analysis / model / "limits.json").read_text())
-    pts = [p for p in doc["points"] if p["status"] == "ok"]
-    m = np.array([p["mass_mev"] for p in pts])
-    e = np.array([[np.nan if x is None else x for x in p["g_exp"]] for p in pts], dtype=float)
-    ax.fill_between(m, e[:, 0], e[:, 4], color="#ffdf00", lw=0, alpha=0.6, label=r"expected $\pm2\sigma$")
-    ax.fill_between(m, e[:, 1], e[:, 3], color="#00c000", lw=0, alpha=0.6, label=r"expected $\pm1\sigma$")
+def _band(ax, c: LimitCurves) -> None:
+    ax.fill_between(c.mass_mev, c.exp[:, 0], c.exp[:, 4], color="#ffdf00", lw=0, alpha=0.6,
+                    label=r"expected $\pm2\sigma$")
+    ax.fill_between(c.mass_mev, c.exp[:, 1], c.exp[:, 3], color="#00c000", lw=0, alpha=0.6,
+                    label=r"expected $\pm1\sigma$")
 
 
 def _published(ax, analysis: str, model: str) -> None:
@@ -70,9 +65,10 @@ def _save(fig, path: Path) -> None:
 
 def _prl129_fig3(results: Path, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 5))
-    _band(ax, results, "na64-2022", "bl-unbroken")
-    ax.plot(*_curve(results, "na64-2022", "bl-unbroken"), color="tab:blue", lw=1.8, label="unbroken $B-L$ (ours)")
-    ax.plot(*_curve(results, "na64-2022", "bl-broken"), color="tab:blue", lw=1.8, ls="--",
+    unbroken, broken = _scan(results, "na64-2022", "bl-unbroken"), _scan(results, "na64-2022", "bl-broken")
+    _band(ax, unbroken)
+    ax.plot(unbroken.mass_mev, unbroken.obs, color="tab:blue", lw=1.8, label="unbroken $B-L$ (ours)")
+    ax.plot(broken.mass_mev, broken.obs, color="tab:blue", lw=1.8, ls="--",
             label=r"broken $B-L$, $m_N = m_{Z'}/3$ (ours)")
     _published(ax, "na64-2022", "bl-unbroken")
     ax.set_title("NA64 runs I-IV, 3.22e11 EOT (cf. PRL 129, Fig. 3)", fontsize=10)
@@ -85,9 +81,10 @@ def _arxiv2606_fig6(results: Path, path: Path) -> None:
     for ax, model, title in zip(axes, ("bl-unbroken", "bl-dm-scalar"),
                                 ("unbroken $B-L$, Dirac $\\nu$",
                                  r"$B-L$ with scalar DM, $\alpha_D = 0.1$, $m_{Z'} = 3 m_\chi$")):
-        _band(ax, results, "na64-2026", model)
-        ax.plot(*_curve(results, "na64-2026", model), color="k", lw=1.8, label="runs I-V, 9.37e11 EOT (ours)")
-        ax.plot(*_curve(results, "na64-2022", model), color="tab:blue", lw=1.2, ls=":",
+        now, before = _scan(results, "na64-2026", model), _scan(results, "na64-2022", model)
+        _band(ax, now)
+        ax.plot(now.mass_mev, now.obs, color="k", lw=1.8, label="runs I-V, 9.37e11 EOT (ours)")
+        ax.plot(before.mass_mev, before.obs, color="tab:blue", lw=1.2, ls=":",
                 label="runs I-IV, 3.22e11 EOT (ours, na64-2022)")
         _published(ax, "na64-2022", model)
         ax.set_title(f"NA64 2016-2022 (cf. arXiv:2606.17320, Fig. 6): {title}", fontsize=9.5)
@@ -99,7 +96,8 @@ def _arxiv2606_fig6(results: Path, path: Path) -> None:
 def _arxiv2606_fig8(results: Path, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 5))
     for (model, label), color in zip(FIG8_MODELS.items(), ("k", "tab:red", "tab:green", "tab:purple")):
-        ax.plot(*_curve(results, "na64-2026", model), color=color, lw=1.6, label=label)
+        c = _scan(results, "na64-2026", model)
+        ax.plot(c.mass_mev, c.obs, color=color, lw=1.6, label=label)
     ax.set_title("NA64 2016-2022, 9.37e11 EOT (cf. arXiv:2606.17320, Fig. 8)", fontsize=10)
     _finish(ax, r"$g_{Z'}$ (90% CL upper limit)")
     _save(fig, path)

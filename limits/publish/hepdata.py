@@ -33,6 +33,7 @@ import numpy as np
 
 from limits.analysis.definition import Analysis
 from limits.errors import InputError
+from limits.io.results import limit_curves, read_limits
 from limits.physics.models import get_model
 from limits.workspace.build import HEPDATA_PLACEHOLDER
 
@@ -121,11 +122,8 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
 
 def _load_scan(results_dir: Path, analysis: Analysis, model: str, patch_masses: np.ndarray) -> dict:
     path = results_dir / analysis.name / model / "limits.json"
-    try:
-        doc = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise InputError("--results", f"{path} not found: run `limits scan --analysis {analysis.name} --model "
-                                      f"{model}` (or `limits scan --all`) first") from None
+    doc = read_limits(path.parent, f"run `limits scan --analysis {analysis.name} --model {model}` (or "
+                                    f"`limits scan --all`) first")
     masses = np.array([p["mass_mev"] for p in doc["points"]])
     if masses.shape != patch_masses.shape or not np.allclose(masses, patch_masses, rtol=1e-5):
         raise InputError("--results", f"{path}: masses differ from the workspace patches; regenerate both "
@@ -141,8 +139,9 @@ def _load_scan(results_dir: Path, analysis: Analysis, model: str, patch_masses: 
 def _table(hd, analysis: Analysis, model_name: str, doc: dict, image: Path | None):
     """One hepdata_lib Table: mass vs observed and expected limits."""
     model = get_model(model_name)
-    pts = [p for p in doc["points"] if p["status"] == "ok" and p["g_obs"] is not None
-           and all(g is not None for g in p["g_exp"])]
+    curves = limit_curves(doc)
+    keep = np.isfinite(curves.obs) & np.isfinite(curves.exp).all(axis=1)
+    exp = curves.exp[keep]
     short, latex = SYMBOLS[doc["coupling"]]
     table = hd.Table(f"Limits {model_name}")
     cl = f"{doc['cl'] * 100:g}%"
@@ -160,13 +159,12 @@ def _table(hd, analysis: Analysis, model_name: str, doc: dict, image: Path | Non
     table.keywords["reactions"] = ["E- PB --> E- PB ZPRIME", "ZPRIME --> INVISIBLE"]
     table.keywords["phrases"] = ["Dark sector", "Z'", "B-L", "Missing energy", "Fixed target", "Exclusion limit"]
     mass = hd.Variable("$m_{Z'}$", is_independent=True, is_binned=False, units="MeV")
-    mass.values = [p["mass_mev"] for p in pts]
+    mass.values = list(curves.mass_mev[keep])
     mass.digits = 6
     table.add_variable(mass)
     observed = hd.Variable(f"{latex} upper limit", is_independent=False, is_binned=False)
-    observed.values = [p["g_obs"] for p in pts]
+    observed.values = list(curves.obs[keep])
     expected = hd.Variable(f"{latex} upper limit", is_independent=False, is_binned=False)
-    exp = np.array([p["g_exp"] for p in pts], dtype=float)
     expected.values = list(exp[:, 2])
     for label, lo, hi in (("1 s.d.", 1, 3), ("2 s.d.", 0, 4)):
         unc = hd.Uncertainty(label, is_symmetric=False)
