@@ -29,7 +29,7 @@ Prints everything; asserts nothing. Takes ~1 min (the IWW folds).
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import tempfile
 import warnings
 from pathlib import Path
@@ -39,14 +39,6 @@ import numpy as np
 CURVES = [("na64-prl129-2022-bl-unbroken", "results/na64-2022/bl-unbroken"),
           ("na64-prl123-2019-dark-photon", "results/na64-2019/dark-photon")]
 PRL129_RANGE = (0.48, 0.62)
-
-
-def _ours(results_dir: Path, m_mev: np.ndarray) -> np.ndarray:
-    doc = json.loads((results_dir / "limits.json").read_text())
-    pts = [p for p in doc["points"] if p["status"] == "ok"]
-    m = np.array([p["mass_mev"] for p in pts])
-    g = np.array([p["g_obs"] for p in pts])
-    return np.exp(np.interp(np.log(m_mev), np.log(m), np.log(g)))
 
 
 def _brem_factors(m_gev: np.ndarray, beam_gev: float, ecut_gev: float) -> dict[str, np.ndarray]:
@@ -71,16 +63,18 @@ def _brem_factors(m_gev: np.ndarray, beam_gev: float, ecut_gev: float) -> dict[s
     return out
 
 
-def _signal(analysis, model, m_mev, g, **kw) -> np.ndarray:
-    """Total expected signal at (m, g) with the analysis' runs, optionally with another detector length."""
-    from limits.physics.yields import yields
+def _signal(analysis, model, m_mev, g) -> np.ndarray:
+    """Total expected signal of the analysis at (m, g) (PRL 129 Eqs. 5-6, summed over runs)."""
+    return analysis.signal(model, m_mev, g).sum(axis=1)
 
-    total = np.zeros(m_mev.size)
-    for run in analysis.runs:
-        y = yields(model, m_mev * 1e-3, g, beam_energy_gev=run.beam_energy_gev, ecut_gev=run.ecut_gev,
-                   l_det_m=kw.get("l_det_m", run.l_det_m), annihilation_on=analysis.annihilation).total
-        total += run.eot * run.efficiency_at(m_mev) * y
-    return total
+
+def _without_eq6(analysis):
+    """The analysis with visible decays never escaping: a decay length beyond which nothing counts (P_inv = BR_inv)."""
+    from limits.analysis.runs import Fact
+
+    far = Fact(1e30, "derived", "study: switch PRL 129 Eq. 6 off")
+    return dataclasses.replace(analysis, runs=tuple(dataclasses.replace(r, facts={**r.facts, "l_det_m": far})
+                                                    for r in analysis.runs))
 
 
 def _describe(name: str, eps: np.ndarray, m_mev: np.ndarray, g_pub: np.ndarray) -> str:
@@ -104,20 +98,19 @@ def _fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 def main() -> None:
     warnings.simplefilter("ignore")
     from limits.analysis.definition import get_analysis
-    from limits.io.reference import load_reference
+    from limits.io.compare import compare
+    from limits.io.results import limit_curves
     from limits.physics.models import get_model
     from limits.physics.widths import decay_widths
     from limits.stats.scan import ScanConfig, run_scan
 
     for name, results in CURVES:
-        entry, m_mev, g_pub = load_reference(name)
-        analysis, model = get_analysis(entry["analysis"]), get_model(entry["model"])
-        results = Path(results)
-        inside = m_mev <= analysis.mass_range_mev[1]
-        m_mev, g_pub = m_mev[inside], g_pub[inside]
+        ours = compare(results, name)  # our observed limit at the published masses inside our range
+        analysis, model = get_analysis(ours.reference["analysis"]), get_model(ours.reference["model"])
+        m_mev, g_pub = ours.mass_mev, ours.published
         eps_runs = float(np.mean([r.efficiency_at(m_mev).mean() for r in analysis.runs]))
         n_pub = _signal(analysis, model, m_mev, g_pub)
-        n_up = _signal(analysis, model, m_mev, _ours(results, m_mev))
+        n_up = _signal(analysis, model, m_mev, ours.ours)
         eps = eps_runs * n_up / n_pub
         print(f"\n{name} with {analysis.name} (flat efficiency {eps_runs:.2f}, exact CLs; N_up = {np.median(n_up):.3f}"
               f" events), {m_mev.size} masses {m_mev.min():.3g}-{m_mev.max():.3g} MeV")
@@ -130,12 +123,12 @@ def main() -> None:
                                ntoys=0, seed=0, grid=False)
         with tempfile.TemporaryDirectory() as tmp:
             doc = run_scan(with_asym, Path(tmp))
-        m_a = np.array([p["mass_mev"] for p in doc["points"]])
-        g_a = np.array([p["g_obs"] for p in doc["points"]])
-        n_up_asym = _signal(analysis, model, m_mev, np.exp(np.interp(np.log(m_mev), np.log(m_a), np.log(g_a))))
+        asym = limit_curves(doc)
+        n_up_asym = _signal(analysis, model, m_mev,
+                            np.exp(np.interp(np.log(m_mev), np.log(asym.mass_mev), np.log(asym.obs))))
         print(_describe("stat", eps_runs * n_up_asym / n_pub, m_mev, g_pub))
 
-        n_no6 = _signal(analysis, model, m_mev, g_pub, l_det_m=1e30)
+        n_no6 = _signal(_without_eq6(analysis), model, m_mev, g_pub)
         print(_describe("no-eq6", eps * n_pub / n_no6, m_mev, g_pub))
         br = decay_widths(model, m_mev * 1e-3, g_pub).br_invisible
         frozen = np.where(m_mev > 2 * 105.66, 0.75 / br, 1.0) if model.name.startswith("bl") else np.ones_like(br)
