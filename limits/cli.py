@@ -204,13 +204,6 @@ def xsec_cmd(mass_mev, energy_gev, coupling, model_name, xmin):
                            "x_min": xmin if xmin is not None else mass_mev * 1e-3 / energy_gev}))
 
 
-def _builtin_pairs() -> list[tuple[str, str]]:
-    """(analysis, model) for every built-in analysis and the built-in models it is published for."""
-    from limits.analysis.definition import builtin_analyses, get_analysis
-
-    return [(a, m) for a in builtin_analyses() for m in (get_analysis(a).models or builtin_names())]
-
-
 def _analysis_masses(analysis, masses: str | None) -> np.ndarray:
     """Masses in MeV from --masses, or the analysis default: 200 log-spaced over its mass range."""
     if masses is None:
@@ -236,12 +229,12 @@ def workspace_cmd(analysis_name, model_name, masses, runs_path, out_dir, all_bui
     """Write BkgOnly.json and patchset.json (pyhf 1.0.0 schemas, one patch per mass, label m_Zprime_MeV)."""
     from pathlib import Path
 
-    from limits.analysis.definition import get_analysis
+    from limits.analysis.definition import builtin_pairs, get_analysis
     from limits.workspace.build import build_workspaces
     from limits.workspace.io import write_workspaces
 
     if all_builtin:
-        jobs = [(a, m, Path("workspaces") / a / m) for a, m in _builtin_pairs()]
+        jobs = [(a, m, Path("workspaces") / a / m) for a, m in builtin_pairs()]
     else:
         jobs = [(analysis_name, model_name, Path(out_dir) if out_dir else None)]
     prepared = []
@@ -293,7 +286,7 @@ def scan_cmd(analysis_name, model_name, method, stat_only, cl, masses, ntoys, se
     """
     from pathlib import Path
 
-    from limits.analysis.definition import get_analysis
+    from limits.analysis.definition import builtin_pairs, get_analysis
     from limits.stats.scan import ScanConfig, parse_executor
 
     _check_range("--cl", cl, 0.5, 0.9999, "")
@@ -305,7 +298,7 @@ def scan_cmd(analysis_name, model_name, method, stat_only, cl, masses, ntoys, se
         for opt in ("analysis_name", "model_name", "out_dir"):
             if ctx.get_parameter_source(opt) != click.core.ParameterSource.DEFAULT:
                 raise InputError("--all", f"cannot be combined with --{opt.split('_')[0]}")
-        jobs = [(a, m, None) for a, m in _builtin_pairs()]
+        jobs = [(a, m, None) for a, m in builtin_pairs()]
     else:
         jobs = [(analysis_name, model_name, out_dir)]
     prepared = []

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from limits.analysis.definition import builtin_analyses, get_analysis
-from limits.physics.models import builtin_names, get_model
+from limits.analysis.definition import builtin_pairs, get_analysis
+from limits.physics.models import get_model
 from limits.stats.scan import ScanConfig, run_scan
 
-PAIRS = [(a, m) for a in builtin_analyses() for m in (get_analysis(a).models or builtin_names())]
+PAIRS = builtin_pairs()
 
 
 def _config(analysis: str, model: str, masses) -> ScanConfig:

@@ -44,9 +44,8 @@ def test_submission_is_valid_and_complete(record):
     assert "placeholder" in head["comment"]  # no INSPIRE id given: the record says so
     tables = _tables(record)
     from limits.analysis.definition import get_analysis
-    from limits.physics.models import builtin_names
 
-    assert sorted(tables) == sorted(f"Limits {m}" for m in get_analysis(ANALYSIS).models or builtin_names())
+    assert sorted(tables) == sorted(f"Limits {m}" for m in get_analysis(ANALYSIS).model_names)
     for name, table in tables.items():
         model = name.split()[-1]
         (mass,) = table["data"]["independent_variables"]
@@ -122,7 +121,6 @@ def test_archive_is_reproducible_and_release_checked(record, run_cli, tmp_path):
 def test_committed_records_are_current(record, tmp_path):
     """results/hepdata/<analysis>/ (committed) equals a fresh `limits hepdata` (tables, submission, likelihoods)."""
     from limits.analysis.definition import get_analysis
-    from limits.physics.models import builtin_names
     from limits.publish.hepdata import likelihood_archive
 
     committed = Path("results") / "hepdata" / ANALYSIS
@@ -133,7 +131,7 @@ def test_committed_records_are_current(record, tmp_path):
     assert _tables(committed).keys() == _tables(record).keys()
     assert (committed / "Likelihoods.tar.gz").read_bytes() == (record / "Likelihoods.tar.gz").read_bytes()
     other = get_analysis("na64-2026")
-    likelihood_archive(other, list(other.models or builtin_names()), Path("workspaces"), tmp_path / "l.tgz", None)
+    likelihood_archive(other, list(other.model_names), Path("workspaces"), tmp_path / "l.tgz", None)
     assert (Path("results") / "hepdata" / "na64-2026" / "Likelihoods.tar.gz").read_bytes() == \
         (tmp_path / "l.tgz").read_bytes()
 

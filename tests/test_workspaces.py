@@ -12,7 +12,7 @@ import pyhf
 import pytest
 
 from limits.analysis.definition import builtin_analyses, get_analysis
-from limits.physics.models import builtin_names, get_model
+from limits.physics.models import get_model
 from limits.stats.asymptotic import cls_asymptotic
 from limits.stats.model import model_and_data
 from limits.workspace.build import build_workspaces
@@ -94,7 +94,7 @@ def _close(a, b):
 def test_committed_workspaces_are_up_to_date(analysis):
     a = get_analysis(analysis)
     masses = a.default_masses_mev()
-    for model in a.models or builtin_names():
+    for model in a.model_names:
         fresh = build_workspaces(a, get_model(model), masses)
         committed = read_workspaces(COMMITTED / analysis / model)
         assert _close(fresh.bkg_only, committed.bkg_only), f"{analysis}/{model}: run `limits workspace --all`"

@@ -22,10 +22,10 @@ from limits.analysis.runs import Run, load_runs
 from limits.errors import InputError
 from limits.io.files import read_document, yaml_load
 from limits.io.schemas import validate
-from limits.physics.models import Model
+from limits.physics.models import Model, builtin_names
 from limits.physics.yields import yields
 
-__all__ = ["Analysis", "builtin_analyses", "get_analysis"]
+__all__ = ["Analysis", "builtin_analyses", "builtin_pairs", "get_analysis"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,11 @@ class Analysis:
     references: tuple[str, ...] = ()
     assumptions: tuple[tuple[str, str], ...] = ()  # (topic, statement) pairs, schema order
     models: tuple[str, ...] | None = None  # built-in models it is published for; None = all
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        """The built-in models this analysis is published for (all of them unless ``models`` says otherwise)."""
+        return self.models or builtin_names()
 
     def default_masses_mev(self, n: int = 200) -> np.ndarray:
         """The default mass grid: ``n`` log-spaced masses over the analysis range (MeV)."""
@@ -76,6 +81,12 @@ def _analysis_dir():
 def builtin_analyses() -> tuple[str, ...]:
     """Names of the built-in analyses."""
     return tuple(sorted(p.name[:-5] for p in _analysis_dir().iterdir() if p.name.endswith(".yaml")))
+
+
+def builtin_pairs() -> list[tuple[str, str]]:
+    """(analysis, model) for every built-in analysis and the built-in models it is published for: what the
+    committed workspaces, results and HEPData records cover."""
+    return [(a, m) for a in builtin_analyses() for m in get_analysis(a).model_names]
 
 
 def _from_document(doc: Any, source: str, base: Path | None, runs_path: str | None) -> Analysis:

@@ -204,12 +204,10 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
     import hepdata_lib as hd
     from hepdata_validator.full_submission_validator import FullSubmissionValidator
 
-    from limits.physics.models import builtin_names
-
     if inspire_id is not None and not INSPIRE_ID.match(inspire_id):
         raise InputError("--inspire-id", f"'{inspire_id}' is not of the form ins + 7 digits (e.g. ins2117814)")
     results_dir, workspaces_dir, out_dir = Path(results_dir), Path(workspaces_dir), Path(out_dir).absolute()
-    models = list(analysis.models or builtin_names())
+    models = list(analysis.model_names)
     scans = {}
     for model in models:
         patch_file = workspaces_dir / analysis.name / model / "patchset.json"
