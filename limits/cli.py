@@ -369,7 +369,7 @@ def hepdata_cmd(analysis_name, out_dir, results_dir, workspaces_dir, inspire_id,
     from pathlib import Path
 
     from limits.analysis.definition import get_analysis
-    from limits.plots.papers import FIGURES
+    from limits.plots.papers import figures_for
     from limits.publish.hepdata import write_submission
     from limits.workspace.build import HEPDATA_PLACEHOLDER
 
@@ -377,8 +377,7 @@ def hepdata_cmd(analysis_name, out_dir, results_dir, workspaces_dir, inspire_id,
         raise InputError("--inspire-id", f"required with --release (the likelihoods would carry the placeholder "
                                          f"{HEPDATA_PLACEHOLDER})")
     analysis = get_analysis(analysis_name)
-    prefix = {"na64-2022": "prl129_", "na64-2026": "arxiv2606_"}.get(analysis.name)
-    figures = [Path(results_dir) / "figures" / f for f in FIGURES if prefix and f.startswith(prefix)]
+    figures = [Path(results_dir) / "figures" / f for f in figures_for(analysis.name)]
     try:
         archive = write_submission(analysis, out_dir, results_dir=results_dir, workspaces_dir=workspaces_dir,
                                    figures=[f for f in figures if f.is_file()], inspire_id=inspire_id)

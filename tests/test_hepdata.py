@@ -109,6 +109,9 @@ def test_archive_is_reproducible_and_release_checked(record, run_cli, tmp_path):
     code, _, _ = run_cli("hepdata", "--analysis", ANALYSIS, "--out", str(tmp_path / "r"), "--inspire-id",
                          "ins1234567", "--release")
     assert code == 0 and not placeholder_in(tmp_path / "r" / "Likelihoods.tar.gz")
+    with tarfile.open(tmp_path / "r" / "Likelihoods.tar.gz") as tar:
+        meta = json.load(tar.extractfile("bl-unbroken/patchset.json"))["metadata"]
+    assert meta["references"]["hepdata"] == "ins1234567" and "PLACEHOLDER" not in meta["description"]
     # the likelihood archive does not depend on when it was made: byte-identical on a rebuild
     from limits.analysis.definition import get_analysis
     from limits.publish.hepdata import likelihood_archive

@@ -5,7 +5,7 @@
   the previous NA64 result (runs I-IV: the published PRL 129 curve where it exists, and our na64-2022 result).
 - arXiv:2606.17320 Fig. 8: na64-2026, the four B-L-type models superimposed.
 
-Masses in MeV on the x axis (the papers use GeV); observed 90 % CL limits, expected median dashed where useful.
+Masses in MeV on the x axis (the papers use GeV); observed 90 % CL limits, with the expected +-1 sigma and +-2 sigma bands of the headline model.
 """
 
 from __future__ import annotations
@@ -19,13 +19,8 @@ from limits.io.files import atomic_path
 from limits.io.reference import references_for
 from limits.io.results import LimitCurves, limit_curves
 
-__all__ = ["FIGURES", "paper_figures"]
+__all__ = ["FIGURES", "figures_for", "paper_figures"]
 
-FIGURES = {
-    "prl129_fig3_exclusion.png": "PRL 129 Fig. 3: NA64 runs I-IV, unbroken and broken B-L",
-    "arxiv2606_fig6_exclusion.png": "arXiv:2606.17320 Fig. 6: runs I-V, unbroken B-L (top), scalar DM (bottom)",
-    "arxiv2606_fig8_exclusion.png": "arXiv:2606.17320 Fig. 8: runs I-V, the four B-L-type models",
-}
 FIG8_MODELS = {"bl-unbroken": "$B-L$", "b-3le": "$B-3L_e$", "b-2le-lmu": r"$B-2L_e-L_\mu$",
                "b-le-2lmu": r"$B-L_e-2L_\mu$"}
 
@@ -103,6 +98,19 @@ def _arxiv2606_fig8(results: Path, path: Path) -> None:
     _save(fig, path)
 
 
+# file name -> (the analysis whose paper it belongs to, the function drawing it)
+FIGURES = {
+    "prl129_fig3_exclusion.png": ("na64-2022", _prl129_fig3),
+    "arxiv2606_fig6_exclusion.png": ("na64-2026", _arxiv2606_fig6),
+    "arxiv2606_fig8_exclusion.png": ("na64-2026", _arxiv2606_fig8),
+}
+
+
+def figures_for(analysis: str) -> list[str]:
+    """File names of the paper figures of ``analysis`` (empty for analyses without one)."""
+    return [name for name, (owner, _) in FIGURES.items() if owner == analysis]
+
+
 def paper_figures(results_dir: str | Path = "results", out_dir: str | Path = "results/figures") -> list[Path]:
     """Draw every figure of :data:`FIGURES` from ``results_dir/<analysis>/<model>/limits.json``; returns the paths.
 
@@ -110,9 +118,6 @@ def paper_figures(results_dir: str | Path = "results", out_dir: str | Path = "re
         FileNotFoundError: a needed scan is missing (run ``limits scan --all``).
     """
     results, out = Path(results_dir), Path(out_dir)
-    makers = (_prl129_fig3, _arxiv2606_fig6, _arxiv2606_fig8)
-    paths = []
-    for name, make in zip(FIGURES, makers):
-        make(results, out / name)
-        paths.append(out / name)
-    return paths
+    for name, (_, draw) in FIGURES.items():
+        draw(results, out / name)
+    return [out / name for name in FIGURES]

@@ -35,7 +35,7 @@ from limits.analysis.definition import Analysis
 from limits.errors import InputError
 from limits.io.results import limit_curves, read_limits
 from limits.physics.models import get_model
-from limits.workspace.build import HEPDATA_PLACEHOLDER
+from limits.workspace.build import HEPDATA_PLACEHOLDER, PLACEHOLDER_NOTE
 
 __all__ = ["LIKELIHOOD_ARCHIVE", "likelihood_archive", "placeholder_in", "write_submission"]
 
@@ -102,9 +102,8 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
             patchset = json.loads((source / "patchset.json").read_text())
             if inspire_id:
                 patchset["metadata"]["references"]["hepdata"] = inspire_id
-                patchset["metadata"]["description"] = patchset["metadata"]["description"].replace(
-                    f" The hepdata reference is a PLACEHOLDER ({HEPDATA_PLACEHOLDER}): no HEPData record exists yet.",
-                    "")
+                meta = patchset["metadata"]
+                meta["description"] = meta["description"].replace(PLACEHOLDER_NOTE, "")
             patch_name = patch_name or patchset["patches"][len(patchset["patches"]) // 2]["metadata"]["name"]
             _add_bytes(tar, f"{model}/BkgOnly.json", (source / "BkgOnly.json").read_bytes())
             _add_bytes(tar, f"{model}/patchset.json", (json.dumps(patchset, indent=1, sort_keys=True) + "\n").encode())

@@ -31,12 +31,14 @@ from limits.analysis.definition import Analysis
 from limits.physics.models import Model
 
 __all__ = ["MODIFIER_SETTINGS", "POI_BOUNDS", "Workspaces", "build_workspaces", "reference_couplings",
-           "HEPDATA_PLACEHOLDER"]
+           "HEPDATA_PLACEHOLDER", "PLACEHOLDER_NOTE"]
 
 MODIFIER_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}}
 POI_BOUNDS = (0.0, 20.0)
 TARGET_EVENTS = 10.0
 HEPDATA_PLACEHOLDER = "ins0000000"  # PLACEHOLDER: no HEPData record exists yet; release checks must reject it
+# the sentence of the patchset description that says so; publication with a real id removes it
+PLACEHOLDER_NOTE = f" The hepdata reference is a PLACEHOLDER ({HEPDATA_PLACEHOLDER}): no HEPData record exists yet."
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,9 @@ def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
         "description": (f"NA64 {analysis.name}, model {model.name}: signal patches vs Z' mass. Each patch is the signal "
                         f"at {sym} = {sym}_ref (in the patch metadata); at another coupling s(m, {sym}) = "
                         f"s(m, {sym}_ref) * N(m, {sym})/N(m, {sym}_ref), N the yield per EOT of `limits yields` "
-                        f"(= ({sym}/{sym}_ref)^2 where the Z' decays promptly), i.e. mu = N(m, {sym})/N(m, {sym}_ref), tabulated per patch in mu_vs_coupling "
-                        f"(interpolate log-log to turn a limit on mu into one on {sym}). "
-                        f"Build models with normsys code4 and histosys code4p. The hepdata reference is a "
-                        f"PLACEHOLDER ({HEPDATA_PLACEHOLDER}): no HEPData record exists yet."),
+                        f"(= ({sym}/{sym}_ref)^2 where the Z' decays promptly), i.e. mu = N(m, {sym})/N(m, {sym}_ref), "
+                        f"tabulated per patch in mu_vs_coupling (interpolate log-log to turn a limit on mu into one "
+                        f"on {sym}). Build models with normsys code4 and histosys code4p." + PLACEHOLDER_NOTE),
         "digests": {"sha256": pyhf.utils.digest(bkg)},
         "labels": ["m_Zprime_MeV"],
         "references": {"hepdata": HEPDATA_PLACEHOLDER},
