@@ -1,20 +1,43 @@
-"""The one exception type for bad user input.
+"""The exception types of the package.
 
-The CLI turns it into a single line on stderr and exit status 2, before any output file is written.
+:class:`LimitsError` is the base of every error ``limits`` raises on purpose; :class:`InputError` (bad user input) is
+the one the CLI turns into a single line on stderr and exit status 2, before any output file is written. The Python
+API raises them; it never exits.
 """
 
 from __future__ import annotations
 
+__all__ = ["LimitsError", "InputError", "PublishError", "TableError"]
 
-class InputError(ValueError):
+
+class LimitsError(Exception):
+    """Base class of the errors raised by ``limits``."""
+
+
+class InputError(LimitsError, ValueError):
     """Bad user input: names the offending field and what is allowed.
 
     Args:
         field: the option, file field (dotted path) or argument at fault, e.g. ``"--masses"`` or ``"charges.e"``.
         message: what is wrong and the allowed range or values.
+
+    Example:
+        >>> err = InputError("mass_mev", "-1 is outside the allowed range 0.001 to 1200 MeV")
+        >>> str(err)
+        'mass_mev: -1 is outside the allowed range 0.001 to 1200 MeV'
+        >>> isinstance(err, LimitsError), isinstance(err, ValueError)
+        (True, True)
     """
 
     def __init__(self, field: str, message: str):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class TableError(LimitsError, RuntimeError):
+    """A shipped physics table is missing or fails its checksum (rebuild it with ``limits tables build``)."""
+
+
+class PublishError(LimitsError, RuntimeError):
+    """A publication record was rejected by its validator (hepdata-validator's messages included)."""

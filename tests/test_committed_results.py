@@ -10,19 +10,21 @@ import pytest
 
 from limits.analysis.definition import builtin_pairs, get_analysis
 from limits.physics.models import get_model
-from limits.stats.scan import ScanConfig, run_scan
+from limits.scan.config import ScanConfig
+from limits.scan.result import ScanResult
+from limits.scan.run import run_scan
 
 PAIRS = builtin_pairs()
+RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 
 def _config(analysis: str, model: str, masses) -> ScanConfig:
-    return ScanConfig(get_analysis(analysis), get_model(model), "exact", 0.9, tuple(float(m) for m in masses),
-                      False, 10_000, 0, False)
+    return ScanConfig(analysis=get_analysis(analysis), model=get_model(model), masses_mev=tuple(masses))
 
 
 @pytest.mark.parametrize(("analysis", "model"), PAIRS)
-def test_committed_results_are_current(analysis, model, tmp_path):
-    directory = Path("results") / analysis / model
+def test_committed_results_are_current(analysis, model):
+    directory = RESULTS / analysis / model
     doc = json.loads((directory / "limits.json").read_text())
     assert {"limits.csv", "exclusion.png"} <= {p.name for p in directory.iterdir()}
     masses = get_analysis(analysis).default_masses_mev()
@@ -31,8 +33,18 @@ def test_committed_results_are_current(analysis, model, tmp_path):
     assert dict(get_analysis(analysis).assumptions) == doc["assumptions"]
     # ... and the code still gives the same numbers (three masses re-run)
     pick = [0, len(masses) // 2, len(masses) - 1]
-    fresh = run_scan(_config(analysis, model, masses[pick]), tmp_path)["points"]
+    fresh = run_scan(_config(analysis, model, masses[pick])).points
     for i, point in zip(pick, fresh):
         stored = doc["points"][i]
         assert point["g_obs"] == pytest.approx(stored["g_obs"], rel=1e-9)
         assert np.allclose(point["g_exp"], stored["g_exp"], rtol=1e-9)
+
+
+@pytest.mark.parametrize(("analysis", "model"), PAIRS)
+def test_committed_limits_json_round_trips(analysis, model):
+    """ScanResult.from_json reads every committed limits.json, and to_json writes it back byte for byte."""
+    path = RESULTS / analysis / model / "limits.json"
+    result = ScanResult.from_json(path)
+    assert result.analysis == analysis and result.model == model and result.g_exp.shape == (len(result), 5)
+    assert json.dumps(result.to_document(), indent=1, sort_keys=True) + "\n" == path.read_text()
+    assert (RESULTS / analysis / model / "limits.csv").read_text() == result.csv_text()

@@ -7,26 +7,31 @@ import json
 import numpy as np
 import pytest
 
-from limits.io.reference import load_reference, reference_names
+from limits.reference.curves import load_reference, reference_names
+from limits.scan.result import ScanResult
 
 
 def test_reference_curves_registered_with_provenance():
     names = reference_names()
     assert {"na64-prl129-2022-bl-unbroken", "na64-prl123-2019-dark-photon"} <= set(names)
     for name in names:
-        entry, m, g = load_reference(name)
+        ref = load_reference(name)
+        entry, m, g = ref.entry, ref.mass_mev, ref.coupling
         assert entry["source"] and entry["cl"] == 0.9 and len(m) == entry["points"]
         assert np.all(np.diff(m) > 0) and np.all(g > 0)
-    _, m, _ = load_reference("na64-prl129-2022-bl-unbroken")
+    m = load_reference("na64-prl129-2022-bl-unbroken").mass_mev
     assert m[0] == pytest.approx(1.0365e-3, rel=1e-3) and m[-1] == pytest.approx(631.4, rel=1e-3)  # MeV; closing row gone
 
 
 def test_compare_identity(run_cli, tmp_path):
     # a results file that *is* the published curve gives ratio 1 everywhere
-    _, m, g = load_reference("na64-prl129-2022-bl-unbroken")
-    doc = {"coupling": "g", "points": [{"mass_mev": float(a), "g_obs": float(b), "g_exp": [float(b)] * 5,
-                                        "status": "ok"} for a, b in zip(m, g)]}
-    (tmp_path / "limits.json").write_text(json.dumps(doc))
+    ref = load_reference("na64-prl129-2022-bl-unbroken")
+    points = tuple({"mass_mev": float(a), "g_obs": float(b), "g_exp": [float(b)] * 5, "mu_obs": 1.0, "s_obs": 2.3,
+                    "status": "ok"} for a, b in zip(ref.mass_mev, ref.coupling))
+    ScanResult(analysis="na64-2022", model="bl-unbroken", coupling="g", method="exact", cl=0.9, stat_only=False,
+               seed=0, ntoys=None, expected_bands="-", inputs_digest="0" * 64, assumptions={},
+               versions={"limits": "0", "pyhf": "0", "numpy": "0", "scipy": "0"}, points=points,
+               ).to_json(tmp_path / "limits.json")
     code, out, err = run_cli("compare", "--results", str(tmp_path), "--reference", "na64-prl129-2022-bl-unbroken",
                              "--format", "json", "--plot", str(tmp_path / "c.png"))
     assert code == 0
@@ -38,6 +43,11 @@ def test_compare_identity(run_cli, tmp_path):
 def test_compare_bad_input(run_cli, tmp_path):
     code, _, err = run_cli("compare", "--results", str(tmp_path), "--reference", "na64-prl129-2022-bl-unbroken")
     assert code == 2 and "--results" in err and err.count("\n") == 1
-    (tmp_path / "limits.json").write_text("{}")
+    (tmp_path / "limits.json").write_text("{}")  # not a scan result: named field, one line
+    code, _, err = run_cli("compare", "--results", str(tmp_path), "--reference", "na64-prl129-2022-bl-unbroken")
+    assert code == 2 and "--results" in err and "required property" in err and err.count("\n") == 1
+    (tmp_path / "limits.json").write_text("{")
+    code, _, err = run_cli("compare", "--results", str(tmp_path), "--reference", "na64-prl129-2022-bl-unbroken")
+    assert code == 2 and "not valid JSON" in err
     code, _, err = run_cli("compare", "--results", str(tmp_path), "--reference", "nope")
     assert code == 2 and "--reference" in err

@@ -13,15 +13,21 @@ import yaml
 pytest.importorskip("hepdata_lib")  # the [test] extra installs it; a bare install gets a clear skip
 from hepdata_validator.full_submission_validator import FullSubmissionValidator  # noqa: E402
 
+from limits.analysis.definition import get_analysis  # noqa: E402
+from limits.cli import main  # noqa: E402
+from limits.publish.hepdata import likelihood_archive, placeholder_in  # noqa: E402
+from limits.stats.upper_limits import mu_limits  # noqa: E402
+from limits.workspace.io import coupling_for_mu  # noqa: E402
+
 ANALYSIS = "na64-2022"
+REPO = Path(__file__).resolve().parents[1]
+INPUTS = ("--results", str(REPO / "results"), "--workspaces", str(REPO / "workspaces"))
 
 
 @pytest.fixture(scope="module")
 def record(tmp_path_factory):
-    from limits.cli import main
-
     out = tmp_path_factory.mktemp("hepdata") / "record"
-    assert main(["hepdata", "--analysis", ANALYSIS, "--out", str(out)]) == 0
+    assert main(["hepdata", "--analysis", ANALYSIS, "--out", str(out), *INPUTS]) == 0
     return out
 
 
@@ -43,8 +49,6 @@ def test_submission_is_valid_and_complete(record):
     assert [r["location"] for r in hist] == ["Likelihoods.tar.gz"]
     assert "placeholder" in head["comment"]  # no INSPIRE id given: the record says so
     tables = _tables(record)
-    from limits.analysis.definition import get_analysis
-
     assert sorted(tables) == sorted(f"Limits {m}" for m in get_analysis(ANALYSIS).model_names)
     for name, table in tables.items():
         model = name.split()[-1]
@@ -58,7 +62,7 @@ def test_submission_is_valid_and_complete(record):
         images = [r["location"] for r in table["meta"]["additional_resources"]]
         assert all((record / f).is_file() for f in images) and any(f.startswith("thumb_") for f in images)
         # the table is the committed scan, to the 5 significant digits written
-        doc = json.loads((Path("results") / ANALYSIS / model / "limits.json").read_text())
+        doc = json.loads((REPO / "results" / ANALYSIS / model / "limits.json").read_text())
         assert np.allclose([v["value"] for v in observed["values"]], [p["g_obs"] for p in doc["points"]],
                            rtol=1e-4)
         e = np.array([p["g_exp"] for p in doc["points"]])
@@ -73,9 +77,6 @@ def test_submission_is_valid_and_complete(record):
 def test_likelihoods_alone_reproduce_the_table(record, tmp_path):
     """Unpack Likelihoods.tar.gz, rebuild each workspace with pyhf, and re-derive the coupling limits."""
     import pyhf
-
-    from limits.stats.limits import mu_limits
-    from limits.workspace.io import coupling_for_mu
 
     with tarfile.open(record / "Likelihoods.tar.gz") as tar:
         names = sorted(tar.getnames())
@@ -99,34 +100,26 @@ def test_likelihoods_alone_reproduce_the_table(record, tmp_path):
 
 
 def test_archive_is_reproducible_and_release_checked(record, run_cli, tmp_path):
-    from limits.publish.hepdata import placeholder_in
-
     assert placeholder_in(record / "Likelihoods.tar.gz")
     code, _, err = run_cli("hepdata", "--analysis", ANALYSIS, "--out", str(tmp_path / "r"), "--release")
     assert code == 2 and "--inspire-id" in err and not (tmp_path / "r").exists()
     code, _, err = run_cli("hepdata", "--analysis", ANALYSIS, "--out", str(tmp_path / "r"), "--inspire-id", "ins12")
     assert code == 2 and "--inspire-id" in err and err.count("\n") == 1 and not (tmp_path / "r").exists()
     code, _, _ = run_cli("hepdata", "--analysis", ANALYSIS, "--out", str(tmp_path / "r"), "--inspire-id",
-                         "ins1234567", "--release")
+                         "ins1234567", "--release", *INPUTS)
     assert code == 0 and not placeholder_in(tmp_path / "r" / "Likelihoods.tar.gz")
     with tarfile.open(tmp_path / "r" / "Likelihoods.tar.gz") as tar:
         meta = json.load(tar.extractfile("bl-unbroken/patchset.json"))["metadata"]
     assert meta["references"]["hepdata"] == "ins1234567" and "PLACEHOLDER" not in meta["description"]
     # the likelihood archive does not depend on when it was made: byte-identical on a rebuild
-    from limits.analysis.definition import get_analysis
-    from limits.publish.hepdata import likelihood_archive
-
-    likelihood_archive(get_analysis(ANALYSIS), ["bl-unbroken"], Path("workspaces"), tmp_path / "a.tgz", None)
-    likelihood_archive(get_analysis(ANALYSIS), ["bl-unbroken"], Path("workspaces"), tmp_path / "b.tgz", None)
+    likelihood_archive(get_analysis(ANALYSIS), ["bl-unbroken"], REPO / "workspaces", tmp_path / "a.tgz", None)
+    likelihood_archive(get_analysis(ANALYSIS), ["bl-unbroken"], REPO / "workspaces", tmp_path / "b.tgz", None)
     assert (tmp_path / "a.tgz").read_bytes() == (tmp_path / "b.tgz").read_bytes()
 
 
 def test_committed_records_are_current(record, tmp_path):
     """results/hepdata/<analysis>/ (committed) equals a fresh `limits hepdata` (tables, submission, likelihoods)."""
-    from limits.analysis.definition import get_analysis
-    from limits.publish.hepdata import likelihood_archive
-
-    committed = Path("results") / "hepdata" / ANALYSIS
+    committed = REPO / "results" / "hepdata" / ANALYSIS
     # the tables' content (parsed, so a hepdata_lib formatting or version-stamp change does not count)
     for f in sorted(record.glob("limits_*.yaml")):
         assert yaml.safe_load((committed / f.name).read_text()) == yaml.safe_load(f.read_text()), \
@@ -134,8 +127,8 @@ def test_committed_records_are_current(record, tmp_path):
     assert _tables(committed).keys() == _tables(record).keys()
     assert (committed / "Likelihoods.tar.gz").read_bytes() == (record / "Likelihoods.tar.gz").read_bytes()
     other = get_analysis("na64-2026")
-    likelihood_archive(other, list(other.model_names), Path("workspaces"), tmp_path / "l.tgz", None)
-    assert (Path("results") / "hepdata" / "na64-2026" / "Likelihoods.tar.gz").read_bytes() == \
+    likelihood_archive(other, list(other.model_names), REPO / "workspaces", tmp_path / "l.tgz", None)
+    assert (REPO / "results" / "hepdata" / "na64-2026" / "Likelihoods.tar.gz").read_bytes() == \
         (tmp_path / "l.tgz").read_bytes()
 
 
@@ -143,6 +136,6 @@ def test_missing_hepdata_lib_is_one_line(run_cli, tmp_path, monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "hepdata_lib", None)  # as if the [hepdata] extra were not installed
-    code, _, err = run_cli("hepdata", "--analysis", ANALYSIS, "--out", str(tmp_path / "r"))
+    code, _, err = run_cli("hepdata", "--analysis", ANALYSIS, "--out", str(tmp_path / "r"), *INPUTS)
     assert code == 1 and "pip install 'limits[hepdata]'" in err and err.count("\n") == 1
     assert not (tmp_path / "r").exists()

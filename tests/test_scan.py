@@ -10,35 +10,21 @@ import pytest
 
 from limits.analysis.definition import get_analysis
 from limits.physics.models import get_model
-from limits.stats import scan as scan_module
-from limits.stats.counting import counting_model
+from limits.scan import run as run_module
+from limits.scan import tasks as tasks_module
+from limits.scan.config import ScanConfig
+from limits.scan.grid import column_crossings
+from limits.scan.inversion import invert_coupling
+from limits.scan.run import run_scan
+from limits.stats.counting import code4, counting_model
 from limits.stats.exact import ExactCalculator
-from limits.stats.limits import invert_coupling, mu_limits
-from limits.stats.scan import ScanConfig, run_scan
+from limits.stats.upper_limits import mu_limits
 
 A22 = get_analysis("na64-2022")
 BL = get_model("bl-unbroken")
 
 
-def toy_workspace(signal, background, unc=None, syst=0.1, observed=None):
-    """A hand-made workspace in our format (for analytic checks)."""
-    unc = [0.3 * b for b in background] if unc is None else unc
-    observed = [0] * len(signal) if observed is None else observed
-    bkg = {"channels": [{"name": f"c{j}", "samples": [{"name": "background", "data": [b], "modifiers": [
-        {"name": f"bkg_{j}", "type": "shapesys", "data": [u]}]}]} for j, (b, u) in enumerate(zip(background, unc))],
-        "observations": [{"name": f"c{j}", "data": [n]} for j, n in enumerate(observed)],
-        "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": [{"name": "mu", "bounds": [[0, 20]]}]}}],
-        "version": "1.0.0"}
-    mods = [{"name": "mu", "type": "normfactor", "data": None}]
-    if syst:
-        mods.append({"name": "signal_yield", "type": "normsys", "data": {"hi": 1 + syst, "lo": 1 - syst}})
-    patch = {"metadata": {"name": "p", "values": [1]}, "patch": [
-        {"op": "add", "path": f"/channels/{j}/samples/1", "value": {"name": "signal", "data": [s], "modifiers": mods}}
-        for j, s in enumerate(signal)]}
-    return bkg, patch
-
-
-def test_exact_without_systematics_is_ln10():
+def test_exact_without_systematics_is_ln10(toy_workspace):
     # stats notes §3: CLs = exp(-mu S) at zero counts; 90 % CL <=> S_up = ln 10 = 2.303, for any background
     for b in ([0.1, 0.1, 0.2, 0.03, 0.1], [5.0, 0.01, 2.0, 0.5, 1.0]):
         bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], b, unc=[0] * 5, syst=0)
@@ -48,21 +34,19 @@ def test_exact_without_systematics_is_ln10():
         assert lim95.mu_obs * 7.5 == pytest.approx(math.log(20), rel=1e-6)
 
 
-def test_exact_with_systematics_analytic():
+def test_exact_with_systematics_analytic(toy_workspace):
     # one correlated lognormal-ish normsys: CLs = E[exp(-mu S kappa(alpha))], alpha ~ N(0, 1) (code4)
-    from limits.stats.counting import code4
-
     bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], [0.1, 0.1, 0.2, 0.03, 0.1], syst=0.1)
     calc = ExactCalculator(counting_model(bkg, patch))
     alpha = np.linspace(-8, 8, 20001)
     weight = np.exp(-alpha**2 / 2) / math.sqrt(2 * math.pi) * (alpha[1] - alpha[0])
     for mu in (0.2, 0.3, 0.5):
         direct = np.sum(weight * np.exp(-mu * 7.5 * code4(alpha, 1.1, 0.9)))
-        assert calc.cls(mu) == pytest.approx(direct, rel=1e-4)  # 20-node Gauss-Hermite vs a fine Riemann sum
-    assert calc.cls(0.3) > math.exp(-0.3 * 7.5)  # uncertainty weakens the limit (Jensen)
+        assert calc.cls_at(mu) == pytest.approx(direct, rel=1e-4)  # 20-node Gauss-Hermite vs a fine Riemann sum
+    assert calc.cls_at(0.3) > math.exp(-0.3 * 7.5)  # uncertainty weakens the limit (Jensen)
 
 
-def test_exact_bands_enumerate_background_counts():
+def test_exact_bands_enumerate_background_counts(toy_workspace):
     bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], [0.1, 0.1, 0.2, 0.03, 0.1], unc=[0] * 5, syst=0)
     calc = ExactCalculator(counting_model(bkg, patch))
     # B = 0.53: P(0) = 0.589, P(<=1) = 0.901, P(<=2) = 0.983 -> quantiles at 0, 0, 0, 1, 2 events
@@ -70,10 +54,10 @@ def test_exact_bands_enumerate_background_counts():
     # CLs for one observed event, no nuisances: P(N<=1|mu) / P(N<=1|0) with Poisson(mu S + B)
     mu, s, b = 0.4, 7.5, 0.53
     expected = math.exp(-mu * s) * (1 + mu * s + b) / (1 + b)
-    assert calc.cls(mu, 1) == pytest.approx(expected, rel=1e-9)
+    assert calc.cls_at(mu, 1) == pytest.approx(expected, rel=1e-9)
 
 
-def test_asymptotic_is_much_stronger_at_zero_counts():
+def test_asymptotic_is_much_stronger_at_zero_counts(toy_workspace):
     # stats notes §3: asymptotics exclude ~1.64 events instead of ~2.3 (b = [0.1, 0.1, 0.2, 0.03, 0.1])
     bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], [0.1, 0.1, 0.2, 0.03, 0.1])
     asym = mu_limits("asymptotic", bkg, patch, 0.9)
@@ -97,12 +81,13 @@ def test_inversion_with_decay_term_and_islands():
 
 
 def _config(masses, method="exact", grid=False, seed=0):
-    return ScanConfig(A22, BL, method, 0.9, tuple(masses), False, 2000, seed, grid)
+    return ScanConfig(analysis=A22, model=BL, masses_mev=tuple(masses), method=method, ntoys=2000, seed=seed,
+                      grid=grid)
 
 
 def test_scan_points_and_total_events(tmp_path):
-    doc = run_scan(_config([0.01, 10.0, 200.0]), tmp_path)
-    for p in doc["points"]:
+    res = run_scan(_config([0.01, 10.0, 200.0]))
+    for p in res.points:
         assert p["status"] == "ok"
         total = A22.signal(BL, p["mass_mev"], p["g_obs"]).sum()
         assert total == pytest.approx(p["s_obs"], rel=1e-5)  # the inversion hits mu_up x S(g_ref)
@@ -111,17 +96,17 @@ def test_scan_points_and_total_events(tmp_path):
 
 
 def test_failed_mass_is_recorded_not_fatal(tmp_path, monkeypatch):
-    real = scan_module.mu_limits
+    real = tasks_module.mu_limits_batch
 
-    def flaky(method, bkg, patch, cl, **kw):
-        if patch["metadata"]["values"][0] == 10.0:
+    def flaky(method, bkg, patches, cl, **kw):
+        if patches[0]["metadata"]["values"][0] == 10.0:
             raise FloatingPointError("boom")
-        return real(method, bkg, patch, cl, **kw)
+        return real(method, bkg, patches, cl, **kw)
 
-    monkeypatch.setattr(scan_module, "mu_limits", flaky)
-    doc = run_scan(_config([1.0, 10.0, 100.0]), tmp_path)
-    assert [p["status"] for p in doc["points"]] == ["ok", "failed", "ok"]
-    assert "boom" in doc["points"][1]["reason"]
+    monkeypatch.setattr(tasks_module, "mu_limits_batch", flaky)
+    res = run_scan(_config([1.0, 10.0, 100.0]))
+    assert res.status.tolist() == ["ok", "failed", "ok"]
+    assert "boom" in res.points[1]["reason"] and np.isnan(res.g_obs[1])
 
 
 def test_interrupted_scan_resumes_to_identical_file(tmp_path, run_cli, monkeypatch):
@@ -129,7 +114,7 @@ def test_interrupted_scan_resumes_to_identical_file(tmp_path, run_cli, monkeypat
     full, part = tmp_path / "full", tmp_path / "part"
     assert run_cli(*args, "--out", str(full))[0] == 0
     # interrupt: the 4th mass raises KeyboardInterrupt after three checkpoints were written
-    real = scan_module._chunk_task
+    real = tasks_module.run_task
     calls = {"n": 0}
 
     def interrupted(task):
@@ -138,11 +123,11 @@ def test_interrupted_scan_resumes_to_identical_file(tmp_path, run_cli, monkeypat
             raise KeyboardInterrupt
         return real(task)
 
-    monkeypatch.setattr(scan_module, "_chunk_task", interrupted)
+    monkeypatch.setattr(run_module, "run_task", interrupted)
     assert run_cli(*args, "--out", str(part))[0] == 130  # Ctrl-C: "limits: aborted"
     assert not (part / "limits.json").exists()
     assert len(list((part / ".checkpoints").rglob("mass_*.json"))) == 3
-    monkeypatch.setattr(scan_module, "_chunk_task", real)
+    monkeypatch.setattr(run_module, "run_task", real)
     assert run_cli(*args, "--out", str(part))[0] == 0
     assert (part / "limits.json").read_bytes() == (full / "limits.json").read_bytes()
     assert (part / "limits.csv").read_bytes() == (full / "limits.csv").read_bytes()
@@ -151,20 +136,18 @@ def test_interrupted_scan_resumes_to_identical_file(tmp_path, run_cli, monkeypat
 
 def test_executors_give_identical_results(tmp_path):
     masses = [0.5, 20.0, 300.0]
-    local = run_scan(_config(masses), tmp_path / "a", executor="local")
-    procs = run_scan(_config(masses), tmp_path / "b", executor="processes:2")
-    dask = run_scan(_config(masses), tmp_path / "c", executor="dask:local:2")
+    local = run_scan(_config(masses), executor="local").to_document()
+    procs = run_scan(_config(masses), executor="processes:2").to_document()
+    dask = run_scan(_config(masses), executor="dask:local:2").to_document()
     assert json.dumps(local, sort_keys=True) == json.dumps(procs, sort_keys=True) == json.dumps(dask, sort_keys=True)
 
 
 def test_grid_mode_agrees_with_root_finding(tmp_path):
-    doc = run_scan(_config(np.geomspace(1.0, 300.0, 6), grid=True), tmp_path)
-    from limits.stats.grid import column_crossings
-
-    for p in doc["points"]:
+    res = run_scan(_config(np.geomspace(1.0, 300.0, 6), grid=True))
+    for p in res.points:
         crossings, _ = column_crossings(np.array(p["grid"]["g"]), np.array(p["grid"]["cls_obs"]), 0.1)
         assert crossings[0] == pytest.approx(p["g_obs"], rel=0.01)  # grid: 10 points per decade, log interpolation
-    assert doc["contours"]["obs"] and doc["contours"]["exp"]["median"]
+    assert res.contours["obs"] and res.contours["exp"]["median"]
 
 
 def test_scan_cli_outputs(run_cli, tmp_path):

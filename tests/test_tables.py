@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from limits.errors import TableError
 from limits.physics import tables
 from limits.physics.brems import sigma_total
 
@@ -29,7 +30,7 @@ def test_checksum_detects_corruption(tmp_path):
     meta = json.loads((tmp_path / "brems_etl.json").read_text())
     meta["sha256"] = "0" * 64
     (tmp_path / "brems_etl.json").write_text(json.dumps(meta))
-    with pytest.raises(RuntimeError, match="checksum"):
+    with pytest.raises(TableError, match="checksum"):
         tables._load("brems_etl", tmp_path)
 
 

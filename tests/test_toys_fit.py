@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pyhf
 import pytest
 
-from limits.stats.asymptotic import BatchAsymptotic, cls_asymptotic
+from limits.stats.asymptotic import AsymptoticCalculator, BatchAsymptotic
 from limits.stats.counting import code4, counting_model
 from limits.stats.fit import BatchModel, minimize
-from limits.stats.model import model_and_data
-from limits.stats.toys import ToyCalculator, toy_limits
+from limits.stats.pyhf_model import PyhfAsymptoticCalculator, cls_asymptotic, model_and_data
+from limits.stats.toys import ToyCalculator
 from limits.workspace.io import read_workspaces
-from test_scan import toy_workspace
 
-WS = read_workspaces("workspaces/na64-2026/bl-unbroken")
+WS = read_workspaces(Path(__file__).resolve().parents[1] / "workspaces" / "na64-2026" / "bl-unbroken")
 
 
 def test_code4_equals_pyhf():
@@ -48,7 +48,7 @@ def test_fits_match_pyhf_with_tight_tolerance():
     assert exp[0] == pytest.approx(e_ref, rel=1e-6)
 
 
-def test_toys_reproduce_exact_zero_count_formula():
+def test_toys_reproduce_exact_zero_count_formula(toy_workspace):
     # no systematics: CLs = exp(-mu S) exactly for the all-zero observation (inclusive tails)
     bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], [0.1, 0.1, 0.2, 0.03, 0.1], unc=[0] * 5, syst=0)
     cm = counting_model(bkg, patch)
@@ -58,13 +58,14 @@ def test_toys_reproduce_exact_zero_count_formula():
     assert mean == pytest.approx(math.exp(-0.3 * 7.5), abs=3 * err)
 
 
-def test_toy_limit_close_to_exact_at_zero_counts():
+def test_toy_limit_close_to_exact_at_zero_counts(toy_workspace):
     bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], [0.1, 0.1, 0.2, 0.03, 0.1], unc=[0] * 5, syst=0)
-    lim = toy_limits(bkg, patch, 0.1, ntoys=4000, seed=np.random.SeedSequence(2), n_grid=12)
+    calc = ToyCalculator(counting_model(bkg, patch), 4000, np.random.SeedSequence(2), n_grid=12)
+    lim = calc.upper_limit(0.1)
     assert lim.mu_obs * 7.5 == pytest.approx(math.log(10), rel=0.05)
 
 
-def test_toys_are_seeded():
+def test_toys_are_seeded(toy_workspace):
     bkg, patch = toy_workspace([1.0, 2.0], [0.2, 0.3])
     cm = counting_model(bkg, patch)
     a = ToyCalculator(cm, 500, np.random.SeedSequence(7)).hypotest(0.5, 0)
@@ -74,7 +75,7 @@ def test_toys_are_seeded():
 
 
 @pytest.mark.slow
-def test_toys_match_pyhf_toy_calculator():
+def test_toys_match_pyhf_toy_calculator(toy_workspace):
     # pyhf's ToyCalculator works with numpy < 2.4 (pinned); 2000 of its toys take ~1 min
     bkg, patch = toy_workspace([1.0, 2.0], [0.2, 0.3])
     model, data = model_and_data(bkg, patch)
@@ -84,3 +85,14 @@ def test_toys_match_pyhf_toy_calculator():
     ours = ToyCalculator(counting_model(bkg, patch), 20000, np.random.SeedSequence(1)).hypotest(0.6, 0)
     # pyhf with 2000 toys: sigma(CLs) ~ 0.01 at CLs ~ 0.15
     assert ours["cls"] == pytest.approx(float(ref), abs=0.025)
+
+
+def test_asymptotic_calculator_equals_pyhf_calculator(toy_workspace):
+    # the registry's two asymptotic calculators: ours (batched fits) and pyhf's own, on the same counting model
+    bkg, patch = toy_workspace([1.0, 2.0, 0.5], [0.2, 0.3, 0.1])
+    cm = counting_model(bkg, patch)
+    mu = np.array([0.2, 0.5, 1.0])
+    ours_obs, ours_exp = AsymptoticCalculator(cm).cls(mu)
+    ref_obs, ref_exp = PyhfAsymptoticCalculator(cm).cls(mu)
+    assert ours_obs == pytest.approx(ref_obs, rel=2e-4) and ours_exp == pytest.approx(ref_exp, rel=2e-3)
+    assert ours_exp.shape == (3, 5) and np.all(np.diff(ours_exp, axis=1) >= 0)  # -2 sigma ... +2 sigma

@@ -25,7 +25,7 @@ from limits.io.schemas import validate
 from limits.physics.models import Model, builtin_names
 from limits.physics.yields import yields
 
-__all__ = ["Analysis", "builtin_analyses", "builtin_pairs", "get_analysis"]
+__all__ = ["Analysis", "analysis_from_document", "builtin_analyses", "builtin_pairs", "get_analysis"]
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,8 @@ def builtin_pairs() -> list[tuple[str, str]]:
     return [(a, m) for a in builtin_analyses() for m in get_analysis(a).model_names]
 
 
-def _from_document(doc: Any, source: str, base: Path | None, runs_path: str | None) -> Analysis:
+def analysis_from_document(doc: Any, source: str, base: Path | None, runs_path: str | None) -> Analysis:
+    """An analysis from a parsed document (schemas/analysis.schema.json); ``base`` resolves a relative ``runs_file``."""
     validate(doc, "analysis", source)
     lo, hi = doc["mass_range_mev"]
     if not lo < hi:
@@ -115,9 +116,9 @@ def get_analysis(name_or_path: str, runs_path: str | None = None, field: str = "
     """A built-in analysis by name or a user analysis file; ``runs_path`` replaces the run inputs (``--runs``)."""
     if name_or_path in builtin_analyses():
         doc = yaml_load(_analysis_dir().joinpath(f"{name_or_path}.yaml").read_text(encoding="utf-8"))
-        return _from_document(doc, f"built-in analysis {name_or_path}", None, runs_path)
+        return analysis_from_document(doc, f"built-in analysis {name_or_path}", None, runs_path)
     path = Path(name_or_path)
     if not path.is_file():
         raise InputError(field, f"unknown analysis '{name_or_path}': use one of {', '.join(builtin_analyses())}, "
                                 "or the path of an analysis file (schemas/analysis.schema.json)")
-    return _from_document(read_document(path, field), f"{field} {path}", path.parent, runs_path)
+    return analysis_from_document(read_document(path, field), f"{field} {path}", path.parent, runs_path)

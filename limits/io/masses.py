@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from limits.errors import InputError
 
-__all__ = ["parse_masses_mev"]
+__all__ = ["check_masses_mev", "parse_masses_mev"]
 
 
 def _number(text: str, field: str, what: str) -> float:
@@ -49,7 +50,32 @@ def parse_masses_mev(spec: str, min_mev: float, max_mev: float, field: str = "--
         masses = np.geomspace(lo, hi, n) if n > 1 else np.array([lo])
     else:
         masses = np.array([_number(p, field, "mass") for p in spec.split(",")])
-    bad = masses[(masses < min_mev * (1 - 1e-12)) | (masses > max_mev * (1 + 1e-12))]
+    return check_masses_mev(masses, min_mev, max_mev, field)
+
+
+def check_masses_mev(masses_mev: ArrayLike, min_mev: float, max_mev: float, field: str = "mass_mev") -> np.ndarray:
+    """Masses in MeV as a 1-d float array, each finite and in [min_mev, max_mev] (a relative 1e-12 outside is
+    clipped: it is round-off of the range's own ends).
+
+    Raises:
+        InputError: empty, not numbers, or a mass outside the range (the message gives the allowed range).
+
+    Example:
+        >>> check_masses_mev([1, 10], 0.001, 1200).tolist()
+        [1.0, 10.0]
+        >>> check_masses_mev([2000], 0.001, 1200)
+        Traceback (most recent call last):
+        ...
+        limits.errors.InputError: mass_mev: mass 2000 MeV is outside the allowed range 0.001 to 1200 MeV
+    """
+    allowed = f"allowed range {min_mev:g} to {max_mev:g} MeV"
+    try:
+        masses = np.atleast_1d(np.asarray(masses_mev, dtype=float)).ravel()
+    except (TypeError, ValueError):
+        raise InputError(field, f"masses must be numbers in MeV ({allowed})") from None
+    if masses.size == 0:
+        raise InputError(field, f"no masses given ({allowed})")
+    bad = masses[~np.isfinite(masses) | (masses < min_mev * (1 - 1e-12)) | (masses > max_mev * (1 + 1e-12))]
     if bad.size:
         raise InputError(field, f"mass {bad[0]:g} MeV is outside the {allowed}")
     return np.clip(masses, min_mev, max_mev)

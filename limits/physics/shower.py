@@ -25,6 +25,7 @@ import numpy as np
 from scipy import special
 
 from limits import constants as C
+from limits.io.progress import progress_bar
 
 __all__ = ["ShowerTable", "c9_lead", "simulate", "tsai_primary_tracklength"]
 
@@ -107,7 +108,7 @@ def _sample_pair_u(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def simulate(n_primaries: int = 400_000, seed: int = 1, *, y_min: float = 0.1, n_bins: int = 180,
              y_soft: float = 1e-5, depth_x0: float = 40.0, batch: int = 10_000,
-             spectrum: str = "complete_screening") -> ShowerTable:
+             spectrum: str = "complete_screening", progress: bool = False) -> ShowerTable:
     """Run the 1-D shower Monte Carlo; return track lengths per primary above y_min, in X0 per unit y.
 
     Args:
@@ -121,6 +122,7 @@ def simulate(n_primaries: int = 400_000, seed: int = 1, *, y_min: float = 0.1, n
         depth_x0: target depth in X0.
         batch: primaries per vectorised batch (at least 10 batches are needed for the errors).
         spectrum: "complete_screening" (physics) or "tsai" (validation against :func:`tsai_primary_tracklength`).
+        progress: show a progress bar over the batches (tqdm, stderr).
     """
     shape, bound = _spectrum(spectrum, c9_lead())
     # photons per X0 with y > y_soft: int shape(y)/y dy in ln y
@@ -132,7 +134,8 @@ def simulate(n_primaries: int = 400_000, seed: int = 1, *, y_min: float = 0.1, n
     n_batches = (n_primaries + batch - 1) // batch
     per_batch = {s: np.zeros((n_batches, n_bins)) for s in SPECIES}
     sizes = np.zeros(n_batches)
-    for b_index, child in enumerate(np.random.SeedSequence(seed).spawn(n_batches)):
+    bar = progress_bar(n_batches, "shower batches", progress, unit="batch")
+    for b_index, child in enumerate(bar(np.random.SeedSequence(seed).spawn(n_batches))):
         n = min(batch, n_primaries - b_index * batch)
         sizes[b_index] = n
         rng = np.random.default_rng(child)

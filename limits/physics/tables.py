@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,15 +23,19 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-from scipy.interpolate import RegularGridInterpolator
+from scipy.interpolate import RectBivariateSpline, RegularGridInterpolator
 
-from limits import __version__
 from limits import constants as C
+from limits._version import __version__
+from limits.errors import TableError
 from limits.io.files import atomic_path
+from limits.io.progress import progress_bar
 from limits.physics import brems, shower
 
 __all__ = ["BremsTable", "DEFAULT_BREMS_GRID", "DEFAULT_SHOWER", "build_brems", "build_shower", "load_brems",
-           "load_shower", "table_dir"]
+           "load_shower", "table_checksums", "table_dir"]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_BREMS_GRID = {
     "mass_gev": {"min": 1e-6, "max": 1.2, "n": 50},
@@ -115,40 +120,49 @@ def _load(name: str, directory: Path | None = None) -> tuple[dict[str, np.ndarra
         with np.load(directory / f"{name}.npz") as data:
             arrays = {k: data[k] for k in data.files}
     except FileNotFoundError:
-        raise RuntimeError(f"table {name} missing in {directory}: run `limits tables build`") from None
+        raise TableError(f"table {name} missing in {directory}: run `limits tables build`") from None
     if _checksum(arrays) != meta["sha256"]:
-        raise RuntimeError(f"table {name} in {directory} fails its checksum: rebuild with `limits tables build`")
+        raise TableError(f"table {name} in {directory} fails its checksum: rebuild with `limits tables build`")
+    log.debug("table %s verified: sha256 %s", name, meta["sha256"][:16])
     return arrays, meta
 
 
+def table_checksums(directory: Path | None = None) -> dict[str, str]:
+    """SHA-256 of each shipped table as recorded in its sidecar (``brems_etl``, ``shower``): part of a scan's digest."""
+    directory = table_dir() if directory is None else Path(directory)
+    return {name: json.loads((directory / f"{name}.json").read_text())["sha256"] for name in ("brems_etl", "shower")}
+
+
 def build_brems(directory: Path | None = None, grid: dict | None = None, workers: int | None = None,
-                progress=None) -> Path:
+                progress: bool = False) -> Path:
     """Integrate the ETL cross section on the grid and write ``brems_etl.npz/.json``.
 
     Args:
         directory: output directory (default: the package's table directory).
         grid: grid and quadrature parameters (default :data:`DEFAULT_BREMS_GRID`).
         workers: processes (default: all cores).
-        progress: optional callable(done, total).
+        progress: show a progress bar (tqdm, stderr).
     """
     grid = DEFAULT_BREMS_GRID if grid is None else grid
     masses, energies, x0 = _grid(grid["mass_gev"]), _grid(grid["energy_gev"]), x0_grid(grid["x0"])
     jobs = [(m, e, x0, grid["quadrature"]) for m in masses for e in energies]
     out = np.zeros((masses.size, energies.size, x0.size))
     workers = workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    log.info("ETL cross sections: %d (mass, energy) nodes on %d processes", len(jobs), workers)
+    with ProcessPoolExecutor(max_workers=workers) as pool, \
+            progress_bar(len(jobs), "ETL cross sections", progress, unit="node") as bar:
         for i, res in enumerate(pool.map(_cumulative_node, jobs, chunksize=2)):
             out.flat[i * x0.size:(i + 1) * x0.size] = res
-            if progress:
-                progress(i + 1, len(jobs))
+            bar.update(1)
     arrays = {"mass_gev": masses, "energy_gev": energies, "x0": x0, "sigma_gev2": out}
     return _save("brems_etl", arrays, grid, table_dir() if directory is None else Path(directory))
 
 
-def build_shower(directory: Path | None = None, params: dict | None = None) -> Path:
-    """Run the shower Monte Carlo and write ``shower.npz/.json``."""
+def build_shower(directory: Path | None = None, params: dict | None = None, progress: bool = False) -> Path:
+    """Run the shower Monte Carlo and write ``shower.npz/.json`` (``progress``: a bar over its batches)."""
     params = DEFAULT_SHOWER if params is None else params
-    tab = shower.simulate(**params)
+    log.info("shower Monte Carlo: %d primaries", params["n_primaries"])
+    tab = shower.simulate(**params, progress=progress)
     arrays = {"y_edges": tab.y_edges}
     for s in shower.SPECIES:
         arrays[f"track_{s}"] = tab.tracks[s]
@@ -211,8 +225,6 @@ class BremsTable:
 
     @functools.cached_property
     def _node_splines(self):
-        from scipy.interpolate import RectBivariateSpline
-
         log_c = np.log(np.maximum(self.sigma_gev2, 1e-300))
         return [RectBivariateSpline(np.log(self.energy_gev), _logit(self.x0), log_c[i], kx=3, ky=3)
                 for i in range(self.mass_gev.size)]

@@ -7,12 +7,13 @@ import os
 import matplotlib.pyplot as plt
 
 from limits.io.files import atomic_path
+from limits.reference.compare import Comparison
 
 __all__ = ["plot_comparison"]
 
 
-def plot_comparison(cmp, path: str | os.PathLike) -> None:
-    """Draw a :class:`limits.io.compare.Comparison` to ``path`` (written atomically)."""
+def plot_comparison(cmp: Comparison, path: str | os.PathLike[str]) -> None:
+    """Draw a :class:`limits.reference.compare.Comparison` to ``path`` (written atomically)."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
     top.plot(cmp.mass_mev, cmp.published, "o-", ms=3, color="tab:blue", label=cmp.reference["label"])
     top.plot(cmp.mass_mev, cmp.ours, "-", color="k", label="limits (this work)")

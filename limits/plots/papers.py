@@ -10,14 +10,17 @@ Masses in MeV on the x axis (the papers use GeV); observed 90 % CL limits, with 
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from limits.io.files import atomic_path
-from limits.io.reference import references_for
-from limits.io.results import LimitCurves, limit_curves
+from limits.io.paths import FIGURES_DIR, RESULTS_DIR
+from limits.reference.curves import references_for
+from limits.scan.result import LimitCurves, ScanResult
 
 __all__ = ["FIGURES", "figures_for", "paper_figures"]
 
@@ -27,22 +30,22 @@ FIG8_MODELS = {"bl-unbroken": "$B-L$", "b-3le": "$B-3L_e$", "b-2le-lmu": r"$B-2L
 
 def _scan(results: Path, analysis: str, model: str) -> LimitCurves:
     """The committed scan of (analysis, model) as arrays."""
-    return limit_curves(json.loads((results / analysis / model / "limits.json").read_text()))
+    return ScanResult.from_json(results / analysis / model / "limits.json").curves()
 
 
-def _band(ax, c: LimitCurves) -> None:
+def _band(ax: Axes, c: LimitCurves) -> None:
     ax.fill_between(c.mass_mev, c.exp[:, 0], c.exp[:, 4], color="#ffdf00", lw=0, alpha=0.6,
                     label=r"expected $\pm2\sigma$")
     ax.fill_between(c.mass_mev, c.exp[:, 1], c.exp[:, 3], color="#00c000", lw=0, alpha=0.6,
                     label=r"expected $\pm1\sigma$")
 
 
-def _published(ax, analysis: str, model: str) -> None:
-    for label, m, g in references_for(analysis, model):
-        ax.plot(m, g, color="tab:red", lw=1.4, ls="-.", label=label + " (digitised)")
+def _published(ax: Axes, analysis: str, model: str) -> None:
+    for ref in references_for(analysis, model):
+        ax.plot(ref.mass_mev, ref.coupling, color="tab:red", lw=1.4, ls="-.", label=ref.label + " (digitised)")
 
 
-def _finish(ax, ylabel: str = r"$g_{B-L}$ (90% CL upper limit)") -> None:
+def _finish(ax: Axes, ylabel: str = r"$g_{B-L}$ (90% CL upper limit)") -> None:
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"$m_{Z'}$ [MeV]")
@@ -51,7 +54,7 @@ def _finish(ax, ylabel: str = r"$g_{B-L}$ (90% CL upper limit)") -> None:
     ax.legend(frameon=False, fontsize=7.5, loc="upper left")
 
 
-def _save(fig, path: Path) -> None:
+def _save(fig: Figure, path: Path) -> None:
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=130)
@@ -99,7 +102,7 @@ def _arxiv2606_fig8(results: Path, path: Path) -> None:
 
 
 # file name -> (the analysis whose paper it belongs to, the function drawing it)
-FIGURES = {
+FIGURES: dict[str, tuple[str, Callable[[Path, Path], None]]] = {
     "prl129_fig3_exclusion.png": ("na64-2022", _prl129_fig3),
     "arxiv2606_fig6_exclusion.png": ("na64-2026", _arxiv2606_fig6),
     "arxiv2606_fig8_exclusion.png": ("na64-2026", _arxiv2606_fig8),
@@ -111,11 +114,11 @@ def figures_for(analysis: str) -> list[str]:
     return [name for name, (owner, _) in FIGURES.items() if owner == analysis]
 
 
-def paper_figures(results_dir: str | Path = "results", out_dir: str | Path = "results/figures") -> list[Path]:
+def paper_figures(results_dir: str | Path = RESULTS_DIR, out_dir: str | Path = FIGURES_DIR) -> list[Path]:
     """Draw every figure of :data:`FIGURES` from ``results_dir/<analysis>/<model>/limits.json``; returns the paths.
 
     Raises:
-        FileNotFoundError: a needed scan is missing (run ``limits scan --all``).
+        InputError: a needed scan is missing or invalid (run ``limits scan --all``).
     """
     results, out = Path(results_dir), Path(out_dir)
     for name, (_, draw) in FIGURES.items():

@@ -27,14 +27,18 @@ import re
 import shutil
 import tarfile
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from PIL import Image
 
+from limits._version import __version__
 from limits.analysis.definition import Analysis
-from limits.errors import InputError
-from limits.io.results import limit_curves, read_limits
+from limits.errors import InputError, PublishError
 from limits.physics.models import get_model
+from limits.scan.result import ScanResult
 from limits.workspace.build import HEPDATA_PLACEHOLDER, PLACEHOLDER_NOTE
 
 __all__ = ["LIKELIHOOD_ARCHIVE", "likelihood_archive", "placeholder_in", "write_submission"]
@@ -107,8 +111,6 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
             patch_name = patch_name or patchset["patches"][len(patchset["patches"]) // 2]["metadata"]["name"]
             _add_bytes(tar, f"{model}/BkgOnly.json", (source / "BkgOnly.json").read_bytes())
             _add_bytes(tar, f"{model}/patchset.json", (json.dumps(patchset, indent=1, sort_keys=True) + "\n").encode())
-        from limits import __version__
-
         readme = _README.format(
             title=analysis.description.split(":")[0], models=", ".join(models), first=models[0], patch=patch_name,
             version=__version__, analysis=analysis.name, references="; ".join(analysis.references),
@@ -119,33 +121,32 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
         gz.write(buffer.getvalue())
 
 
-def _load_scan(results_dir: Path, analysis: Analysis, model: str, patch_masses: np.ndarray) -> dict:
+def _load_scan(results_dir: Path, analysis: Analysis, model: str, patch_masses: np.ndarray) -> ScanResult:
     path = results_dir / analysis.name / model / "limits.json"
-    doc = read_limits(path.parent, f"run `limits scan --analysis {analysis.name} --model {model}` (or "
-                                    f"`limits scan --all`) first")
-    masses = np.array([p["mass_mev"] for p in doc["points"]])
+    result = ScanResult.from_json(path)
+    masses = result.mass_mev
     if masses.shape != patch_masses.shape or not np.allclose(masses, patch_masses, rtol=1e-5):
         raise InputError("--results", f"{path}: masses differ from the workspace patches; regenerate both "
                                       f"(`limits workspace --all`, `limits scan --all`)")
-    for p in doc["points"]:
+    for p in result.points:
         intervals = p.get("excluded_intervals_obs") or []
         if p["status"] == "ok" and (len(intervals) != 1 or intervals[0][1] is not None):
             raise InputError("--results", f"{path}: at {p['mass_mev']:g} MeV the excluded region is not "
                                           f"{{coupling > limit}}; contour tables are not implemented")
-    return doc
+    return result
 
 
-def _table(hd, analysis: Analysis, model_name: str, doc: dict, image: Path | None):
+def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, image: Path | None) -> Any:
     """One hepdata_lib Table: mass vs observed and expected limits."""
     model = get_model(model_name)
-    curves = limit_curves(doc)
+    curves = result.curves()
     keep = np.isfinite(curves.obs) & np.isfinite(curves.exp).all(axis=1)
     exp = curves.exp[keep]
-    short, latex = SYMBOLS[doc["coupling"]]
+    short, latex = SYMBOLS[result.coupling]
     table = hd.Table(f"Limits {model_name}")
-    cl = f"{doc['cl'] * 100:g}%"
+    cl = f"{result.cl * 100:g}%"
     method = {"exact": "CLs, exact (hybrid, total count)", "asymptotic": "CLs, asymptotic (q~_mu)",
-              "toys": f"CLs, toys ({doc['ntoys']} per point, seed {doc['seed']})"}[doc["method"]]
+              "toys": f"CLs, toys ({result.ntoys} per point, seed {result.seed})"}[result.method]
     eot = f"{analysis.total_eot:.3g} EOT"
     table.description = (f"{cl} CL upper limits on the coupling {short} of the {model_name} Z' ({model.description}) "
                          f"vs its mass, NA64 missing-energy search, runs {', '.join(r.name for r in analysis.runs)}"
@@ -180,8 +181,6 @@ def _table(hd, analysis: Analysis, model_name: str, doc: dict, image: Path | Non
     if image is not None:
         # hepdata_lib's add_image shells out to ImageMagick; write the same two resources (full image and a
         # "thumb_" thumbnail, 240x179 as hepdata_lib) with Pillow, a matplotlib dependency, so no system package
-        from PIL import Image
-
         thumb = image.with_name("thumb_" + image.name)
         with Image.open(image) as im:
             im.thumbnail((240, 179))
@@ -192,14 +191,15 @@ def _table(hd, analysis: Analysis, model_name: str, doc: dict, image: Path | Non
 
 
 def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: str | Path = "results",
-                     workspaces_dir: str | Path = "workspaces", figures: list[Path] = (),
+                     workspaces_dir: str | Path = "workspaces", figures: Sequence[Path] = (),
                      inspire_id: str | None = None) -> Path:
     """Write and validate the HEPData submission of ``analysis`` into ``out_dir``; returns the upload archive path.
 
     Raises:
         InputError: missing or inconsistent inputs, a malformed ``inspire_id``.
-        RuntimeError: hepdata-validator rejects the result (its messages included); nothing is written then.
+        PublishError: hepdata-validator rejects the result (its messages included); nothing is written then.
     """
+    # optional extra (`pip install 'limits[hepdata]'`): imported only by the command that needs it
     import hepdata_lib as hd
     from hepdata_validator.full_submission_validator import FullSubmissionValidator
 
@@ -249,7 +249,7 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
             if not validator.validate(archive="submission.tar.gz"):
                 messages = "; ".join(f"{name}: {m.message}" for name, msgs in validator.get_messages().items()
                                      for m in msgs)
-                raise RuntimeError(f"hepdata-validator rejected the submission: {messages}")
+                raise PublishError(f"hepdata-validator rejected the submission: {messages}")
             os.replace("submission.tar.gz", build / "submission.tar.gz")
         if out_dir.exists():
             shutil.rmtree(out_dir)

@@ -1,24 +1,26 @@
-"""Asymptotic CLs with the q~_mu test statistic (Cowan, Cranmer, Gross, Vitells, EPJC 71, 1554 (2011)), via pyhf.
+"""Asymptotic CLs with the q~_mu test statistic (Cowan, Cranmer, Gross, Vitells, EPJC 71, 1554 (2011)).
 
-pyhf's calculator is used as is (its Asimov dataset is post-fit). pyhf's ``upper_limit`` is not used: in 0.7.6 it
-ignores ``level``. Never evaluated at mu = 0 (qtilde 0/0, pyhf #1992/#2725): CLs(0) = 1.
+pyhf's definitions (``AsymptoticCalculator``, ``test_stat="qtilde"``, 0.7.6) re-implemented on the batched fits of
+:mod:`limits.stats.fit`, so that many masses are fitted together; agreement with pyhf's own calculator is tested
+(:mod:`limits.stats.pyhf_model` keeps pyhf's path for that). pyhf's ``upper_limit`` is not used: in 0.7.6 it ignores
+``level``. Never evaluated at mu = 0 (q~ is 0/0 there, pyhf #1992/#2725): CLs(0) = 1.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import numpy as np
-import pyhf
+from numpy.typing import ArrayLike
+from scipy.special import ndtr
 
-__all__ = ["cls_asymptotic"]
+from limits.stats.counting import CountingModel
+from limits.stats.fit import BatchModel, FitResult, minimize
+from limits.stats.interface import N_SIGMA, Calculator, MuLimit
+from limits.stats.roots import solve_monotonic_batch
 
-
-def cls_asymptotic(model, data, mu: float) -> tuple[float, np.ndarray]:
-    """(observed CLs, expected CLs at -2, -1, 0, +1, +2 sigma) at signal strength ``mu`` > 0."""
-    if mu <= 0:
-        return 1.0, np.ones(5)
-    obs, expected = pyhf.infer.hypotest(float(mu), data, model, test_stat="qtilde", calctype="asymptotics",
-                                        return_expected_set=True)
-    return float(obs), np.array([float(e) for e in expected])
+__all__ = ["AsymptoticCalculator", "BatchAsymptotic"]
 
 
 class BatchAsymptotic:
@@ -36,9 +38,7 @@ class BatchAsymptotic:
         signals: (B, J) signals at mu = 1 of the datasets (e.g. one per mass).
     """
 
-    def __init__(self, model, signals: np.ndarray, mu_max: float = 20.0):
-        from limits.stats.fit import BatchModel, minimize
-
+    def __init__(self, model: CountingModel, signals: np.ndarray, mu_max: float = 20.0):
         self.bm = BatchModel(model, mu_max)
         self.signals = np.atleast_2d(signals)
         b = self.signals.shape[0]
@@ -60,14 +60,10 @@ class BatchAsymptotic:
 
     def cls(self, mu: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(observed CLs (n,), expected CLs (n, 5)) at mu (n,) for datasets ``rows`` (default: all, n = B)."""
-        from scipy.special import ndtr
-
-        from limits.stats.fit import minimize
-
         rows = np.arange(self.signals.shape[0]) if rows is None else np.asarray(rows)
         mu = np.asarray(mu, dtype=float)
 
-        def qtilde(n, a, m, free):
+        def qtilde(n: np.ndarray, a: np.ndarray, m: np.ndarray, free: FitResult) -> np.ndarray:
             x0 = free.x[rows].copy()
             x0[:, 0] = mu
             cond = minimize(self.bm, x0, n[rows], a[rows], m[rows], fix_mu=True, signal=self.signals[rows])
@@ -80,6 +76,55 @@ class BatchAsymptotic:
         with np.errstate(divide="ignore", invalid="ignore"):
             t = np.where(sq <= sqa, sq - sqa, (q - qa) / (2 * sqa))
         obs = ndtr(-(t + sqa)) / ndtr(-t)
-        n_sigma = np.array([2.0, 1.0, 0.0, -1.0, -2.0])
+        n_sigma = -N_SIGMA  # t = +2 is the -2 sigma expected limit
         exp = ndtr(-(n_sigma[None, :] + sqa[:, None])) / ndtr(-n_sigma)[None, :]
         return np.where(mu > 0, obs, 1.0), np.where(mu[:, None] > 0, exp, 1.0)
+
+
+class AsymptoticCalculator(Calculator):
+    """Asymptotic CLs (registry name ``asymptotic``): :class:`BatchAsymptotic` for one model, and for a batch of
+    models sharing the background-only part in :meth:`upper_limits`.
+
+    Args:
+        model: the counting model (observed counts included).
+        mu_max: upper bound of mu in the fits (the workspaces' POI bound).
+    """
+
+    name = "asymptotic"
+    batch_size = 50  # masses fitted together in one scan task
+    expected_bands = "pyhf asymptotic (Asimov, post-fit to the observed data)"
+
+    def __init__(self, model: CountingModel, mu_max: float = 20.0):
+        super().__init__(model)
+        self._batch = BatchAsymptotic(model, model.signal[None, :], mu_max)
+
+    def cls(self, mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """(observed (n,), expected (n, 5)) CLs at each mu; mu is capped at ``mu_max`` as pyhf's bounds do."""
+        mu = np.atleast_1d(np.asarray(mu, dtype=float))
+        capped = np.where(mu > 1e-12, np.minimum(mu, self._batch.bm.mu_max), 0.0)
+        return self._batch.cls(capped, np.zeros(mu.size, dtype=int))
+
+    def upper_limit(self, level: float) -> MuLimit:
+        """Observed and expected mu_up (vectorised root finding over the six curves)."""
+        return self.upper_limits([self.model], level, ntoys=0, seeds=[None])[0]
+
+    @classmethod
+    def upper_limits(cls, models: Sequence[CountingModel], level: float, *, ntoys: int,
+                     seeds: Sequence[np.random.SeedSequence | None]) -> list[MuLimit]:
+        """Limits for several models with a common structure: one batch of fits and one batched root search."""
+        signals = np.array([m.signal for m in models])
+        calc = BatchAsymptotic(models[0], signals)
+        n = len(models)
+        mass_of = np.repeat(np.arange(n), 6)  # element = (model, curve): curve 0 observed, 1..5 expected
+        curve = np.tile(np.arange(6), n)
+        guess = math.log(1.0 / level) / np.maximum(signals.sum(axis=1), 1e-300)
+
+        def f(mu: np.ndarray, rows: np.ndarray) -> np.ndarray:
+            obs, exp = calc.cls(mu, mass_of[rows])
+            both = np.concatenate([obs[:, None], exp], axis=1)
+            return both[np.arange(rows.size), curve[rows]]
+
+        roots = solve_monotonic_batch(f, level, guess[mass_of], rtol=1e-6, x_min=1e-8 * guess.min(),
+                                      x_max=calc.bm.mu_max).reshape(n, 6)
+        return [MuLimit(float(r[0]), tuple(float(v) for v in r[1:]), {"fits_converged": bool(ok)})
+                for r, ok in zip(roots, calc.converged)]

@@ -11,10 +11,18 @@ interpolation code4 so that our own calculators (exact, toys) use the very likel
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-__all__ = ["CountingModel", "counting_model", "code4"]
+__all__ = ["MODIFIER_SETTINGS", "POI_BOUNDS", "CountingModel", "counting_model", "code4"]
+
+MODIFIER_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}}
+"""pyhf interpolation codes of every model we build (those of ``pyhf cls`` and ROOT); :func:`code4` implements the
+normsys one. Not part of the JSON: recorded in the patchset metadata."""
+POI_BOUNDS = (0.0, 20.0)
+"""Bounds of the signal strength mu in the workspaces and in our fits."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ class CountingModel:
             return np.where(self.background_unc > 0, (self.background / self.background_unc) ** 2, np.inf)
 
 
-def counting_model(bkg_only: dict, patch: dict | None) -> CountingModel:
+def counting_model(bkg_only: dict[str, Any], patch: dict[str, Any] | None) -> CountingModel:
     """Read a workspace (background-only spec plus one signal patch) into a :class:`CountingModel`."""
     chans = bkg_only["channels"]
     names = tuple(c["name"] for c in chans)
@@ -99,7 +107,7 @@ def _code4_coefficients(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
     return rhs @ _A_INV.T
 
 
-def code4(alpha, hi, lo) -> np.ndarray:
+def code4(alpha: ArrayLike, hi: ArrayLike, lo: ArrayLike) -> np.ndarray:
     """pyhf normsys interpolation code4: hi^alpha above 1, lo^-alpha below -1, a 6th-order polynomial between."""
     alpha = np.asarray(alpha, dtype=float)
     hi_b = np.broadcast_to(hi, np.broadcast_shapes(np.shape(alpha), np.shape(hi)))

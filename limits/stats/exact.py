@@ -22,15 +22,20 @@ its limit. At NA64's backgrounds (B ~ 0.5-1) N = 0 has probability e^-B ~ 35-60 
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats as sps
-from scipy.special import logsumexp
+from scipy.special import logsumexp, ndtr
+
 from limits.stats.counting import CountingModel, code4
+from limits.stats.interface import N_SIGMA, Calculator, MuLimit
+from limits.stats.roots import solve_monotonic
 
 __all__ = ["ExactCalculator"]
 
-BAND_QUANTILES = sps.norm.cdf([-2, -1, 0, 1, 2])
+BAND_QUANTILES = ndtr(N_SIGMA)  # b-only quantiles of the total count behind each expected band
 
 
 @functools.lru_cache(maxsize=8)
@@ -57,16 +62,32 @@ def _convolve(a: np.ndarray, b: np.ndarray, k_max: int) -> np.ndarray:
     return out
 
 
-class ExactCalculator:
-    """CLs of a :class:`CountingModel` with the total-count test statistic, nuisances integrated.
+class ExactCalculator(Calculator):
+    """CLs of a :class:`CountingModel` with the total-count test statistic, nuisances integrated (registry name
+    ``exact``; see the module docstring).
 
     Args:
         model: the counting model (signal at mu = 1).
         n_nodes: Gauss-Hermite nodes per normsys parameter.
+
+    Example:
+        Without systematics CLs = exp(-mu S) at zero observed events, so the 90 % CL limit is S_up = ln 10 events:
+
+        >>> import numpy as np
+        >>> from limits.stats.counting import CountingModel
+        >>> model = CountingModel(("run",), np.array([10.0]), np.array([0.5]), np.array([0.0]), np.array([0.0]),
+        ...                       (), np.zeros((0, 1)), np.zeros((0, 1)))
+        >>> lim = ExactCalculator(model).upper_limit(0.1)
+        >>> round(lim.mu_obs * 10.0, 4)
+        2.3026
     """
 
+    name = "exact"
+    expected_bands = ("quantiles of the total count under the background-only hypothesis (nuisances integrated), "
+                      "each mapped to its limit; several quantiles coincide at n = 0")
+
     def __init__(self, model: CountingModel, n_nodes: int = 20):
-        self.model = model
+        super().__init__(model)
         self.n_obs = int(round(model.observed.sum()))
         nch = model.signal.size
         counts = (model.syst_hi != 1) | (model.syst_lo != 1)
@@ -127,8 +148,8 @@ class ExactCalculator:
         self._bkg_cache[k_max] = total
         return total
 
-    def cls(self, mu: float, n_total: int | None = None) -> float:
-        """CLs at signal strength mu for a total observed count (default: the model's observation)."""
+    def cls_at(self, mu: float, n_total: int | None = None) -> float:
+        """CLs at one signal strength mu for a total observed count (default: the model's observation)."""
         n = self.n_obs if n_total is None else int(n_total)
         if mu <= 0:
             return 1.0
@@ -147,3 +168,23 @@ class ExactCalculator:
                 break
             k_max *= 2
         return np.searchsorted(cdf, BAND_QUANTILES)
+
+    def cls(self, mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """(observed CLs (n,), expected CLs (n, 5)) at each mu; the expected ones at the b-only count quantiles."""
+        mu = np.atleast_1d(np.asarray(mu, dtype=float))
+        counts = self.expected_counts()
+        obs = np.array([self.cls_at(m) for m in mu])
+        per_count = {n: np.array([self.cls_at(m, n) for m in mu]) for n in set(counts.tolist())}
+        return obs, np.array([per_count[n] for n in counts]).T.reshape(mu.size, 5)
+
+    def upper_limit(self, level: float) -> MuLimit:
+        """mu_up where CLs = level for the observation and for each b-only count quantile (one solve per count)."""
+        guess = math.log(1.0 / level) / max(float(self.model.signal.sum()), 1e-300)
+
+        def limit(n: int) -> float:
+            return solve_monotonic(lambda mu: self.cls_at(mu, n), level, guess)
+
+        counts = self.expected_counts()
+        by_count = {n: limit(n) for n in {self.n_obs, *counts.tolist()}}  # one solve per distinct total count
+        return MuLimit(by_count[self.n_obs], tuple(by_count[n] for n in counts),
+                       {"expected_counts": [int(n) for n in counts]})

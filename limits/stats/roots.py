@@ -11,10 +11,14 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-__all__ = ["RootNotBracketed", "solve_monotonic"]
+import numpy as np
+
+from limits.errors import LimitsError
+
+__all__ = ["RootNotBracketed", "solve_monotonic", "solve_monotonic_batch"]
 
 
-class RootNotBracketed(RuntimeError):
+class RootNotBracketed(LimitsError, RuntimeError):
     """No sign change was found within the allowed range."""
 
 
@@ -80,8 +84,9 @@ def _illinois(g, a, ga, b, gb, rtol, max_iter) -> float:
     return math.exp(0.5 * (la + lb))
 
 
-def solve_monotonic_batch(f, target: float, x0, *, rtol: float = 1e-5, x_min: float = 1e-12,
-                          x_max: float = 1e12, max_iter: int = 200):
+def solve_monotonic_batch(f: Callable[[np.ndarray, np.ndarray], np.ndarray], target: float, x0: np.ndarray, *,
+                          rtol: float = 1e-5, x_min: float = 1e-12, x_max: float = 1e12,
+                          max_iter: int = 200) -> np.ndarray:
     """Vectorised :func:`solve_monotonic` for decreasing functions: x (n,) with f(x, rows)[i] = target.
 
     ``f(x, rows)`` evaluates element ``rows[i]`` at ``x[i]`` (both arrays), so a batch of independent problems (e.g.
@@ -91,7 +96,7 @@ def solve_monotonic_batch(f, target: float, x0, *, rtol: float = 1e-5, x_min: fl
     Returns:
         x (n,) roots.
     """
-    import numpy as np
+
 
     x0 = np.asarray(x0, dtype=float)
     n = x0.size

@@ -15,34 +15,53 @@ crossing of 1 - CL is found by linear interpolation of ln CLs in mu, after enfor
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from limits.stats.counting import counting_model
+from limits.stats.counting import CountingModel
 from limits.stats.exact import ExactCalculator
 from limits.stats.fit import BatchModel, minimize
+from limits.stats.interface import N_SIGMA, Calculator, MuLimit
+from limits.stats.roots import solve_monotonic
 
-__all__ = ["ToyCalculator", "toy_limits", "toy_cls_column"]
+__all__ = ["ToyCalculator"]
 
-N_SIGMA = np.array([2.0, 1.0, 0.0, -1.0, -2.0])
+Q_SIGMA = -N_SIGMA  # b-only q~ quantile for each expected band: a large q~ (Phi(+2)) gives the -2 sigma limit
 
 
-class ToyCalculator:
-    """Toy-based CLs for one counting model.
+class ToyCalculator(Calculator):
+    """Toy-based CLs for one counting model (registry name ``toys``).
 
     Args:
         model: counting model (observed counts included).
         ntoys: toys per hypothesis and tested mu.
-        seed: SeedSequence of this model (mass); mu point i uses a child with spawn key i appended.
+        seed: SeedSequence of this model (mass); mu point i uses a child with spawn key i appended (default
+            ``SeedSequence(0)``).
+        mu_max: upper bound of mu in the fits.
+        n_grid: mu points of the limit search (log-spaced around the exact limit).
     """
 
-    def __init__(self, model, ntoys: int, seed: np.random.SeedSequence, mu_max: float = 20.0):
+    name = "toys"
+    expected_bands = "quantiles of the background-only toy CLs distribution"
+
+    def __init__(self, model: CountingModel, ntoys: int = 10_000, seed: np.random.SeedSequence | None = None,
+                 mu_max: float = 20.0, n_grid: int = 16):
+        super().__init__(model)
+        seed = np.random.SeedSequence(0) if seed is None else seed
+        self.n_grid = n_grid
         self.bm = BatchModel(model, mu_max)
         self.ntoys = int(ntoys)
         self.seed = seed
         self.n_obs = model.observed[None, :]
         self.aux_a, self.aux_m = self.bm.nominal_aux(1)
         self.free_obs = minimize(self.bm, self.bm.init(1), self.n_obs, self.aux_a, self.aux_m, fix_mu=False)
+
+    @classmethod
+    def create(cls, model: CountingModel, *, ntoys: int, seed: np.random.SeedSequence | None) -> ToyCalculator:
+        """A toy calculator with ``ntoys`` per hypothesis and mu point, seeded by ``seed``."""
+        return cls(model, ntoys, seed)
 
     def _qtilde(self, mu: float, n, a, m, x_start):
         """q~_mu for a batch of datasets (toys or the observation)."""
@@ -64,7 +83,7 @@ class ToyCalculator:
         m = rng.poisson(gamma * bm.model.tau[bm.gamma_channels], size=(self.ntoys, gamma.size)).astype(float)
         return n, a, m
 
-    def hypotest(self, mu: float, index: int) -> dict:
+    def hypotest(self, mu: float, index: int) -> dict[str, Any]:
         """CLs (observed, expected 5) and CLs+b, CLb with their binomial errors at ``mu`` (mu-grid point ``index``)."""
         bm = self.bm
         q_obs, _ = self._qtilde(mu, self.n_obs, self.aux_a, self.aux_m, self.free_obs.x)
@@ -87,7 +106,7 @@ class ToyCalculator:
 
         clsb, clb = tails(float(q_obs[0]))
         expected = []
-        for ns in N_SIGMA:
+        for ns in Q_SIGMA:
             t = np.percentile(q_b, 100 * _phi(ns), method="linear")
             e_sb, e_b = tails(t)
             expected.append(e_sb / e_b if e_b > 0 else 1.0)
@@ -96,6 +115,25 @@ class ToyCalculator:
             / max(clb, 1e-300)
         return {"cls": clsb / clb if clb > 0 else 1.0, "cls_exp": expected, "clsb": clsb, "clb": clb,
                 "cls_err": err, "converged": float(np.mean(ok_sb & ok_b))}
+
+    def cls(self, mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """(observed (n,), expected (n, 5)) CLs from toys at each mu; point i uses the toys seeded with index i."""
+        mu = np.atleast_1d(np.asarray(mu, dtype=float))
+        rows = [self.hypotest(float(m), i) if m > 0 else {"cls": 1.0, "cls_exp": [1.0] * 5} for i, m in enumerate(mu)]
+        return np.array([r["cls"] for r in rows]), np.array([r["cls_exp"] for r in rows]).reshape(mu.size, 5)
+
+    def upper_limit(self, level: float) -> MuLimit:
+        """CLs on a log grid of mu around the exact limit (same seeds at every mu), each curve's crossing of
+        ``level`` by linear interpolation of ln CLs after enforcing monotonicity."""
+        model = self.model
+        exact = ExactCalculator(model)
+        mu_ex = solve_monotonic(exact.cls_at, level, math.log(1 / level) / max(model.signal.sum(), 1e-300))
+        mu_grid = mu_ex * np.geomspace(0.35, 3.5, self.n_grid)
+        results = [self.hypotest(float(m), i) for i, m in enumerate(mu_grid)]
+        obs = _crossing(mu_grid, np.array([r["cls"] for r in results]), level)
+        exp = tuple(_crossing(mu_grid, np.array([r["cls_exp"][k] for r in results]), level) for k in range(5))
+        return MuLimit(obs, exp, {"toys_per_point": self.ntoys, "mu_grid_points": self.n_grid,
+                                  "toy_fit_convergence": min(r["converged"] for r in results)})
 
 
 def _phi(x: float) -> float:
@@ -112,30 +150,3 @@ def _crossing(mu: np.ndarray, cls: np.ndarray, level: float) -> float:
     y0, y1 = math.log(c[i - 1]), math.log(c[i])
     t = (math.log(level) - y0) / (y1 - y0) if y1 != y0 else 0.0
     return float(mu[i - 1] + t * (mu[i] - mu[i - 1]))
-
-
-def toy_limits(bkg_only: dict, patch: dict, level: float, *, ntoys: int, seed: np.random.SeedSequence | None,
-               n_grid: int = 16):
-    """Observed and expected mu upper limits from toys (see the module docstring)."""
-    from limits.stats.limits import MassLimit
-    from limits.stats.roots import solve_monotonic
-
-    seed = np.random.SeedSequence(0) if seed is None else seed
-    model = counting_model(bkg_only, patch)
-    exact = ExactCalculator(model)
-    mu_ex = solve_monotonic(exact.cls, level, math.log(1 / level) / max(model.signal.sum(), 1e-300))
-    mu_grid = mu_ex * np.geomspace(0.35, 3.5, n_grid)
-    calc = ToyCalculator(model, ntoys, seed)
-    results = [calc.hypotest(float(m), i) for i, m in enumerate(mu_grid)]
-    obs = _crossing(mu_grid, np.array([r["cls"] for r in results]), level)
-    exp = [_crossing(mu_grid, np.array([r["cls_exp"][k] for r in results]), level) for k in range(5)]
-    return MassLimit(obs, exp, {"toys_per_point": ntoys, "mu_grid_points": n_grid,
-                                "toy_fit_convergence": min(r["converged"] for r in results)})
-
-
-def toy_cls_column(bkg_only: dict, patch: dict, mu: np.ndarray, *, ntoys: int, seed):
-    """CLs (observed, expected (5, n)) from toys at each mu (grid mode)."""
-    seed = np.random.SeedSequence(0) if seed is None else seed
-    calc = ToyCalculator(counting_model(bkg_only, patch), ntoys, seed)
-    rows = [calc.hypotest(float(m), i) if m > 0 else {"cls": 1.0, "cls_exp": [1.0] * 5} for i, m in enumerate(mu)]
-    return np.array([r["cls"] for r in rows]), np.array([r["cls_exp"] for r in rows]).T

@@ -10,8 +10,9 @@ Statistical model (one single-bin channel per run: the signal box):
   uncertainty of the analysis, PRL 129's ~10 %), and per run ``normsys eff_<run>`` (efficiency, uncorrelated: pile-up
   is run dependent) and ``normsys eot_<run>`` (EOT counting, uncorrelated between years).
 
-Interpolation codes are not part of the JSON; every model we build uses :data:`MODIFIER_SETTINGS` (normsys code4,
-histosys code4p: the codes of ``pyhf cls`` and of ROOT), recorded in the patchset metadata.
+Interpolation codes are not part of the JSON; every model we build uses
+:data:`limits.stats.counting.MODIFIER_SETTINGS` (normsys code4, histosys code4p: the codes of ``pyhf cls`` and of
+ROOT), recorded in the patchset metadata.
 
 Each patch carries the signal at a reference coupling g_ref (chosen per mass so that the total signal is ~10 events,
 hence mu_up ~ 0.2) and the rule that scales it: s_j(m, g) = s_j(m, g_ref) N(m, g)/N(m, g_ref) with N the yield per EOT
@@ -23,18 +24,19 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import pyhf
 
-from limits import __version__
+from limits._version import __version__
 from limits.analysis.definition import Analysis
 from limits.physics.models import Model
+from limits.stats.counting import MODIFIER_SETTINGS, POI_BOUNDS
 
-__all__ = ["MODIFIER_SETTINGS", "POI_BOUNDS", "Workspaces", "build_workspaces", "reference_couplings",
+__all__ = ["Workspaces", "build_workspaces", "reference_couplings",
            "HEPDATA_PLACEHOLDER", "PLACEHOLDER_NOTE"]
 
-MODIFIER_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}}
-POI_BOUNDS = (0.0, 20.0)
 TARGET_EVENTS = 10.0
 HEPDATA_PLACEHOLDER = "ins0000000"  # PLACEHOLDER: no HEPData record exists yet; release checks must reject it
 # the sentence of the patchset description that says so; publication with a real id removes it
@@ -45,8 +47,21 @@ PLACEHOLDER_NOTE = f" The hepdata reference is a PLACEHOLDER ({HEPDATA_PLACEHOLD
 class Workspaces:
     """A background-only workspace and its signal patchset, as JSON-ready dicts."""
 
-    bkg_only: dict
-    patchset: dict
+    bkg_only: dict[str, Any]
+    patchset: dict[str, Any]
+
+    @property
+    def masses_mev(self) -> np.ndarray:
+        """The Z' mass of each patch, MeV."""
+        return np.array([p["metadata"]["values"][0] for p in self.patchset["patches"]], dtype=float)
+
+    def pyhf_workspace(self) -> pyhf.Workspace:
+        """The background-only workspace as a ``pyhf.Workspace``."""
+        return pyhf.Workspace(self.bkg_only)
+
+    def pyhf_patchset(self) -> pyhf.PatchSet:
+        """The signal patches as a ``pyhf.PatchSet`` (``patchset.apply(workspace, mass)`` gives one mass's model)."""
+        return pyhf.PatchSet(self.patchset)
 
     def dumps(self) -> tuple[str, str]:
         """Canonical JSON text (sorted keys, 1-space indent) of (BkgOnly, patchset)."""
@@ -104,8 +119,6 @@ def reference_couplings(analysis: Analysis, model: Model, mass_mev: np.ndarray) 
 
 def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
     """Background-only workspace and patchset (one patch per mass, label ``m_Zprime_MeV``)."""
-    import pyhf
-
     mass_mev = np.asarray(mass_mev, dtype=float)
     bkg = bkg_only_spec(analysis)
     g_ref = reference_couplings(analysis, model, mass_mev)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pyhf
+
 from limits.io.files import atomic_path
 from limits.workspace.build import Workspaces
 
@@ -13,8 +16,6 @@ __all__ = ["coupling_for_mu", "write_workspaces", "read_workspaces"]
 
 def write_workspaces(ws: Workspaces, directory: str | Path) -> tuple[Path, Path]:
     """Validate against pyhf's 1.0.0 schemas, verify the patchset digest, then write both files atomically."""
-    import pyhf
-
     pyhf.PatchSet(ws.patchset).verify(pyhf.Workspace(ws.bkg_only))
     directory = Path(directory)
     bkg_text, patch_text = ws.dumps()
@@ -39,8 +40,6 @@ def coupling_for_mu(patch_metadata: dict, mu: float) -> float:
     published likelihood alone becomes a limit on the coupling, including the Eq. 6 decay factor. Raises ValueError
     outside the tabulated range.
     """
-    import numpy as np
-
     table = patch_metadata["mu_vs_coupling"]
     mus = np.asarray(table["mu"], dtype=float)
     couplings = np.asarray(next(v for k, v in table.items() if k != "mu"), dtype=float)

@@ -1,0 +1,464 @@
+"""The public API: the whole chain from a Z' model to its NA64 limit as functions returning typed containers of numpy
+arrays. ``import limits`` exposes everything listed in ``limits.__all__``; the CLI is a thin layer over these calls.
+
+Units: masses in MeV (``mass_mev``), energies in GeV, lengths in metres, couplings dimensionless (the model's
+parameter: g for B-L-type models, epsilon for the dark photon). Bad input raises :class:`~limits.errors.InputError`
+(a :class:`~limits.errors.LimitsError`) naming the argument and the allowed range. Nothing is written to disk unless
+a function is asked to (``checkpoint_dir``, ``save_scan``, ``write``).
+
+Example:
+    >>> import limits
+    >>> model = limits.get_model("bl-unbroken")
+    >>> w = limits.widths(model, mass_mev=[1.0, 10.0])
+    >>> [round(float(b), 4) for b in w.br["invisible"]]     # below 2 m_e: neutrinos only
+    [1.0, 0.75]
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from limits import constants as C
+from limits.analysis.definition import Analysis, analysis_from_document, builtin_analyses, builtin_pairs
+from limits.analysis.definition import get_analysis as _analysis_by_name
+from limits.errors import InputError
+from limits.io.masses import check_masses_mev
+from limits.io.paths import CHECKPOINTS
+from limits.physics.brems import sigma_total
+from limits.physics.models import Model, builtin_names, model_from_document
+from limits.physics.models import get_model as _model_by_name
+from limits.physics.widths import MASS_MAX_GEV, MASS_MIN_GEV, decay_widths
+from limits.physics.yields import BEAM_ENERGY_RANGE_GEV
+from limits.physics.yields import yields as _yields
+from limits.plots.exclusion import plot_exclusion
+from limits.reference.compare import Comparison
+from limits.reference.compare import compare as _compare
+from limits.reference.curves import load_reference, references_for
+from limits.scan.checkpoints import Checkpoints
+from limits.scan.config import ScanConfig
+from limits.scan.result import ScanResult, write_outputs
+from limits.scan.run import run_scan
+from limits.workspace.build import Workspaces, build_workspaces
+
+__all__ = ["COUPLING_RANGE", "MASS_RANGE_MEV", "WidthTable", "YieldSpectrum", "YieldTable", "builtin_analyses",
+           "builtin_models", "builtin_pairs", "compare", "builtin_jobs", "cross_section", "get_analysis", "get_model", "run_and_save",
+           "save_scan", "scan", "widths", "workspaces", "yield_spectrum", "yields"]
+
+MASS_RANGE_MEV = (MASS_MIN_GEV * 1e3, MASS_MAX_GEV * 1e3)
+"""Z' masses the physics covers, MeV."""
+COUPLING_RANGE = (0.0, 10.0)
+"""Allowed coupling parameter values: (0, 10], dimensionless."""
+
+
+def builtin_models() -> tuple[str, ...]:
+    """Names of the built-in Z' models (``limits models`` lists them with their charges).
+
+    Example:
+        >>> builtin_models()[:2]
+        ('bl-unbroken', 'bl-broken')
+    """
+    return builtin_names()
+
+
+def get_model(model: str | os.PathLike[str] | Mapping[str, Any] | Model) -> Model:
+    """A Z' model: a built-in name, the path of a YAML/JSON model file, a dict in that format
+    (``schemas/model.schema.json``), or a :class:`~limits.physics.models.Model` (returned as is).
+
+    Raises:
+        InputError: unknown name, unreadable file, or a document that does not follow the schema.
+
+    Example:
+        >>> m = get_model({"name": "my-bl", "description": "B-L, Dirac nu", "coupling": {"symbol": "g", "scale": 1},
+        ...                "charges": {"e": -1, "mu": -1, "tau": -1, "u": "1/3", "d": "1/3", "s": "1/3"},
+        ...                "neutrinos": {"light": "dirac"}})
+        >>> m.name, m.charges["u"]
+        ('my-bl', 0.3333333333333333)
+    """
+    if isinstance(model, Model):
+        return model
+    if isinstance(model, Mapping):
+        return model_from_document(dict(model), "model")
+    return _model_by_name(os.fspath(model), field="model")
+
+
+def get_analysis(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
+                 runs: str | os.PathLike[str] | None = None) -> Analysis:
+    """An analysis: a built-in name (``na64-2022``, ``na64-2026``, ...), the path of an analysis file, a dict in that
+    format (``schemas/analysis.schema.json``), or an :class:`~limits.analysis.definition.Analysis` (returned as is).
+
+    Args:
+        analysis: what to load.
+        runs: a run-input file replacing the shipped ``runs.yaml`` (``schemas/runs.schema.json``).
+
+    Example:
+        >>> a = get_analysis("na64-2026")
+        >>> [r.name for r in a.runs], f"{a.total_eot:.3g}"
+        (['I', 'II', 'III', 'IV', 'V'], '9.37e+11')
+    """
+    if isinstance(analysis, Analysis):
+        if runs is not None:
+            raise InputError("runs", "give the run inputs with the analysis name or document, not with an Analysis")
+        return analysis
+    runs_path = None if runs is None else os.fspath(runs)
+    if isinstance(analysis, Mapping):
+        return analysis_from_document(dict(analysis), "analysis", None, runs_path)
+    return _analysis_by_name(os.fspath(analysis), runs_path, field="analysis")
+
+
+def _masses(mass_mev: ArrayLike, field: str = "mass_mev") -> np.ndarray:
+    return check_masses_mev(mass_mev, *MASS_RANGE_MEV, field=field)
+
+
+def _coupling(coupling: float, field: str = "coupling") -> float:
+    lo, hi = COUPLING_RANGE
+    value = float(coupling)
+    if not (math.isfinite(value) and lo < value <= hi):
+        raise InputError(field, f"{value:g} is outside the allowed range ({lo:g}, {hi:g}]")
+    return value
+
+
+@dataclass(frozen=True, eq=False)
+class WidthTable:
+    """Z' widths, branching fractions and decay lengths vs mass, at one coupling.
+
+    Attributes:
+        model: model name; coupling_symbol: "g" or "epsilon".
+        mass_mev: masses (MeV), shape (n,).
+        coupling: the coupling parameter at which BRs and widths are evaluated (dimensionless).
+        total_width_gev: total width in GeV at ``coupling``.
+        gamma_over_g2_gev: total width / coupling^2 in GeV (coupling independent without a dark sector).
+        br: branching fractions per channel group: ``invisible``, ``ee``, ``mumu``, ``hadrons``.
+        ctau_m: proper decay length c*tau in metres at ``coupling``.
+        ctau_m_at_g1: c*tau in metres at coupling 1 (scale by 1/coupling^2 without a dark sector).
+    """
+
+    model: str
+    coupling_symbol: str
+    mass_mev: np.ndarray
+    coupling: float
+    total_width_gev: np.ndarray
+    gamma_over_g2_gev: np.ndarray
+    br: dict[str, np.ndarray]
+    ctau_m: np.ndarray
+    ctau_m_at_g1: np.ndarray
+
+    def rows(self, with_model: bool = False) -> list[dict[str, Any]]:
+        """One row per mass as ``limits widths --format json`` prints it (``model`` first if ``with_model``)."""
+        rows = []
+        for i, mass in enumerate(self.mass_mev):
+            row: dict[str, Any] = {"model": self.model} if with_model else {}
+            row.update({"mass_mev": float(mass), "coupling": float(self.coupling),
+                        "gamma_over_g2_gev": float(self.gamma_over_g2_gev[i]),
+                        "br": {k: float(v[i]) for k, v in self.br.items()},
+                        "ctau_m_at_g1": float(self.ctau_m_at_g1[i])})
+            rows.append(row)
+        return rows
+
+
+def widths(model: str | Mapping[str, Any] | Model, mass_mev: ArrayLike, coupling: float = 1e-4) -> WidthTable:
+    """Total width, branching fractions and proper decay length of the Z' vs mass (``../shared/physics/widths.md``).
+
+    Args:
+        model: see :func:`get_model`.
+        mass_mev: Z' masses in MeV (1 keV - 1.2 GeV).
+        coupling: coupling parameter (dimensionless, (0, 10]); only models with a dark sector have BRs that depend
+            on it (their Z' -> chi chi width is fixed by alpha_D, not by g).
+    """
+    m = get_model(model)
+    masses = _masses(mass_mev)
+    g = _coupling(coupling)
+    w = decay_widths(m, masses * 1e-3, g)
+    total = w.total_gev
+    return WidthTable(model=m.name, coupling_symbol=m.coupling_symbol, mass_mev=masses, coupling=g,
+                      total_width_gev=total, gamma_over_g2_gev=total / g**2,
+                      br={"invisible": w.br_invisible, "ee": w.br("ee"), "mumu": w.br("mumu"),
+                          "hadrons": w.br("hadrons")},
+                      ctau_m=w.ctau_m, ctau_m_at_g1=decay_widths(m, masses * 1e-3, 1.0).ctau_m)
+
+
+@dataclass(frozen=True)
+class _Setup:
+    beam_energy_gev: float
+    ecut_gev: float
+    l_det_m: float
+    annihilation: bool
+
+
+def _setup(analysis: Analysis | None, beam_energy_gev: float | None, ecut_gev: float | None, l_det_m: float | None,
+           annihilation: bool | None) -> _Setup:
+    """The production set-up: the analysis' (its runs must share one) or the arguments, with their ranges checked."""
+    if analysis is not None:
+        setups = {(float(r.beam_energy_gev), float(r.ecut_gev), float(r.l_det_m)) for r in analysis.runs}
+        if len(setups) > 1:
+            raise InputError("analysis", f"the runs of {analysis.name} differ in beam energy, cut or L_det; "
+                                         f"compute per-run yields with Analysis.signal")
+        (e0, cut, l_det), = setups
+        return _Setup(e0, cut, l_det, analysis.annihilation)
+    e0 = 100.0 if beam_energy_gev is None else float(beam_energy_gev)
+    cut = 50.0 if ecut_gev is None else float(ecut_gev)
+    l_det = C.L_DETECTOR_DEFAULT_M if l_det_m is None else float(l_det_m)
+    _in_range("beam_energy_gev", e0, *BEAM_ENERGY_RANGE_GEV, "GeV")
+    _in_range("ecut_gev", cut, max(30.0, 0.1 * e0), e0, "GeV", hi_open=True)
+    _in_range("l_det_m", l_det, 0.0, 1000.0, "m")
+    return _Setup(e0, cut, l_det, True if annihilation is None else bool(annihilation))
+
+
+def _in_range(field: str, value: float, lo: float, hi: float, unit: str, hi_open: bool = False) -> None:
+    if not (math.isfinite(value) and lo <= value and (value < hi if hi_open else value <= hi)):
+        interval = f"[{lo:g}, {hi:g}{')' if hi_open else ']'}"
+        raise InputError(field, f"{value:g} is outside the allowed range {interval} {unit}")
+
+
+@dataclass(frozen=True, eq=False)
+class YieldTable:
+    """Signal yield per electron on target (before the selection efficiency) vs mass, and the expected events per run
+    when computed for an analysis.
+
+    Attributes:
+        model: model name; coupling_symbol: "g" or "epsilon".
+        mass_mev, coupling: the points (broadcast), shape (n,).
+        brem_per_eot: Z' from bremsstrahlung with E_Z' > E_cut per EOT (all decays).
+        annihilation_per_eot: Z' from resonant e+e- annihilation with E_Z' > E_cut per EOT (all decays).
+        total_per_eot: both, times the probability to look invisible, BR_inv + (1 - BR_inv) exp(-L_det/L_Z')
+            (PRL 129 Eq. 6).
+        beam_energy_gev, ecut_gev, l_det_m, annihilation: the production set-up.
+        runs: run names of the analysis (empty without one).
+        signal_events: expected signal events per run, shape (n, n_runs): EOT x efficiency x yield (PRL 129 Eq. 5);
+            None without an analysis.
+    """
+
+    model: str
+    coupling_symbol: str
+    mass_mev: np.ndarray
+    coupling: np.ndarray
+    brem_per_eot: np.ndarray
+    annihilation_per_eot: np.ndarray
+    total_per_eot: np.ndarray
+    beam_energy_gev: float
+    ecut_gev: float
+    l_det_m: float
+    annihilation: bool
+    runs: tuple[str, ...] = ()
+    signal_events: np.ndarray | None = None
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per point as ``limits yields --format json`` prints it."""
+        return [{"mass_mev": float(m), "coupling": float(c), "yield_brem_per_eot": float(b),
+                 "yield_annihilation_per_eot": float(a), "yield_per_eot": float(t)}
+                for m, c, b, a, t in zip(self.mass_mev, self.coupling, self.brem_per_eot, self.annihilation_per_eot,
+                                         self.total_per_eot)]
+
+
+def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, Any] | Analysis | None = None, *,
+           mass_mev: ArrayLike, coupling: ArrayLike = 1e-4, beam_energy_gev: float | None = None,
+           ecut_gev: float | None = None, l_det_m: float | None = None,
+           annihilation: bool | None = None) -> YieldTable:
+    """Signal yield per EOT vs mass and coupling (bremsstrahlung + resonant annihilation, the missing-energy cut, decays
+    beyond the detector counted as invisible); with an analysis also the expected events per run.
+
+    Args:
+        model: see :func:`get_model`.
+        analysis: see :func:`get_analysis`; its runs fix the set-up, and ``signal_events`` is filled.
+        mass_mev: Z' masses in MeV (1 keV - 1.2 GeV), broadcast against ``coupling``.
+        coupling: coupling parameter(s), dimensionless.
+        beam_energy_gev: beam energy E0 in GeV, 30-150 (default 100; without an analysis).
+        ecut_gev: missing-energy threshold in GeV, >= 30 and >= 0.1 E0, < E0 (default 50; without an analysis).
+        l_det_m: length in metres beyond which visible decays count as invisible (default 5.4; without an analysis).
+        annihilation: include resonant annihilation (default True; without an analysis).
+
+    Example:
+        >>> y = yields("dark-photon", mass_mev=[1.0, 10.0], coupling=1e-4)
+        >>> [f"{v:.3g}" for v in y.total_per_eot]           # production.md: 1.93e-9 and 1.10e-10
+        ['1.95e-09', '1.11e-10']
+    """
+    m = get_model(model)
+    a = None if analysis is None else get_analysis(analysis)
+    if a is not None and any(v is not None for v in (beam_energy_gev, ecut_gev, l_det_m, annihilation)):
+        raise InputError("analysis", "the analysis fixes beam_energy_gev, ecut_gev, l_det_m and annihilation; "
+                                     "give either the analysis or those settings")
+    setup = _setup(a, beam_energy_gev, ecut_gev, l_det_m, annihilation)
+    masses, couplings = np.broadcast_arrays(_masses(mass_mev), np.asarray(coupling, dtype=float))
+    masses, couplings = masses.ravel(), couplings.ravel()
+    for g in np.unique(couplings):
+        _coupling(float(g))
+    y = _yields(m, masses * 1e-3, couplings, beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev,
+                l_det_m=setup.l_det_m, annihilation_on=setup.annihilation)
+    events = None if a is None else a.signal(m, masses, couplings)
+    return YieldTable(model=m.name, coupling_symbol=m.coupling_symbol, mass_mev=masses, coupling=couplings,
+                      brem_per_eot=y.brem, annihilation_per_eot=y.annihilation, total_per_eot=y.total,
+                      beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev, l_det_m=setup.l_det_m,
+                      annihilation=setup.annihilation, runs=tuple(r.name for r in a.runs) if a else (),
+                      signal_events=events)
+
+
+@dataclass(frozen=True, eq=False)
+class YieldSpectrum:
+    """dN/dE_Z' per EOT (decay factor included) in bins of the Z' energy, per mass.
+
+    Attributes:
+        model: model name; mass_mev (n,), coupling (float): the points.
+        e_edges_gev: bin edges of E_Z' in GeV, from E_cut to E0, shape (n_bins + 1,).
+        dn_de_per_gev: events per EOT per GeV, shape (n, n_bins).
+    """
+
+    model: str
+    mass_mev: np.ndarray
+    coupling: float
+    e_edges_gev: np.ndarray
+    dn_de_per_gev: np.ndarray
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per (mass, bin) as ``limits yields --spectrum --format json`` prints it."""
+        return [{"mass_mev": float(m), "coupling": float(self.coupling), "e_low_gev": float(lo),
+                 "e_high_gev": float(hi), "dn_de_per_eot_per_gev": float(v)}
+                for m, row in zip(self.mass_mev, self.dn_de_per_gev)
+                for lo, hi, v in zip(self.e_edges_gev[:-1], self.e_edges_gev[1:], row)]
+
+
+def yield_spectrum(model: str | Mapping[str, Any] | Model, *, mass_mev: ArrayLike, coupling: float = 1e-4,
+                   beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, l_det_m: float = C.L_DETECTOR_DEFAULT_M,
+                   annihilation: bool = True) -> YieldSpectrum:
+    """The Z' energy spectrum behind :func:`yields` (same arguments, one coupling)."""
+    m = get_model(model)
+    masses = _masses(mass_mev)
+    g = _coupling(coupling)
+    setup = _setup(None, beam_energy_gev, ecut_gev, l_det_m, annihilation)
+    _, edges, dn_de = _yields(m, masses * 1e-3, g, beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev,
+                              l_det_m=setup.l_det_m, annihilation_on=setup.annihilation, spectrum=True)
+    return YieldSpectrum(m.name, masses, g, edges, dn_de)
+
+
+def cross_section(model: str | Mapping[str, Any] | Model, *, mass_mev: float, energy_gev: float, coupling: float,
+                  x_min: float | None = None) -> float:
+    """Exact-tree-level bremsstrahlung cross section sigma(x > x_min) in pb for e- Pb -> e- Pb Z' (production.md
+    §2.3), by direct integration; x = E_Z'/E, x_min defaults to the threshold m/E.
+
+    Args:
+        model: its electron coupling g|Q_e| sets the normalisation (dark photon: epsilon e, DMG4's convention).
+        mass_mev: Z' mass in MeV (1 keV - 1.2 GeV).
+        energy_gev: lepton energy in GeV (1-1000, above the mass).
+        coupling: coupling parameter (dimensionless).
+        x_min: lower limit of x in (0, 1].
+    """
+    m = get_model(model)
+    mass = float(_masses([mass_mev])[0])
+    _in_range("energy_gev", energy_gev, 1.0, 1000.0, "GeV")
+    if energy_gev * 1e3 <= mass:
+        raise InputError("energy_gev", f"{energy_gev:g} GeV must exceed the mass {mass:g} MeV")
+    g = _coupling(coupling)
+    if x_min is not None and not (0.0 < x_min <= 1.0):
+        raise InputError("x_min", f"{x_min:g} is outside the allowed range (0, 1]")
+    sigma_eps1 = sigma_total(mass * 1e-3, energy_gev, x_min)
+    eps2 = (m.electron_coupling_per_unit * g) ** 2 / (4.0 * np.pi * C.ALPHA_EM)
+    return float(sigma_eps1 * eps2 * C.GEV2_TO_PB)
+
+
+def _analysis_masses(analysis: Analysis, mass_mev: ArrayLike | None) -> np.ndarray:
+    if mass_mev is None:
+        return analysis.default_masses_mev()
+    return check_masses_mev(mass_mev, *analysis.mass_range_mev)
+
+
+def workspaces(analysis: str | Mapping[str, Any] | Analysis, model: str | Mapping[str, Any] | Model,
+               mass_mev: ArrayLike | None = None) -> Workspaces:
+    """pyhf workspaces: the background-only spec (one single-bin channel per run) and a patchset with one signal
+    patch per mass at a reference coupling (``limits.workspace.build``).
+
+    Args:
+        analysis: see :func:`get_analysis`.
+        model: see :func:`get_model`.
+        mass_mev: masses in MeV inside the analysis range (default: its 200-point log grid).
+
+    Returns:
+        :class:`~limits.workspace.build.Workspaces` with ``bkg_only`` and ``patchset`` dicts (pyhf 1.0.0 JSON);
+        ``pyhf_workspace()`` and ``pyhf_patchset()`` give the pyhf objects.
+    """
+    a, m = get_analysis(analysis), get_model(model)
+    return build_workspaces(a, m, _analysis_masses(a, mass_mev))
+
+
+def scan(analysis: str | Mapping[str, Any] | Analysis, model: str | Mapping[str, Any] | Model,
+         mass_mev: ArrayLike | None = None, *, method: str = "exact", cl: float = 0.9, stat_only: bool = False,
+         ntoys: int = 10_000, seed: int = 0, grid: bool = False, executor: str = "local",
+         checkpoint_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> ScanResult:
+    """CLs upper limits on the coupling vs Z' mass: per mass the observed and expected mu_up, inverted to the coupling
+    with the full yield (decay factor included), every excluded interval kept.
+
+    Args:
+        analysis: see :func:`get_analysis`.
+        model: see :func:`get_model`.
+        mass_mev: masses in MeV inside the analysis range (default: its 200-point log grid).
+        method: ``exact`` (hybrid CLs, total count), ``asymptotic`` (q~_mu) or ``toys``.
+        cl: confidence level in [0.5, 0.9999].
+        stat_only: drop every systematic uncertainty.
+        ntoys: toys per hypothesis and mu point (``toys``), in [100, 10^7].
+        seed: seed of every random number, recorded in the result.
+        grid: also evaluate CLs on the (mass, coupling) grid and extract the contours.
+        executor: ``local`` | ``processes:N`` | ``dask:ADDRESS``; results do not depend on it.
+        checkpoint_dir: keep per-mass checkpoints there while running (resume after an interruption); removed when
+            the scan completes. Default: nothing is written.
+        progress: show a progress bar (stderr).
+
+    Example:
+        >>> res = scan("na64-2026", "bl-unbroken", mass_mev=[1.0, 10.0])
+        >>> res.g_exp.shape, res.status.tolist()
+        ((2, 5), ['ok', 'ok'])
+        >>> bool(res.g_obs[0] < res.g_obs[1])              # the limit weakens with mass
+        True
+    """
+    a, m = get_analysis(analysis), get_model(model)
+    cfg = ScanConfig(analysis=a, model=m, masses_mev=tuple(_analysis_masses(a, mass_mev)), method=method, cl=cl,
+                     stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid)
+    result = run_scan(cfg, checkpoint_dir=checkpoint_dir, executor=executor, progress=progress)
+    if checkpoint_dir is not None:
+        Checkpoints(checkpoint_dir, result.inputs_digest).clear()
+    return result
+
+
+def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = True) -> list[Path]:
+    """Write a scan's limits.json, limits.csv (cls_grid.json in --grid mode) and, with ``plot``, exclusion.png with the
+    published curves of the same analysis and model overlaid; every file atomically. Returns the paths."""
+    return write_outputs(result, out_dir, _exclusion_plot if plot else None)
+
+
+def _exclusion_plot(result: ScanResult, path: Path) -> None:
+    plot_exclusion(result, path, references_for(result.analysis, result.model))
+
+
+def run_and_save(config: ScanConfig, out_dir: str | os.PathLike[str], *, executor: str = "local",
+                 progress: bool = False) -> ScanResult:
+    """Run a scan with checkpoints under ``out_dir/.checkpoints`` (an interrupted run resumes), write its files
+    (:func:`save_scan`), then drop the checkpoints: what ``limits scan`` does for each (analysis, model)."""
+    out = Path(out_dir)
+    result = run_scan(config, checkpoint_dir=out / CHECKPOINTS, executor=executor, progress=progress)
+    save_scan(result, out)
+    Checkpoints(out / CHECKPOINTS, result.inputs_digest).clear()
+    return result
+
+
+def compare(result: ScanResult | str | os.PathLike[str], reference: str, curve: str = "obs") -> Comparison:
+    """Ratio of our coupling limit (``curve``: ``obs`` or ``median``) to a published curve vs mass, over the overlap.
+
+    Args:
+        result: a scan, or the path of its limits.json (or its directory).
+        reference: a published curve's name (:func:`limits.reference.curves.reference_names`).
+        curve: which of our curves.
+    """
+    load_reference(reference)  # an unknown name fails before any file is read
+    res = result if isinstance(result, ScanResult) else ScanResult.from_json(result)
+    return _compare(res, reference, curve)
+
+
+def builtin_jobs(analysis: str, model: str, all_builtin: bool, runs: str | None = None) -> list[tuple[Analysis, Model]]:
+    """(analysis, model) pairs to process: every built-in analysis x its models if ``all_builtin``, else the one pair.
+    Every input is loaded (and validated) before anything is computed."""
+    pairs: Sequence[tuple[str, str]] = builtin_pairs() if all_builtin else [(analysis, model)]
+    return [(get_analysis(a, runs), get_model(m)) for a, m in pairs]

@@ -1,0 +1,78 @@
+"""The ``limits`` command group, its verbosity options and the error boundary. Masses are in MeV, couplings
+dimensionless, energies in GeV.
+
+Every bad input ends as one line ``limits: error: <field>: <problem>`` on stderr with exit status 2, before any
+output file is written; other failures of ours (a rejected record, a broken table) as one line with exit status 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+import matplotlib
+
+from limits._version import __version__
+from limits.cli.physics import models_cmd, tables_group, widths_cmd, xsec_cmd, yields_cmd
+from limits.cli.pipeline import scan_cmd, workspace_cmd
+from limits.cli.publish import compare_cmd, figures_cmd, hepdata_cmd
+from limits.errors import InputError, LimitsError
+
+__all__ = ["cli", "main"]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="limits")
+@click.option("-v", "--verbose", count=True, help="More log messages on stderr: -v info, -vv debug.")
+@click.option("-q", "--quiet", is_flag=True, help="Errors only: no progress bars, no warnings.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """NA64 Z' limits: models, widths, signal yields, workspaces, CLs scans, comparisons and HEPData records.
+
+    Units: masses in MeV, energies in GeV, couplings dimensionless (g for B-L-type models, epsilon for the
+    dark photon). Run ``limits COMMAND --help`` for each command's options.
+    """
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("limits: %(levelname)s: %(name)s: %(message)s"))
+    root = logging.getLogger("limits")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+    ctx.obj = {"quiet": quiet}
+
+
+for command in (models_cmd, widths_cmd, yields_cmd, xsec_cmd, workspace_cmd, scan_cmd, figures_cmd, hepdata_cmd,
+                compare_cmd, tables_group):
+    cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: runs the CLI and maps bad input (ours or click's) to one line and exit status 2."""
+    matplotlib.use("Agg")  # batch nodes and CI have no display
+    try:
+        cli.main(args=argv, prog_name="limits", standalone_mode=False)
+    except InputError as exc:
+        click.echo(f"limits: error: {exc}", err=True)
+        return 2
+    except click.exceptions.NoSuchOption as exc:
+        click.echo(f"limits: error: {exc.format_message()} (see --help)", err=True)
+        return 2
+    except click.UsageError as exc:
+        click.echo(f"limits: error: {exc.format_message()}", err=True)
+        return 2
+    except LimitsError as exc:  # not bad input: a rejected record, a broken table
+        click.echo(f"limits: error: {exc}", err=True)
+        return 1
+    except click.ClickException as exc:  # a missing optional package
+        click.echo(f"limits: error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("limits: aborted", err=True)
+        return 130
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    return 0

@@ -1,0 +1,171 @@
+"""Commands of the physics stage: ``models``, ``widths``, ``yields``, ``xsec``, ``tables build|info``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from limits import api
+from limits import constants as C
+from limits.cli.common import MASSES_HELP, api_errors, progress_enabled
+from limits.io.masses import parse_masses_mev
+from limits.io.render import FORMATS, render
+from limits.physics import tables
+from limits.physics.models import charge_string, describe_channels
+from limits.plots.widths import plot_branching
+from limits.plots.yields import plot_yields
+
+__all__ = ["models_cmd", "tables_group", "widths_cmd", "xsec_cmd", "yields_cmd"]
+
+COUPLING = click.FloatRange(0.0, 10.0, min_open=True)
+
+
+@click.command("models")
+def models_cmd() -> None:
+    """List the built-in models with their charges and invisible channels."""
+    rows = []
+    for name in api.builtin_models():
+        m = api.get_model(name)
+        charges = " ".join(f"{k}={charge_string(m.charges[k])}" for k in ("e", "mu", "tau", "u", "d", "s"))
+        rows.append({"model": name, "coupling": m.coupling_symbol, "charges": charges,
+                     "invisible": describe_channels(m)})
+    click.echo(render(rows, "table"), nl=False)
+
+
+@click.command("widths")
+@click.option("--model", "model", multiple=True, default=("bl-unbroken",), show_default=True,
+              help="Built-in model name (see `limits models`) or path to a YAML/JSON model file. Repeat (or give a "
+                   "comma-separated list) to compare models; the rows then carry a `model` field.")
+@click.option("--masses", default="0.001:1200:25", show_default=True, help=MASSES_HELP)
+@click.option("--coupling", type=COUPLING, default=1e-4, show_default=True,
+              help="Coupling parameter (g, or epsilon for the dark photon, dimensionless) at which branching "
+                   "fractions and gamma_over_g2 are evaluated. Only models with a dark sector depend on it: their "
+                   "Z' -> chi chi width is fixed by alpha_D, not by g.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Output format on stdout. JSON: list of rows {mass_mev, coupling, gamma_over_g2_gev [GeV], "
+                   "br {invisible, ee, mumu, hadrons}, ctau_m_at_g1 [m]}.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Also draw branching fractions vs mass to this image file (PNG/PDF/SVG by suffix).")
+@click.option("--plot-kind", type=click.Choice(("channels", "invisible")), default="channels", show_default=True,
+              help="channels: BR per channel (one model, two superimposed solid/dashed as PRL 129 Fig. 1, or one "
+                   "panel per model as arXiv:2606.17320 Fig. 2); invisible: BR_inv of every model in one panel "
+                   "(arXiv:2606.17320 Fig. 3).")
+@api_errors
+def widths_cmd(model: tuple[str, ...], masses: str, coupling: float, fmt: str, plot_path: str | None,
+               plot_kind: str) -> None:
+    """Z' total width, branching fractions and proper decay length vs mass.
+
+    gamma_over_g2_gev is the total width divided by the squared coupling parameter, in GeV; ctau_m_at_g1 is the
+    proper decay length c*tau in metres at coupling 1 (scale by 1/coupling^2 for models without a dark sector).
+    """
+    models = [api.get_model(n.strip()) for arg in model for n in arg.split(",") if n.strip()]
+    masses_mev = parse_masses_mev(masses, *api.MASS_RANGE_MEV)
+    tables_ = [api.widths(m, masses_mev, coupling) for m in models]
+    rows = [row for t in tables_ for row in t.rows(with_model=len(models) > 1)]
+    if plot_path:
+        plot_branching(models, masses_mev * 1e-3, coupling, plot_path, kind=plot_kind)
+    symbol = models[0].coupling_symbol if len(models) == 1 else "coupling"
+    click.echo(render(rows, fmt, header=f"{', '.join(m.name for m in models)}; BRs at {symbol} = {coupling:g}"),
+               nl=False)
+
+
+@click.command("yields")
+@click.option("--model", "model", default="bl-unbroken", show_default=True,
+              help="Built-in model name or path to a YAML/JSON model file.")
+@click.option("--coupling", type=COUPLING, default=1e-4, show_default=True,
+              help="Coupling parameter, dimensionless: g (B-L family) or epsilon (dark photon).")
+@click.option("--masses", default="0.001:1200:25", show_default=True, help=MASSES_HELP)
+@click.option("--beam-energy-gev", type=float, default=100.0, show_default=True,
+              help="Beam energy E0 in GeV (30-150).")
+@click.option("--ecut-gev", type=float, default=50.0, show_default=True,
+              help="Missing-energy threshold in GeV: Z' with E_Z' > ECUT are counted (>= 30 and >= 0.1*E0, < E0).")
+@click.option("--l-det-m", type=float, default=C.L_DETECTOR_DEFAULT_M, show_default=True,
+              help="ECAL+HCAL length in metres beyond which visible Z' decays count as invisible (PRL 129 Eq. 6).")
+@click.option("--annihilation/--no-annihilation", default=True, show_default=True,
+              help="Include resonant e+e- -> Z' on atomic electrons (arXiv:2606.17320) or bremsstrahlung only.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Output on stdout. JSON: rows {mass_mev, coupling, yield_brem_per_eot, "
+                   "yield_annihilation_per_eot, yield_per_eot}.")
+@click.option("--spectrum", is_flag=True,
+              help="Print dN/dE_Z' instead (with the decay factor): rows {mass_mev, coupling, e_low_gev, e_high_gev, "
+                   "dn_de_per_eot_per_gev} per E_Z' bin.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Also draw yield per EOT vs mass (bremsstrahlung, annihilation, total) to this image file.")
+@api_errors
+def yields_cmd(model: str, coupling: float, masses: str, beam_energy_gev: float, ecut_gev: float, l_det_m: float,
+               annihilation: bool, fmt: str, spectrum: bool, plot_path: str | None) -> None:
+    """Signal yield per electron on target, before the selection efficiency.
+
+    yield_brem_per_eot and yield_annihilation_per_eot count the Z' produced with E_Z' > ECUT (all decays);
+    yield_per_eot weights them with the probability to look invisible, BR_inv + (1 - BR_inv) exp(-L_det/L_Z')
+    (PRL 129 Eq. 6).
+    """
+    m = api.get_model(model)
+    masses_mev = parse_masses_mev(masses, *api.MASS_RANGE_MEV)
+    setup = {"beam_energy_gev": beam_energy_gev, "ecut_gev": ecut_gev, "l_det_m": l_det_m,
+             "annihilation": annihilation}
+    if spectrum:
+        rows = api.yield_spectrum(m, mass_mev=masses_mev, coupling=coupling, **setup).rows()
+    else:
+        rows = api.yields(m, mass_mev=masses_mev, coupling=coupling, **setup).rows()
+    if plot_path:
+        plot_yields(m, masses_mev * 1e-3, coupling, plot_path, beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev,
+                    l_det_m=l_det_m, annihilation_on=annihilation)
+    header = (f"{m.name}; {m.coupling_symbol} = {coupling:g}; E0 = {beam_energy_gev:g} GeV, "
+              f"E_Z' > {ecut_gev:g} GeV, L_det = {l_det_m:g} m; events per EOT before efficiency")
+    click.echo(render(rows, fmt, header=header), nl=False)
+
+
+@click.command("xsec")
+@click.option("--mass-mev", type=float, required=True, help="Z' mass in MeV (0.001-1200).")
+@click.option("--energy-gev", type=float, required=True, help="Lepton energy in GeV (1-1000, above the mass).")
+@click.option("--coupling", type=COUPLING, required=True,
+              help="Coupling parameter of --model (dimensionless); with the default model it is epsilon.")
+@click.option("--model", "model", default="dark-photon", show_default=True,
+              help="Model whose coupling --coupling is: the cross section depends only on the electron coupling "
+                   "g|Q_e| (dark photon: epsilon*e, DMG4's convention).")
+@click.option("--xmin", "x_min", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
+              help="Lower limit of x = E_Z'/E (0-1); default the threshold m/E.")
+@api_errors
+def xsec_cmd(mass_mev: float, energy_gev: float, coupling: float, model: str, x_min: float | None) -> None:
+    """Exact-tree-level bremsstrahlung cross section per lead atom, by direct integration; prints JSON.
+
+    {"sigma_pb": ...} is sigma(x > xmin) in pb for e- Pb -> e- Pb Z' (production.md §2.3).
+    """
+    m = api.get_model(model)
+    sigma = api.cross_section(m, mass_mev=mass_mev, energy_gev=energy_gev, coupling=coupling, x_min=x_min)
+    click.echo(json.dumps({"sigma_pb": sigma, "mass_mev": mass_mev, "energy_gev": energy_gev, "coupling": coupling,
+                           "model": m.name, "x_min": x_min if x_min is not None else mass_mev * 1e-3 / energy_gev}))
+
+
+@click.group("tables")
+def tables_group() -> None:
+    """Precomputed physics tables shipped in the package (ETL cross sections, shower track lengths)."""
+
+
+@tables_group.command("build")
+@click.option("--only", type=click.Choice(("all", "brems", "shower")), default="all", show_default=True,
+              help="Which table to (re)build.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output directory (default: the package's limits/data/tables).")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Processes for the cross-section integrals (default: all cores). The result does not depend on it.")
+def tables_build(only: str, out_dir: str | None, workers: int | None) -> None:
+    """Regenerate the tables (~2-3 min on 2 cores) with parameters and checksums recorded beside them."""
+    directory = Path(out_dir) if out_dir else None
+    if only in ("all", "shower"):
+        click.echo(str(tables.build_shower(directory, progress=progress_enabled())))
+    if only in ("all", "brems"):
+        click.echo(str(tables.build_brems(directory, workers=workers, progress=progress_enabled())))
+
+
+@tables_group.command("info")
+def tables_info() -> None:
+    """Show the shipped tables' parameters and verify their checksums."""
+    for name, loader in (("shower", tables.load_shower), ("brems_etl", tables.load_brems)):
+        loader()  # raises if the checksum fails
+        meta = json.loads((tables.table_dir() / f"{name}.json").read_text())
+        click.echo(f"{name}: sha256 {meta['sha256'][:16]}... OK; built by limits {meta['limits_version']}; "
+                   f"parameters {json.dumps(meta['parameters'])}")

@@ -1,0 +1,103 @@
+"""Commands of the likelihood and statistics stages: ``workspace`` and ``scan``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from limits import api
+from limits.analysis.definition import Analysis
+from limits.cli.common import api_errors, progress_enabled
+from limits.errors import InputError
+from limits.io.masses import parse_masses_mev
+from limits.io.paths import LIMITS_JSON, results_dir, workspaces_dir
+from limits.scan.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
+from limits.scan.executors import parse_executor
+from limits.stats.registry import METHODS
+from limits.workspace.io import write_workspaces
+
+__all__ = ["scan_cmd", "workspace_cmd"]
+
+MASSES_HELP = "Z' masses in MeV: list or MIN:MAX:N log-spaced (default: 200 log-spaced over the analysis range)."
+ANALYSIS_HELP = "Built-in analysis (na64-2022, na64-2026, ...) or path to an analysis file (schemas/analysis.schema.json)."
+RUNS_HELP = "Run-input file replacing the shipped one (schemas/runs.schema.json)."
+
+
+def _masses(analysis: Analysis, masses: str | None) -> tuple[float, ...]:
+    """--masses inside the analysis range, or the analysis' default grid."""
+    values = analysis.default_masses_mev() if masses is None else parse_masses_mev(masses, *analysis.mass_range_mev)
+    return tuple(float(m) for m in values)
+
+
+@click.command("workspace")
+@click.option("--analysis", "analysis", default="na64-2026", show_default=True, help=ANALYSIS_HELP)
+@click.option("--model", "model", default="bl-unbroken", show_default=True,
+              help="Built-in model name or path to a YAML/JSON model file.")
+@click.option("--masses", default=None, help=MASSES_HELP)
+@click.option("--runs", "runs", type=click.Path(dir_okay=False), default=None, help=RUNS_HELP)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output directory (default: workspaces/<analysis>/<model>/).")
+@click.option("--all", "all_builtin", is_flag=True,
+              help="Regenerate the committed workspaces: every built-in analysis x its models into "
+                   "workspaces/ (ignores --analysis, --model, --out).")
+@api_errors
+def workspace_cmd(analysis: str, model: str, masses: str | None, runs: str | None, out_dir: str | None,
+                  all_builtin: bool) -> None:
+    """Write BkgOnly.json and patchset.json (pyhf 1.0.0 schemas, one patch per mass, label m_Zprime_MeV)."""
+    jobs = [(a, m, _masses(a, masses)) for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]
+    for a, m, mass_mev in jobs:
+        target = out_dir if out_dir and not all_builtin else workspaces_dir(a.name, m.name)
+        paths = write_workspaces(api.workspaces(a, m, mass_mev), target)
+        click.echo(f"{a.name} / {m.name}: {len(mass_mev)} masses -> {paths[0].parent}")
+
+
+@click.command("scan")
+@click.option("--analysis", "analysis", default="na64-2026", show_default=True, help=ANALYSIS_HELP)
+@click.option("--model", "model", default="bl-unbroken", show_default=True,
+              help="Built-in model name or path to a YAML/JSON model file.")
+@click.option("--method", type=click.Choice(METHODS), default="exact", show_default=True,
+              help="CLs calculator: exact (closed form at zero counts, nuisances integrated), asymptotic (pyhf, "
+                   "q~_mu), toys (our vectorised LHC-style toys).")
+@click.option("--stat-only", is_flag=True, help="Drop all systematic uncertainties.")
+@click.option("--cl", type=click.FloatRange(*CL_RANGE), default=0.9, show_default=True,
+              help="Confidence level, in [0.5, 0.9999].")
+@click.option("--masses", default=None, help=MASSES_HELP)
+@click.option("--ntoys", type=click.IntRange(*NTOYS_RANGE), default=10_000, show_default=True,
+              help="Toys per tested mu and hypothesis (--method toys), in [100, 10^7].")
+@click.option("--seed", type=click.IntRange(*SEED_RANGE), default=0, show_default=True,
+              help="Seed (>= 0) of every random number; recorded in limits.json.")
+@click.option("--executor", default="local", show_default=True,
+              help="local | processes:N | dask:ADDRESS (dask:local[:N] starts a LocalCluster). Results do not "
+                   "depend on it.")
+@click.option("--runs", "runs", type=click.Path(dir_okay=False), default=None, help=RUNS_HELP)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output directory (default: results/<analysis>/<model>/).")
+@click.option("--grid", is_flag=True,
+              help="Also evaluate CLs on the full (mass, coupling) grid and extract the contours (islands included).")
+@click.option("--all", "all_builtin", is_flag=True,
+              help="Scan every built-in analysis x its models into results/<analysis>/<model>/ (the committed "
+                   "results); --analysis, --model and --out are then not allowed.")
+@api_errors
+def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float, masses: str | None, ntoys: int,
+             seed: int, executor: str, runs: str | None, out_dir: str | None, grid: bool, all_builtin: bool) -> None:
+    """90% CL exclusion limits on the coupling vs Z' mass: limits.json, limits.csv, exclusion.png.
+
+    Per mass: CLs upper limit on the signal strength (observed and expected -2..+2 sigma), inverted to the coupling
+    with the full yield (decay factor included). Finished masses are checkpointed under OUT/.checkpoints, so an
+    interrupted scan rerun with the same inputs resumes where it stopped.
+    """
+    parse_executor(executor)
+    if all_builtin:
+        ctx = click.get_current_context()
+        for opt in ("analysis", "model", "out_dir"):
+            if ctx.get_parameter_source(opt) != click.core.ParameterSource.DEFAULT:
+                raise InputError("--all", f"cannot be combined with --{opt.split('_')[0]}")
+    jobs = [(ScanConfig(analysis=a, model=m, masses_mev=_masses(a, masses), method=method, cl=cl,
+                        stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid),
+             out_dir if out_dir else results_dir(a.name, m.name))
+            for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]  # every input checked first
+    for cfg, out in jobs:
+        result = api.run_and_save(cfg, out, executor=executor, progress=progress_enabled())
+        failed = int((result.status == "failed").sum())
+        click.echo(f"{Path(out) / LIMITS_JSON}: {len(result)} masses, {failed} failed", err=True)

@@ -1,0 +1,87 @@
+"""Commands of the publication stage: ``figures``, ``hepdata``, ``compare``."""
+
+from __future__ import annotations
+
+import click
+
+from limits import api
+from limits.cli.common import api_errors
+from limits.errors import InputError
+from limits.io.paths import FIGURES_DIR, RESULTS_DIR, WORKSPACES_DIR, figures_dir
+from limits.io.render import FORMATS, render
+from limits.plots.compare import plot_comparison
+from limits.plots.papers import figures_for, paper_figures
+from limits.publish.hepdata import write_submission
+from limits.reference.compare import CURVES
+from limits.workspace.build import HEPDATA_PLACEHOLDER
+
+__all__ = ["compare_cmd", "figures_cmd", "hepdata_cmd"]
+
+
+@click.command("figures")
+@click.option("--results", "results_dir", default=str(RESULTS_DIR), show_default=True,
+              type=click.Path(file_okay=False), help="Directory holding <analysis>/<model>/limits.json (the committed "
+                                                     "scans).")
+@click.option("--out", "out_dir", default=str(FIGURES_DIR), show_default=True, type=click.Path(file_okay=False),
+              help="Where to write the figures.")
+@api_errors
+def figures_cmd(results_dir: str, out_dir: str) -> None:
+    """Redraw the papers' exclusion figures (PRL 129 Fig. 3; arXiv:2606.17320 Figs. 6 and 8) from our scans."""
+    for path in paper_figures(results_dir, out_dir):
+        click.echo(str(path))
+
+
+@click.command("hepdata")
+@click.option("--analysis", "analysis", default="na64-2026", show_default=True,
+              help="Built-in analysis or path to an analysis file; one table per model it is published for.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output directory (replaced atomically): submission.yaml, tables, images, Likelihoods.tar.gz, "
+                   "submission.tar.gz.")
+@click.option("--results", "results_dir", default=str(RESULTS_DIR), show_default=True,
+              type=click.Path(file_okay=False), help="Directory holding <analysis>/<model>/limits.json.")
+@click.option("--workspaces", "workspaces_dir", default=str(WORKSPACES_DIR), show_default=True,
+              type=click.Path(file_okay=False), help="Directory holding <analysis>/<model>/{BkgOnly,patchset}.json.")
+@click.option("--inspire-id", "inspire_id", default=None,
+              help="The record's INSPIRE id (ins + 7 digits), replacing the placeholder in the likelihoods.")
+@click.option("--release", is_flag=True, help="Refuse to write a record that still carries the placeholder id.")
+@api_errors
+def hepdata_cmd(analysis: str, out_dir: str, results_dir: str, workspaces_dir: str, inspire_id: str | None,
+                release: bool) -> None:
+    """HEPData submission of an analysis (hepdata_lib), validated with hepdata-validator."""
+    if release and inspire_id is None:
+        raise InputError("--inspire-id", f"required with --release (the likelihoods would carry the placeholder "
+                                             f"{HEPDATA_PLACEHOLDER})")
+    a = api.get_analysis(analysis)
+    figure_paths = [path for name in figures_for(a.name) if (path := figures_dir(results_dir) / name).is_file()]
+    try:
+        archive = write_submission(a, out_dir, results_dir=results_dir, workspaces_dir=workspaces_dir,
+                                   figures=figure_paths, inspire_id=inspire_id)
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(f"{exc.name} is not installed: pip install 'limits[hepdata]'") from None
+    click.echo(f"{archive}: validated with hepdata-validator")
+    if inspire_id is None:
+        click.echo(f"warning: the likelihoods carry the placeholder HEPData id {HEPDATA_PLACEHOLDER}; pass "
+                   f"--inspire-id before uploading", err=True)
+
+
+@click.command("compare")
+@click.option("--results", "result", required=True, type=click.Path(file_okay=False),
+              help="Directory holding a scan's limits.json.")
+@click.option("--reference", "reference", required=True,
+              help="Published curve name (shipped curves: results/reference/index.json).")
+@click.option("--curve", "curve", type=click.Choice(CURVES), default="obs", show_default=True,
+              help="Our observed limit or the expected median.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Per-mass rows {mass_mev, ours, published, ratio}.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Also draw both curves and their ratio vs mass to this image file.")
+@api_errors
+def compare_cmd(result: str, reference: str, curve: str, fmt: str, plot_path: str | None) -> None:
+    """Ratio of our coupling limit to a published one vs mass; prints median and max |ratio - 1| (overlap only)."""
+    cmp = api.compare(result, reference, curve)
+    if plot_path:
+        plot_comparison(cmp, plot_path)
+    click.echo(render(cmp.rows(), fmt, header=f"{result} vs {reference} ({curve})"), nl=False)
+    click.echo(f"{reference}: {cmp.mass_mev.size} masses {cmp.mass_mev.min():g}-{cmp.mass_mev.max():g} MeV; median "
+               f"ratio {cmp.median_ratio:.4f}; median |ratio-1| {cmp.median_deviation:.4f}; max |ratio-1| "
+               f"{cmp.max_deviation:.4f}", err=fmt != "table")

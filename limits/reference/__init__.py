@@ -1,0 +1,1 @@
+"""Published NA64 curves (package data, ``results/reference/`` in the repository) and comparisons with our scans."""

@@ -1,0 +1,51 @@
+"""Per-mass checkpoints of a scan: one JSON file per finished mass, written atomically, keyed by the inputs' digest.
+
+Layout: ``<directory>/<digest[:20]>/mass_<index>.json``. A rerun with the same inputs finds them and computes only the
+missing masses; a different input (another digest) never sees them. The CLI keeps them under ``OUT/.checkpoints``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+from limits.io.files import atomic_path
+
+__all__ = ["Checkpoints"]
+
+log = logging.getLogger(__name__)
+
+
+class Checkpoints:
+    """The checkpoints of one scan (inputs ``digest``) under ``directory``."""
+
+    def __init__(self, directory: str | Path, digest: str):
+        self.root = Path(directory)
+        self.path = self.root / digest[:20]
+
+    def load(self) -> dict[int, dict[str, Any]]:
+        """Finished points by mass index (creates the directory)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        done: dict[int, dict[str, Any]] = {}
+        for f in self.path.glob("mass_*.json"):
+            try:
+                done[int(f.stem.split("_")[1])] = json.loads(f.read_text())
+            except (ValueError, json.JSONDecodeError):
+                f.unlink()  # a torn file cannot exist (atomic writes), but never trust it
+        if done:
+            log.info("resuming from %d checkpointed masses in %s", len(done), self.path)
+        return done
+
+    def save(self, index: int, point: dict[str, Any]) -> None:
+        """Record one finished mass."""
+        with atomic_path(self.path / f"mass_{index:05d}.json") as tmp:
+            tmp.write_text(json.dumps(point, sort_keys=True))
+
+    def clear(self) -> None:
+        """Remove this scan's checkpoints (and the directory if nothing else is left in it)."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self.root.is_dir() and not any(self.root.iterdir()):
+            self.root.rmdir()

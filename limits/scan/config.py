@@ -1,0 +1,85 @@
+"""What determines a scan: :class:`ScanConfig`, validated on construction, and the digest of all its inputs."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from limits._version import __version__
+from limits.analysis.definition import Analysis
+from limits.errors import InputError
+from limits.io.masses import check_masses_mev
+from limits.physics.models import Model
+from limits.physics.tables import table_checksums
+from limits.stats.registry import METHODS
+
+__all__ = ["CL_RANGE", "NTOYS_RANGE", "SEED_RANGE", "ScanConfig"]
+
+CL_RANGE = (0.5, 0.9999)
+NTOYS_RANGE = (100, 10_000_000)
+SEED_RANGE = (0, 2**63 - 1)
+
+
+def _check(field: str, value: float, lo: float, hi: float) -> None:
+    if not (math.isfinite(value) and lo <= value <= hi):
+        raise InputError(field, f"{value:g} is outside the allowed range [{lo:g}, {hi:g}]")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanConfig:
+    """Everything that determines a scan's result (and its digest).
+
+    Attributes:
+        analysis: the analysis (runs, channels, mass range).
+        model: the Z' model.
+        masses_mev: Z' masses in MeV, inside the analysis' mass range.
+        method: CLs calculator, one of :data:`limits.stats.registry.METHODS`.
+        cl: confidence level in [0.5, 0.9999].
+        stat_only: drop every systematic uncertainty.
+        ntoys: toys per hypothesis and mu point (``toys``), in [100, 10^7].
+        seed: seed of every random number, in [0, 2^63 - 1].
+        grid: also evaluate CLs on the (mass, coupling) grid and extract the contours.
+
+    Raises:
+        InputError: a setting outside its range (the field is named).
+    """
+
+    analysis: Analysis
+    model: Model
+    masses_mev: tuple[float, ...]
+    method: str = "exact"
+    cl: float = 0.9
+    stat_only: bool = False
+    ntoys: int = 10_000
+    seed: int = 0
+    grid: bool = False
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise InputError("method", f"'{self.method}' is not one of {', '.join(METHODS)}")
+        _check("cl", self.cl, *CL_RANGE)
+        _check("ntoys", self.ntoys, *NTOYS_RANGE)
+        _check("seed", self.seed, *SEED_RANGE)
+        masses = check_masses_mev(self.masses_mev, *self.analysis.mass_range_mev)
+        object.__setattr__(self, "masses_mev", tuple(float(m) for m in masses))
+
+    @classmethod
+    def build(cls, analysis: Analysis, model: Model, masses_mev: Sequence[float], **settings: object) -> ScanConfig:
+        """Same as the constructor, with ``masses_mev`` any sequence of numbers."""
+        return cls(analysis=analysis, model=model, masses_mev=tuple(float(m) for m in masses_mev),
+                   **settings)  # type: ignore[arg-type]
+
+    def digest(self) -> str:
+        """SHA-256 of the inputs: analysis and runs, model, method settings, masses, package and table versions."""
+        payload = {
+            "analysis": dataclasses.asdict(self.analysis), "model": dataclasses.asdict(self.model),
+            "method": self.method, "cl": self.cl, "masses_mev": list(self.masses_mev), "stat_only": self.stat_only,
+            "ntoys": self.ntoys if self.method == "toys" else None, "seed": self.seed, "grid": self.grid,
+            "limits": __version__, "tables": table_checksums(),
+        }
+        text = json.dumps(payload, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,91 @@
+"""Where a scan's tasks run: in this process, in a process pool, or on a Dask cluster.
+
+Every task is independent and seeded by its mass index, so results do not depend on the executor or the worker
+count. Spec strings: ``local`` | ``processes:N`` | ``dask:ADDRESS`` (``dask:local`` or ``dask:local:N`` starts a
+LocalCluster with N single-threaded worker processes).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import TypeVar
+
+from limits.errors import InputError
+
+__all__ = ["parse_executor", "run_tasks"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def parse_executor(spec: str, field: str = "--executor") -> tuple[str, int | str | None]:
+    """(kind, argument) of an executor spec.
+
+    Raises:
+        InputError: a malformed spec (names ``field`` and what is allowed).
+
+    Example:
+        >>> parse_executor("processes:2")
+        ('processes', 2)
+        >>> parse_executor("dask:local:2")
+        ('dask', 'local:2')
+    """
+    if spec == "local":
+        return "local", None
+    kind, _, arg = spec.partition(":")
+    if kind == "processes":
+        try:
+            n = int(arg)
+        except ValueError:
+            raise InputError(field, f"'{spec}': processes:N needs a whole number N in [1, 256]") from None
+        if not 1 <= n <= 256:
+            raise InputError(field, f"'{spec}': N = {n} is outside [1, 256]")
+        return "processes", n
+    if kind == "dask" and arg:
+        return "dask", arg
+    raise InputError(field, f"'{spec}' is not one of local, processes:N, dask:ADDRESS")
+
+
+def run_tasks(spec: str, function: Callable[[T], R], tasks: Sequence[T], record: Callable[[R], None]) -> None:
+    """Run ``function`` on every task with the executor ``spec``; ``record`` each result as it arrives (any order)."""
+    kind, arg = parse_executor(spec)
+    log.debug("executor %s: %d tasks", spec, len(tasks))
+    if kind == "local":
+        for task in tasks:
+            record(function(task))
+    elif kind == "processes":
+        assert isinstance(arg, int)
+        with ProcessPoolExecutor(max_workers=arg) as pool:
+            for fut in as_completed([pool.submit(function, t) for t in tasks]):
+                record(fut.result())
+    else:
+        assert isinstance(arg, str)
+        _run_dask(arg, function, tasks, record)
+
+
+def _run_dask(address: str, function: Callable[[T], R], tasks: Sequence[T], record: Callable[[R], None]) -> None:
+    try:
+        from dask.distributed import Client, LocalCluster  # optional extra: `pip install 'limits[distributed]'`
+        from dask.distributed import as_completed as dask_completed
+    except ImportError:
+        raise InputError("--executor", "dask needs the `distributed` extra: pip install 'limits[distributed]'") \
+            from None
+    cluster = None
+    if address.startswith("local"):
+        n = int(address.split(":")[1]) if ":" in address else 2
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(address)
+    try:
+        futures = client.map(function, tasks, pure=False)
+        for fut in dask_completed(futures):
+            record(fut.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

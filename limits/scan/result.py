@@ -1,0 +1,264 @@
+"""The typed result of a scan, :class:`ScanResult`, and its files: ``limits.json`` (``schemas/limits.schema.json``),
+``limits.csv`` and, in ``--grid`` mode, ``cls_grid.json``.
+
+A result is a frozen container: the scan's settings, the per-mass records exactly as ``limits.json`` stores them, and
+numpy arrays over the masses (``mass_mev``, ``g_obs``, ``g_exp`` with shape (n, 5) in
+:data:`~limits.stats.interface.BAND_LABELS` order, ...). A missing limit (no exclusion, failed mass) is NaN in the
+arrays and ``null`` in the file. ``to_json`` and ``from_json`` round-trip byte for byte; ``from_json`` validates the
+file against the schema first.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from limits.errors import InputError
+from limits.io.files import atomic_path
+from limits.io.paths import EXCLUSION_PNG, LIMITS_CSV, LIMITS_JSON
+from limits.io.schemas import validate
+from limits.stats.interface import BAND_LABELS
+
+__all__ = ["LimitCurves", "ScanResult", "json_safe", "write_outputs"]
+
+_SETTINGS = ("analysis", "model", "coupling", "method", "cl", "stat_only", "seed", "ntoys", "expected_bands",
+             "inputs_digest")
+
+
+def json_safe(value: Any) -> Any:
+    """NaN and infinity as None (strict JSON null); containers recursively."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def _cell(value: float | None) -> str:
+    """A CSV number: full precision (repr), ``nan`` where the limit is missing."""
+    return repr(math.nan if value is None else value)
+
+
+def _floats(values: list[Any]) -> np.ndarray:
+    return np.array([math.nan if v is None else v for v in values], dtype=float)
+
+
+class LimitCurves(NamedTuple):
+    """The masses of a scan that have a limit (status ``ok``), as arrays.
+
+    Attributes:
+        mass_mev: masses (MeV).
+        obs: observed coupling limit; exp: expected limits, shape (n, 5) in band order (-2 sigma ... +2 sigma).
+    """
+
+    mass_mev: np.ndarray
+    obs: np.ndarray
+    exp: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class ScanResult:
+    """Exclusion limits of one scan: settings, per-mass records and arrays.
+
+    Attributes:
+        analysis, model: names of the analysis and the Z' model.
+        coupling: the model's coupling symbol, ``"g"`` or ``"epsilon"`` (dimensionless).
+        method: the CLs calculator (``exact``, ``asymptotic``, ``toys``).
+        cl: confidence level (0.9 for the 90 % CL limits).
+        stat_only: systematic uncertainties dropped.
+        seed: seed of every random number of the scan.
+        ntoys: toys per hypothesis and mu point (None unless ``method == "toys"``).
+        expected_bands: how the expected limits are defined.
+        inputs_digest: SHA-256 of every input (analysis, runs, model, settings, masses, tables, package version).
+        assumptions: the analysis' stated assumptions, topic -> statement.
+        versions: package versions that computed it.
+        points: per-mass records as in ``limits.json`` (mass_mev, g_obs, g_exp, mu_obs, mu_exp, s_obs, g_ref,
+            excluded_intervals_obs, status, reason, calculator facts; ``grid`` columns in --grid mode).
+        contours: --grid mode: CLs = 1 - CL contours ``{"obs": [...], "exp": {label: [...]}}`` of [mass_mev, g]
+            polylines; None otherwise.
+
+    Arrays (length n = number of masses; NaN where a mass has no limit): ``mass_mev``, ``g_obs``, ``g_exp`` (n, 5),
+    ``mu_obs``, ``mu_exp`` (n, 5), ``s_obs`` (events), ``g_ref``, ``status`` (str), ``ok`` (bool).
+    """
+
+    analysis: str
+    model: str
+    coupling: str
+    method: str
+    cl: float
+    stat_only: bool
+    seed: int
+    ntoys: int | None
+    expected_bands: str
+    inputs_digest: str
+    assumptions: dict[str, str]
+    versions: dict[str, str]
+    points: tuple[dict[str, Any], ...]
+    contours: dict[str, Any] | None = None
+    band_order: tuple[str, ...] = field(default=BAND_LABELS)
+
+    # -- arrays ------------------------------------------------------------------------------------------------
+    @functools.cached_property
+    def mass_mev(self) -> np.ndarray:
+        """Z' masses, MeV."""
+        return _floats([p["mass_mev"] for p in self.points])
+
+    @functools.cached_property
+    def g_obs(self) -> np.ndarray:
+        """Observed upper limit on the coupling (lower edge of the excluded region), NaN without one."""
+        return _floats([p["g_obs"] for p in self.points])
+
+    @functools.cached_property
+    def g_exp(self) -> np.ndarray:
+        """Expected limits on the coupling, shape (n, 5), :attr:`band_order`."""
+        return _floats([v for p in self.points for v in p["g_exp"]]).reshape(-1, 5)
+
+    @functools.cached_property
+    def mu_obs(self) -> np.ndarray:
+        """Observed upper limit on the signal strength of the reference-coupling patch."""
+        return _floats([p["mu_obs"] for p in self.points])
+
+    @functools.cached_property
+    def mu_exp(self) -> np.ndarray:
+        """Expected upper limits on the signal strength, shape (n, 5)."""
+        return _floats([v for p in self.points for v in p.get("mu_exp", [None] * 5)]).reshape(-1, 5)
+
+    @functools.cached_property
+    def s_obs(self) -> np.ndarray:
+        """Total expected signal events at the observed limit (mu_obs x S(g_ref))."""
+        return _floats([p["s_obs"] for p in self.points])
+
+    @functools.cached_property
+    def g_ref(self) -> np.ndarray:
+        """Reference coupling of each mass's workspace patch."""
+        return _floats([p.get("g_ref") for p in self.points])
+
+    @functools.cached_property
+    def status(self) -> np.ndarray:
+        """Per mass: ``ok``, ``no_exclusion`` or ``failed``."""
+        return np.array([p["status"] for p in self.points], dtype=str)
+
+    @property
+    def ok(self) -> np.ndarray:
+        """Masses with a limit (status ``ok``)."""
+        return self.status == "ok"
+
+    def curves(self) -> LimitCurves:
+        """The observed and expected limits of the masses with status ``ok`` (what figures and tables show)."""
+        ok = self.ok
+        return LimitCurves(self.mass_mev[ok], self.g_obs[ok], self.g_exp[ok])
+
+    def excluded_intervals(self) -> list[list[tuple[float, float]]]:
+        """Per mass, the observed excluded coupling intervals (lo, hi); hi = inf where the region is open above."""
+        return [[(float(lo), math.inf if hi is None or hi == math.inf else float(hi))
+                 for lo, hi in p.get("excluded_intervals_obs", [])] for p in self.points]
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    # -- files -------------------------------------------------------------------------------------------------
+    def to_document(self) -> dict[str, Any]:
+        """The ``limits.json`` document (strict JSON: NaN and infinity as None; grid columns left out)."""
+        doc: dict[str, Any] = {key: getattr(self, key) for key in _SETTINGS}
+        doc.update(assumptions=dict(self.assumptions), versions=dict(self.versions),
+                   band_order=list(self.band_order),
+                   points=[{k: v for k, v in p.items() if k != "grid"} for p in self.points])
+        if self.contours is not None:
+            doc["contours"] = self.contours
+        return json_safe(doc)
+
+    def to_json(self, path: str | Path) -> Path:
+        """Write ``limits.json`` atomically (sorted keys, one-space indent); returns the path."""
+        path = Path(path)
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(self.to_document(), indent=1, sort_keys=True, allow_nan=False) + "\n")
+        return path
+
+    @classmethod
+    def from_document(cls, doc: Any, source: str = "limits.json") -> ScanResult:
+        """A result from a parsed ``limits.json`` document, validated against ``schemas/limits.schema.json``.
+
+        Raises:
+            InputError: the document does not follow the schema (the field is named).
+        """
+        validate(doc, "limits", source)
+        return cls(**{key: doc[key] for key in _SETTINGS}, assumptions=dict(doc.get("assumptions", {})),
+                   versions=dict(doc["versions"]), points=tuple(doc["points"]), contours=doc.get("contours"),
+                   band_order=tuple(doc["band_order"]))
+
+    @classmethod
+    def from_json(cls, path: str | Path, field: str = "--results") -> ScanResult:
+        """Read a ``limits.json`` (or the one inside a directory).
+
+        Raises:
+            InputError: missing, unreadable, not JSON, or not following the schema; names the path.
+        """
+        path = Path(path)
+        if path.is_dir():
+            path = path / LIMITS_JSON
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(field, f"{path} not found: run `limits scan` first") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(field, f"cannot read {path}: {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(field, f"{path} is not valid JSON ({exc.msg})") from None
+        return cls.from_document(doc, f"{field} {path}")
+
+    def csv_text(self) -> str:
+        """``limits.csv``: one row per mass, coupling limits (observed, expected bands), mu_obs, s_obs, status."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        sym = self.coupling
+        writer.writerow(["mass_mev", f"{sym}_obs", *(f"{sym}_exp_{b}" for b in self.band_order), "mu_obs", "s_obs",
+                         "status"])
+        for p in self.points:
+            writer.writerow([_cell(p["mass_mev"]), _cell(p["g_obs"]), *(_cell(g) for g in p["g_exp"]),
+                             _cell(p["mu_obs"]), _cell(p["s_obs"]), p["status"]])
+        return buf.getvalue()
+
+    def grid_document(self) -> dict[str, Any] | None:
+        """``cls_grid.json`` (--grid mode): per mass the g grid and the observed and expected CLs; None otherwise."""
+        grid = {p["mass_mev"]: p["grid"] for p in self.points if "grid" in p}
+        if not grid:
+            return None
+        return json_safe({"coupling": self.coupling, "cl": self.cl,
+                          "columns": [{"mass_mev": m, **g} for m, g in sorted(grid.items())]})
+
+
+def write_outputs(result: ScanResult, out_dir: str | Path,
+                  plot: Callable[[ScanResult, Path], None] | None = None) -> list[Path]:
+    """Write limits.json, limits.csv (cls_grid.json in --grid mode, exclusion.png if ``plot``) atomically.
+
+    Args:
+        result: the scan.
+        out_dir: output directory (created).
+        plot: optional callable(result, path) drawing the exclusion figure.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [result.to_json(out_dir / LIMITS_JSON)]
+    with atomic_path(out_dir / LIMITS_CSV) as tmp:
+        tmp.write_text(result.csv_text())
+    written.append(out_dir / LIMITS_CSV)
+    grid = result.grid_document()
+    if grid is not None:
+        with atomic_path(out_dir / "cls_grid.json") as tmp:
+            tmp.write_text(json.dumps(grid, sort_keys=True) + "\n")
+        written.append(out_dir / "cls_grid.json")
+    if plot is not None:
+        plot(result, out_dir / EXCLUSION_PNG)
+        written.append(out_dir / EXCLUSION_PNG)
+    return written

@@ -1,0 +1,84 @@
+"""The limit scan: workspaces for the masses, tasks on an executor, optional checkpoints, the typed result.
+
+Every mass is an independent task (its own seed, spawned from the scan seed by mass index), so results do not depend
+on the executor or the worker count. With checkpoints, finished masses are saved one file each (atomically, keyed by
+a digest of all inputs); a rerun with the same inputs resumes from them and assembles a result identical to an
+uninterrupted run. A mass whose computation fails is recorded with its reason and never stops the scan.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyhf
+import scipy
+
+from limits._version import __version__
+from limits.io.progress import progress_bar
+from limits.scan.checkpoints import Checkpoints
+from limits.scan.config import ScanConfig
+from limits.scan.executors import parse_executor, run_tasks
+from limits.scan.grid import contours
+from limits.scan.result import ScanResult
+from limits.scan.tasks import MassItem, Task, chunk_size, run_task
+from limits.stats.registry import calculator_class
+from limits.workspace.build import build_workspaces
+
+__all__ = ["run_scan"]
+
+log = logging.getLogger(__name__)
+
+
+def _versions() -> dict[str, str]:
+    return {"limits": __version__, "pyhf": pyhf.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
+
+
+def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, executor: str = "local",
+             progress: bool = False) -> ScanResult:
+    """Run (or resume) a scan and return its result; nothing is written unless ``checkpoint_dir`` is given.
+
+    Args:
+        cfg: the scan's inputs.
+        checkpoint_dir: keep per-mass checkpoints under this directory (resume an interrupted scan with the same
+            inputs); they are left in place, :meth:`Checkpoints.clear` removes them.
+        executor: ``local`` | ``processes:N`` | ``dask:ADDRESS`` (see :mod:`limits.scan.executors`).
+        progress: show a progress bar over the masses.
+    """
+    parse_executor(executor)  # a bad spec fails before any work
+    masses = np.array(cfg.masses_mev)
+    ws = build_workspaces(cfg.analysis, cfg.model, masses)
+    digest = cfg.digest()
+    checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
+    done: dict[int, dict[str, Any]] = checkpoints.load() if checkpoints else {}
+    sym = cfg.model.coupling_symbol
+    items = [MassItem(i, float(m), p["metadata"][f"{sym}_ref"], ws.bkg_only, p)
+             for i, (m, p) in enumerate(zip(masses, ws.patchset["patches"])) if i not in done]
+    size = chunk_size(cfg.method)
+    tasks = [Task(cfg, tuple(items[k:k + size])) for k in range(0, len(items), size)]
+    log.info("scan %s/%s (%s): %d masses, %d to compute", cfg.analysis.name, cfg.model.name, cfg.method,
+             len(masses), len(items))
+    with progress_bar(len(masses), f"scan {cfg.analysis.name}/{cfg.model.name} ({cfg.method})", progress,
+                      unit="mass") as bar:
+        bar.update(len(done))
+
+        def record(results: list[tuple[int, dict[str, Any]]]) -> None:
+            for index, point in results:
+                if checkpoints:
+                    checkpoints.save(index, point)
+                done[index] = point
+            bar.update(len(results))
+
+        run_tasks(executor, run_task, tasks, record)
+    points = [done[i] for i in range(len(masses))]
+    failed = sum(p["status"] == "failed" for p in points)
+    if failed:
+        log.warning("%d of %d masses failed (see their `reason` in limits.json)", failed, len(points))
+    return ScanResult(
+        analysis=cfg.analysis.name, model=cfg.model.name, coupling=sym, method=cfg.method, cl=cfg.cl,
+        stat_only=cfg.stat_only, seed=cfg.seed, ntoys=cfg.ntoys if cfg.method == "toys" else None,
+        expected_bands=calculator_class(cfg.method).expected_bands, inputs_digest=digest,
+        assumptions=dict(cfg.analysis.assumptions), versions=_versions(), points=tuple(points),
+        contours=contours(points, cfg.cl) if cfg.grid else None)

@@ -1,0 +1,86 @@
+"""What every CLs calculator provides, and the order of the expected bands (defined here once).
+
+A calculator is built for one :class:`~limits.stats.counting.CountingModel` (signal at mu = 1) and gives
+
+- ``cls(mu)``: observed CLs (n,) and expected CLs (n, 5) at each signal strength in ``mu``;
+- ``upper_limit(level)``: the signal strength where CLs = ``level`` (= 1 - CL), observed and expected, as
+  :class:`MuLimit`;
+- ``upper_limits(models, level, ...)`` (class method): the same for a batch of models that share the
+  background-only part, which a vectorised calculator (asymptotic) computes together.
+
+Expected values always come in :data:`BAND_LABELS` order: -2, -1, 0 (median), +1, +2 standard deviations of the
+background-only test-statistic distribution (stronger to weaker limits).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from limits.stats.counting import CountingModel
+
+__all__ = ["BAND_LABELS", "N_SIGMA", "Calculator", "MuLimit"]
+
+BAND_LABELS = ("-2sigma", "-1sigma", "median", "+1sigma", "+2sigma")
+"""Labels of the expected limits, in the order of every ``*_exp`` array (shape (..., 5))."""
+
+N_SIGMA = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
+"""Standard deviations of the background-only distribution behind each entry of :data:`BAND_LABELS`."""
+
+
+@dataclass(frozen=True)
+class MuLimit:
+    """Upper limits on the signal strength mu at one mass.
+
+    Attributes:
+        mu_obs: observed limit (NaN if CLs = 1 - CL was not bracketed).
+        mu_exp: expected limits in :data:`BAND_LABELS` order.
+        info: calculator-specific facts recorded with the point (e.g. the background counts behind the exact bands,
+            toys per point, fit convergence).
+    """
+
+    mu_obs: float
+    mu_exp: tuple[float, ...]
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+class Calculator(ABC):
+    """CLs and upper limits on mu for one counting model. Build one with
+    :func:`limits.stats.registry.create_calculator`.
+
+    Attributes:
+        name: the registry name of the method.
+        batch_size: models a scan task gives :meth:`upper_limits` at once (1 unless the method is vectorised).
+        expected_bands: how the expected limits are defined (recorded in ``limits.json``).
+    """
+
+    name: ClassVar[str]
+    batch_size: ClassVar[int] = 1
+    expected_bands: ClassVar[str]
+
+    def __init__(self, model: CountingModel):
+        self.model = model
+
+    @classmethod
+    def create(cls, model: CountingModel, *, ntoys: int, seed: np.random.SeedSequence | None) -> Calculator:
+        """Build the calculator from the options every method is offered (``ntoys`` and ``seed`` matter for toys)."""
+        return cls(model)
+
+    @abstractmethod
+    def cls(self, mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """(observed CLs (n,), expected CLs (n, 5)) at each signal strength in ``mu`` (1 where mu <= 0)."""
+
+    @abstractmethod
+    def upper_limit(self, level: float) -> MuLimit:
+        """mu where CLs = ``level`` (1 - CL), observed and expected."""
+
+    @classmethod
+    def upper_limits(cls, models: Sequence[CountingModel], level: float, *, ntoys: int,
+                     seeds: Sequence[np.random.SeedSequence | None]) -> list[MuLimit]:
+        """:meth:`upper_limit` for several models (one seed each); vectorised calculators override this."""
+        return [cls.create(m, ntoys=ntoys, seed=s).upper_limit(level) for m, s in zip(models, seeds)]

@@ -1,0 +1,53 @@
+"""The one registry of CLs calculators, chosen by name (as pyhf's ``infer.utils.create_calculator``).
+
+====================  ===============================================================================================
+name                  what it computes
+====================  ===============================================================================================
+``exact``             hybrid CLs, total count as test statistic, nuisances integrated over their constraints
+                      (:class:`~limits.stats.exact.ExactCalculator`; the published limits' method)
+``asymptotic``        q~_mu asymptotics as pyhf, batched fits (:class:`~limits.stats.asymptotic.AsymptoticCalculator`)
+``toys``              q~_mu with toys as pyhf's ToyCalculator, batched and seeded (:class:`~limits.stats.toys.ToyCalculator`)
+``asymptotic-pyhf``   pyhf's own asymptotic calculator, for cross-checks (:class:`~limits.stats.pyhf_model.PyhfAsymptoticCalculator`)
+====================  ===============================================================================================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from limits.errors import InputError
+from limits.stats.asymptotic import AsymptoticCalculator
+from limits.stats.counting import CountingModel
+from limits.stats.exact import ExactCalculator
+from limits.stats.interface import Calculator
+from limits.stats.pyhf_model import PyhfAsymptoticCalculator
+from limits.stats.toys import ToyCalculator
+
+__all__ = ["CALCULATORS", "METHODS", "calculator_class", "create_calculator"]
+
+CALCULATORS: dict[str, type[Calculator]] = {
+    cls.name: cls for cls in (ExactCalculator, AsymptoticCalculator, ToyCalculator, PyhfAsymptoticCalculator)}
+METHODS = ("exact", "asymptotic", "toys")
+"""The methods offered for scans (``asymptotic-pyhf`` is for cross-checks only)."""
+
+
+def calculator_class(method: str, field: str = "method") -> type[Calculator]:
+    """The calculator class registered as ``method``.
+
+    Raises:
+        InputError: unknown name (the message lists the registered ones).
+
+    Example:
+        >>> calculator_class("exact").__name__
+        'ExactCalculator'
+    """
+    try:
+        return CALCULATORS[method]
+    except KeyError:
+        raise InputError(field, f"unknown method '{method}'; use one of {', '.join(CALCULATORS)}") from None
+
+
+def create_calculator(method: str, model: CountingModel, *, ntoys: int = 10_000,
+                      seed: np.random.SeedSequence | None = None) -> Calculator:
+    """A calculator of ``method`` for ``model`` (``ntoys`` and ``seed`` are used by ``toys`` only)."""
+    return calculator_class(method).create(model, ntoys=ntoys, seed=seed)
