@@ -417,16 +417,17 @@ def scan(analysis: str | Mapping[str, Any] | Analysis, model: str | Mapping[str,
     a, m = get_analysis(analysis), get_model(model)
     cfg = ScanConfig(analysis=a, model=m, masses_mev=tuple(_analysis_masses(a, mass_mev)), method=method, cl=cl,
                      stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid)
-    result = run_scan(cfg, checkpoint_dir=checkpoint_dir, executor=executor, progress=progress)
-    if checkpoint_dir is not None:
-        Checkpoints(checkpoint_dir, result.inputs_digest).clear()
+    directory = None if checkpoint_dir is None else Path(checkpoint_dir)
+    result = run_scan(cfg, checkpoint_dir=directory, executor=executor, progress=progress)
+    if directory is not None:
+        Checkpoints(directory, result.inputs_digest).clear()
     return result
 
 
 def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = True) -> list[Path]:
     """Write a scan's limits.json, limits.csv (cls_grid.json in --grid mode) and, with ``plot``, exclusion.png with the
     published curves of the same analysis and model overlaid; every file atomically. Returns the paths."""
-    return write_outputs(result, out_dir, _exclusion_plot if plot else None)
+    return write_outputs(result, Path(out_dir), _exclusion_plot if plot else None)
 
 
 def _exclusion_plot(result: ScanResult, path: Path) -> None:
@@ -453,7 +454,7 @@ def compare(result: ScanResult | str | os.PathLike[str], reference: str, curve: 
         curve: which of our curves.
     """
     load_reference(reference)  # an unknown name fails before any file is read
-    res = result if isinstance(result, ScanResult) else ScanResult.from_json(result)
+    res = result if isinstance(result, ScanResult) else ScanResult.from_json(Path(result))
     return _compare(res, reference, curve)
 
 

@@ -10,6 +10,7 @@ import sys
 
 import jsonschema
 import pytest
+from PIL import Image
 
 from limits.io.schemas import load_schema
 
@@ -53,8 +54,9 @@ def test_widths_plot(run_cli, tmp_path):
     target = tmp_path / "fig.png"
     code, _, _ = run_cli("widths", "--model", "bl-unbroken", "--model", "bl-broken", "--masses", "0.01:1200:50",
                          "--plot", str(target))
-    assert code == 0 and target.stat().st_size > 10_000
-    assert [p.name for p in tmp_path.iterdir()] == ["fig.png"]  # no temporary left behind
+    assert code == 0 and [p.name for p in tmp_path.iterdir()] == ["fig.png"]  # written, no temporary left behind
+    with Image.open(target) as im:
+        assert im.format == "PNG"  # the content is tested in test_plots.py
 
 
 @pytest.mark.parametrize(
@@ -118,7 +120,9 @@ def test_yields_json_rows(run_cli):
 def test_yields_plot(run_cli, tmp_path):
     target = tmp_path / "y.png"
     code, _, _ = run_cli("yields", "--masses", "0.01:1200:40", "--plot", str(target))
-    assert code == 0 and target.stat().st_size > 10_000
+    assert code == 0
+    with Image.open(target) as im:
+        assert im.format == "PNG"  # the content is tested in test_plots.py
 
 
 def test_xsec(run_cli):

@@ -15,6 +15,7 @@ from limits.scan import tasks as tasks_module
 from limits.scan.config import ScanConfig
 from limits.scan.grid import column_crossings
 from limits.scan.inversion import invert_coupling
+from limits.scan.result import ScanResult
 from limits.scan.run import run_scan
 from limits.stats.counting import code4, counting_model
 from limits.stats.exact import ExactCalculator
@@ -161,7 +162,9 @@ def test_scan_cli_outputs(run_cli, tmp_path):
     jsonschema.validate(doc, load_schema("limits"))
     assert doc["seed"] == 0 and doc["method"] == "exact" and doc["cl"] == 0.9 and len(doc["inputs_digest"]) == 64
     assert (tmp_path / "limits.csv").read_text().startswith("mass_mev,g_obs")
-    assert (tmp_path / "exclusion.png").stat().st_size > 10_000
+    assert (tmp_path / "exclusion.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # content: test_plots.py
+    result = ScanResult.from_json(tmp_path)
+    assert result.g_obs.shape == (2,) and np.all(result.ok)
 
 
 @pytest.mark.parametrize("args, field", [

@@ -104,12 +104,12 @@ def yields_cmd(model: str, coupling: float, masses: str, beam_energy_gev: float,
     """
     m = api.get_model(model)
     masses_mev = parse_masses_mev(masses, *api.MASS_RANGE_MEV)
-    setup = {"beam_energy_gev": beam_energy_gev, "ecut_gev": ecut_gev, "l_det_m": l_det_m,
-             "annihilation": annihilation}
     if spectrum:
-        rows = api.yield_spectrum(m, mass_mev=masses_mev, coupling=coupling, **setup).rows()
+        rows = api.yield_spectrum(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev,
+                                  ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation).rows()
     else:
-        rows = api.yields(m, mass_mev=masses_mev, coupling=coupling, **setup).rows()
+        rows = api.yields(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev,
+                          ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation).rows()
     if plot_path:
         plot_yields(m, masses_mev * 1e-3, coupling, plot_path, beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev,
                     l_det_m=l_det_m, annihilation_on=annihilation)

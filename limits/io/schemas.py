@@ -9,6 +9,7 @@ import functools
 import json
 import math
 from importlib import resources
+from collections.abc import Iterable
 from typing import Any
 
 import jsonschema
@@ -34,6 +35,7 @@ def _find_non_finite(document: Any, path: str = "") -> str | None:
     """Dotted path of the first NaN or infinite number in ``document``, or None (JSON Schema cannot express this)."""
     if isinstance(document, float) and not math.isfinite(document):
         return path or "(top level)"
+    items: Iterable[tuple[Any, Any]]
     if isinstance(document, dict):
         items = document.items()
     elif isinstance(document, list):

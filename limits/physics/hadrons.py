@@ -166,4 +166,4 @@ def r_ratio(sqrt_s_gev, weights: dict[str, float]) -> dict[str, np.ndarray]:
 
 def r_ratio_total(sqrt_s_gev, weights: dict[str, float]) -> np.ndarray:
     """Sum over channels of :func:`r_ratio` (dimensionless)."""
-    return sum(r_ratio(sqrt_s_gev, weights).values())
+    return np.asarray(sum(r_ratio(sqrt_s_gev, weights).values()))

@@ -107,7 +107,7 @@ def _save(name: str, arrays: dict[str, np.ndarray], params: dict, directory: Pat
             "arrays": {k: list(v.shape) for k, v in arrays.items()}}
     with atomic_path(directory / f"{name}.npz") as tmp:
         with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+            np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
     with atomic_path(directory / f"{name}.json") as tmp:
         tmp.write_text(json.dumps(meta, indent=1) + "\n")
     return directory / f"{name}.npz"
@@ -143,7 +143,7 @@ def build_brems(directory: Path | None = None, grid: dict | None = None, workers
         workers: processes (default: all cores).
         progress: show a progress bar (tqdm, stderr).
     """
-    grid = DEFAULT_BREMS_GRID if grid is None else grid
+    grid = dict(DEFAULT_BREMS_GRID if grid is None else grid)
     masses, energies, x0 = _grid(grid["mass_gev"]), _grid(grid["energy_gev"]), x0_grid(grid["x0"])
     jobs = [(m, e, x0, grid["quadrature"]) for m in masses for e in energies]
     out = np.zeros((masses.size, energies.size, x0.size))

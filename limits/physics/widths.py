@@ -108,7 +108,7 @@ class DecayWidths:
     @property
     def total_gev(self) -> np.ndarray:
         """Total width in GeV."""
-        return sum(self.partial_gev.values())
+        return np.asarray(sum(self.partial_gev.values()))
 
     def br(self, channel: str) -> np.ndarray:
         """Branching fraction of one channel of :data:`CHANNELS`."""

@@ -88,7 +88,8 @@ def _tracks_per_gev(beam_energy_gev: float, ecut_gev: float):
     keep = edges[1:] > ecut_gev * (1 + 1e-12)
     lo_index = np.argmax(keep)
     e_edges = np.concatenate([[ecut_gev], edges[lo_index + 1:]])
-    all_leptons = sum(tab.tracks[s] for s in ("primary", "secondary", "positron"))[lo_index:] / beam_energy_gev
+    all_leptons = np.asarray(sum(tab.tracks[s] for s in ("primary", "secondary", "positron")))[lo_index:] \
+        / beam_energy_gev
     positrons = tab.tracks["positron"][lo_index:] / beam_energy_gev
     return e_edges, all_leptons, positrons
 
@@ -179,7 +180,7 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
         ann[sl] = ge2[sl] * a.sum(axis=1)
         weighted = ge2[sl, None] * (a + b) * p_inv
         total[sl] = weighted.sum(axis=1)
-        if spectrum:
+        if dn is not None:
             dn[sl] = weighted / np.diff(sp.e_edges_gev)
     result = Yields(m, c, brem, ann, total)
     return (result, sp.e_edges_gev, dn) if spectrum else result

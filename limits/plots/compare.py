@@ -5,15 +5,25 @@ from __future__ import annotations
 import os
 
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from limits.io.files import atomic_path
 from limits.reference.compare import Comparison
 
-__all__ = ["plot_comparison"]
+__all__ = ["draw_comparison", "plot_comparison"]
 
 
 def plot_comparison(cmp: Comparison, path: str | os.PathLike[str]) -> None:
-    """Draw a :class:`limits.reference.compare.Comparison` to ``path`` (written atomically)."""
+    """:func:`draw_comparison` written to the image file ``path`` (atomically)."""
+    fig = draw_comparison(cmp)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=130)
+    plt.close(fig)
+
+
+def draw_comparison(cmp: Comparison) -> Figure:
+    """Our limit and the published one (top), their ratio (bottom), vs mass; returns the figure."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
     top.plot(cmp.mass_mev, cmp.published, "o-", ms=3, color="tab:blue", label=cmp.reference["label"])
     top.plot(cmp.mass_mev, cmp.ours, "-", color="k", label="limits (this work)")
@@ -27,7 +37,4 @@ def plot_comparison(cmp: Comparison, path: str | os.PathLike[str]) -> None:
     bottom.set_xlabel(r"$m_{Z'}$ [MeV]")
     bottom.set_ylabel("ours / published")
     bottom.grid(alpha=0.3, which="both", lw=0.5)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130)
-    plt.close(fig)
+    return fig

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import cast
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -31,7 +32,7 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.5, 5))
     else:
-        fig = ax.figure
+        fig = cast(Figure, ax.get_figure(root=True))
     sym = r"\varepsilon" if result.coupling == "epsilon" else "g"
     if m.size:
         ax.fill_between(m, exp[:, 0], exp[:, 4], color="#ffdf00", lw=0, label=r"expected $\pm 2\sigma$")
@@ -48,7 +49,7 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
                  fontsize=10)
     ax.grid(alpha=0.3, which="both", lw=0.5)
     ax.legend(frameon=False, fontsize=8, loc="upper left")
-    return fig  # type: ignore[return-value]
+    return fig
 
 
 def plot_exclusion(result: ScanResult, path: str | os.PathLike[str],

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from limits import constants as C
 from limits.io.files import atomic_path
 from limits.physics.models import Model
 from limits.physics.widths import DecayWidths, decay_widths
 
-__all__ = ["KINDS", "refine_resonances", "plot_branching"]
+__all__ = ["KINDS", "draw_branching", "plot_branching", "refine_resonances"]
 
 KINDS = ("channels", "invisible")
 # Channel groups as in the papers' figures (PRL 129 Fig. 1 colours: invisible red, ee blue, mumu green).
@@ -46,9 +48,18 @@ def _label(model: Model, coupling: float) -> str:
     return text
 
 
-def plot_branching(models: list[Model], mass_gev: np.ndarray, coupling: float, path: str | os.PathLike,
+def plot_branching(models: Sequence[Model], mass_gev: np.ndarray, coupling: float, path: str | os.PathLike[str],
                    kind: str = "channels") -> None:
-    """Draw branching fractions vs Z' mass (log axis, resonances refined) and write ``path`` atomically.
+    """:func:`draw_branching` written to the image file ``path`` (format from its suffix; atomically)."""
+    fig = draw_branching(models, mass_gev, coupling, kind)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=130)
+    plt.close(fig)
+
+
+def draw_branching(models: Sequence[Model], mass_gev: np.ndarray, coupling: float, kind: str = "channels") -> Figure:
+    """Draw branching fractions vs Z' mass (log axis, resonances refined); returns the figure.
 
     Args:
         models: one or more models. kind="channels" with one or two models superimposes them with solid/dashed
@@ -56,7 +67,6 @@ def plot_branching(models: list[Model], mass_gev: np.ndarray, coupling: float, p
             kind="invisible" draws BR_inv of every model in one panel (arXiv:2606.17320 Fig. 3).
         mass_gev: masses in GeV.
         coupling: coupling parameter at which BRs are evaluated (matters only with a dark sector).
-        path: output image; format from its suffix.
         kind: "channels" or "invisible".
     """
     m = refine_resonances(np.asarray(mass_gev, dtype=float))
@@ -102,7 +112,4 @@ def plot_branching(models: list[Model], mass_gev: np.ndarray, coupling: float, p
             ax.grid(alpha=0.3, which="both", lw=0.5)
     for ax in axes[-ncol:]:
         ax.set_xlabel(r"$m_{Z'}$ [MeV]")
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130)
-    plt.close(fig)
+    return fig

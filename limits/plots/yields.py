@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from limits.io.files import atomic_path
 from limits.physics.models import Model
 from limits.physics.yields import spectra, yields
 
-__all__ = ["plot_yields"]
+__all__ = ["draw_yields", "plot_yields"]
 
 
-def plot_yields(model: Model, mass_gev: np.ndarray, coupling: float, path: str | os.PathLike, **kwargs) -> None:
-    """Draw yield per EOT vs mass and write ``path`` atomically.
+def plot_yields(model: Model, mass_gev: np.ndarray, coupling: float, path: str | os.PathLike[str],
+                **kwargs: Any) -> None:
+    """:func:`draw_yields` written to the image file ``path`` (format from its suffix; atomically)."""
+    fig = draw_yields(model, mass_gev, coupling, **kwargs)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=130)
+    plt.close(fig)
+
+
+def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, **kwargs: Any) -> Figure:
+    """Draw yield per EOT vs mass (bremsstrahlung, annihilation, total with the decay factor); returns the figure.
 
     Dense points are added across the annihilation window so that its resonant peak is resolved.
 
@@ -23,7 +35,6 @@ def plot_yields(model: Model, mass_gev: np.ndarray, coupling: float, path: str |
         model: the Z' model.
         mass_gev: masses in GeV.
         coupling: the model's coupling parameter.
-        path: output image file.
         **kwargs: passed to :func:`limits.physics.yields.yields` (beam_energy_gev, ecut_gev, l_det_m,
             annihilation_on).
     """
@@ -53,7 +64,7 @@ def plot_yields(model: Model, mass_gev: np.ndarray, coupling: float, path: str |
     in_window = (y.annihilation > 0) & np.isfinite(y.annihilation)
     if kwargs.get("annihilation_on", True) and np.count_nonzero(in_window) > 3:
         # linear-mass inset: the resonant window (free electrons: E_cut <= m^2/2m_e <= E0) and its shell-smeared edges
-        inset = ax.inset_axes([0.08, 0.08, 0.38, 0.38])
+        inset = ax.inset_axes((0.08, 0.08, 0.38, 0.38))
         sel = (m >= m[in_window].min() * 0.9) & (m <= m[in_window].max() * 1.1)
         inset.plot(m_mev[sel], y.brem[sel], color="tab:blue")
         inset.plot(m_mev[sel], np.where(y.annihilation[sel] > 0, y.annihilation[sel], np.nan), color="tab:red")
@@ -61,7 +72,4 @@ def plot_yields(model: Model, mass_gev: np.ndarray, coupling: float, path: str |
         inset.tick_params(labelsize=7)
         inset.set_xlabel("MeV", fontsize=7)
         inset.grid(alpha=0.3, lw=0.5)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130)
-    plt.close(fig)
+    return fig

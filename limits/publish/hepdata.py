@@ -83,8 +83,9 @@ def placeholder_in(archive: str | Path) -> bool:
     with tarfile.open(archive, "r:gz") as tar:
         for member in tar.getmembers():
             if member.name.endswith("patchset.json"):
-                doc = json.load(tar.extractfile(member))
-                if doc["metadata"]["references"].get("hepdata") == HEPDATA_PLACEHOLDER:
+                handle = tar.extractfile(member)
+                doc = json.load(handle) if handle is not None else {}
+                if doc.get("metadata", {}).get("references", {}).get("hepdata") == HEPDATA_PLACEHOLDER:
                     return True
     return False
 

@@ -10,7 +10,7 @@ of every mass, islands included.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import contourpy
 import numpy as np
@@ -75,7 +75,8 @@ def contours(points: Sequence[dict[str, Any]], cl: float) -> dict[str, Any]:
         zp = np.ones((yp.size, xp.size))
         zp[1:-1, 1:-1] = z
         gen = contourpy.contour_generator(xp, yp, _loglog(zp))
-        return [[[float(10**a), float(10**b)] for a, b in seg] for seg in gen.lines(float(_loglog(level)))]
+        segments = cast(list[np.ndarray], gen.lines(float(_loglog(level))))  # default line type: (n, 2) arrays
+        return [[[float(10**a), float(10**b)] for a, b in seg] for seg in segments]
 
     out: dict[str, Any] = {"obs": lines(np.array([p["grid"]["cls_obs"] for p in ok]).T)}
     out["exp"] = {lab: lines(np.array([p["grid"]["cls_exp"][i] for p in ok]).T) for i, lab in enumerate(BAND_LABELS)}

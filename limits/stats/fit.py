@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,8 @@ ALPHA_BOUND = 5.0
 GAMMA_BOUNDS = (1e-10, 10.0)
 
 
-def _code4_derivatives(alpha: np.ndarray, hi: np.ndarray, lo: np.ndarray, coef: np.ndarray | None = None):
+def _code4_derivatives(alpha: np.ndarray, hi: np.ndarray, lo: np.ndarray,
+                       coef: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """kappa, dkappa/dalpha, d2kappa/dalpha2 of pyhf code4; alpha (B, 1) against hi, lo (n_channels,).
 
     The inner polynomial 1 + sum_i c_i a^i and its derivatives by Horner's rule.
@@ -102,7 +104,7 @@ class BatchModel:
         """nu_j (B, J) at parameters x."""
         return self._parts(x, signal)[0]
 
-    def _parts(self, x, signal=None):
+    def _parts(self, x: np.ndarray, signal: np.ndarray | None = None) -> tuple[Any, ...]:
         m = self.model
         s = m.signal if signal is None else signal
         mu = x[:, :1]
@@ -120,7 +122,8 @@ class BatchModel:
         nu = sig + gamma * m.background
         return nu, sig, kappa, gamma, k_all, k1_all, k2_all
 
-    def nll2(self, x, n, aux_a, aux_m, signal=None) -> np.ndarray:
+    def nll2(self, x: np.ndarray, n: np.ndarray, aux_a: np.ndarray, aux_m: np.ndarray,
+             signal: np.ndarray | None = None) -> np.ndarray:
         """-2 ln L (up to data-dependent constants) for each dataset."""
         nu = self.expected(x, signal)
         tau = self.model.tau[self.gamma_channels]
@@ -131,7 +134,8 @@ class BatchModel:
         alpha = x[:, 1:1 + self.n_syst]
         return 2 * main.sum(axis=1) + ((alpha - aux_a) ** 2).sum(axis=1) + 2 * aux.sum(axis=1)
 
-    def grad_hess(self, x, n, aux_a, aux_m, signal=None):
+    def grad_hess(self, x: np.ndarray, n: np.ndarray, aux_a: np.ndarray, aux_m: np.ndarray,
+                  signal: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Gradient (B, P) and Hessian (B, P, P) of -2 ln L."""
         m = self.model
         s = m.signal if signal is None else signal

@@ -91,10 +91,10 @@ class PyhfAsymptoticCalculator(Calculator):
         """Each curve's crossing with :func:`~limits.stats.roots.solve_monotonic` (pyhf's ``upper_limit`` ignores
         ``level`` in 0.7.6)."""
         guess = math.log(1.0 / level) / max(float(self.model.signal.sum()), 1e-300)
-        bounds = {"x_min": 1e-6 * guess, "x_max": min(1e4 * guess, self._bound), "rtol": 1e-4}
+        x_max = min(1e4 * guess, self._bound)
 
         def curve(i: int) -> float:
             return solve_monotonic(lambda mu: self._at(mu)[0] if i < 0 else float(self._at(mu)[1][i]), level, guess,
-                                   **bounds)
+                                   x_min=1e-6 * guess, x_max=x_max, rtol=1e-4)
 
         return MuLimit(curve(-1), tuple(curve(i) for i in range(5)), {"hypotests": len(self._cache)})

@@ -62,7 +62,8 @@ def solve_monotonic(f: Callable[[float], float], target: float, x0: float, *, rt
     return _illinois(g, a, ga, b, gb, rtol, max_iter)
 
 
-def _illinois(g, a, ga, b, gb, rtol, max_iter) -> float:
+def _illinois(g: Callable[[float], float], a: float, ga: float, b: float, gb: float, rtol: float,
+              max_iter: int) -> float:
     """Illinois regula falsi in log x on a bracket [a, b] with g(a), g(b) of opposite signs."""
     la, lb = math.log(a), math.log(b)
     side = 0

@@ -63,7 +63,8 @@ class ToyCalculator(Calculator):
         """A toy calculator with ``ntoys`` per hypothesis and mu point, seeded by ``seed``."""
         return cls(model, ntoys, seed)
 
-    def _qtilde(self, mu: float, n, a, m, x_start):
+    def _qtilde(self, mu: float, n: np.ndarray, a: np.ndarray, m: np.ndarray,
+                x_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """q~_mu for a batch of datasets (toys or the observation)."""
         free = minimize(self.bm, x_start, n, a, m, fix_mu=False)
         x0 = free.x.copy()
@@ -72,7 +73,7 @@ class ToyCalculator(Calculator):
         q = np.clip(cond.nll2 - free.nll2, 0.0, None)
         return np.where(free.x[:, 0] > mu, 0.0, q), free.converged & cond.converged
 
-    def _sample(self, rng: np.random.Generator, pars: np.ndarray):
+    def _sample(self, rng: np.random.Generator, pars: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """ntoys datasets (main, normsys aux, shapesys aux) drawn at parameters ``pars`` (1, P)."""
         bm = self.bm
         nu = bm.expected(pars)[0]
@@ -101,8 +102,8 @@ class ToyCalculator(Calculator):
         q_b, ok_b = self._qtilde(mu, n, a, m, np.repeat(fit_0.x, self.ntoys, axis=0))
         tol = 1e-9 * max(1.0, float(q_obs[0]))  # inclusive counting, robust to round-off at q = q_obs
 
-        def tails(t):
-            return (np.mean(q_sb >= t - tol), np.mean(q_b >= t - tol))
+        def tails(t: float) -> tuple[float, float]:
+            return float(np.mean(q_sb >= t - tol)), float(np.mean(q_b >= t - tol))
 
         clsb, clb = tails(float(q_obs[0]))
         expected = []

@@ -90,7 +90,7 @@ def bkg_only_spec(analysis: Analysis) -> dict:
 
 def _signal_sample(analysis: Analysis, run, signal: float) -> dict:
     syst = analysis.signal_yield_uncertainty
-    mods = [{"name": "mu", "type": "normfactor", "data": None}]
+    mods: list[dict[str, Any]] = [{"name": "mu", "type": "normfactor", "data": None}]
     if syst > 0:
         mods.append({"name": "signal_yield", "type": "normsys", "data": {"hi": 1.0 + syst, "lo": 1.0 - syst}})
     for name, rel in (("eff", run.efficiency_uncertainty), ("eot", run.eot_uncertainty)):

@@ -1,0 +1,90 @@
+"""Figures by content: axes, the published overlay, and the plotted data equal to the numbers they show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+import limits  # noqa: E402
+from limits.plots.compare import draw_comparison  # noqa: E402
+from limits.plots.exclusion import draw_exclusion  # noqa: E402
+from limits.plots.papers import FIGURES, paper_figures  # noqa: E402
+from limits.plots.widths import draw_branching, refine_resonances  # noqa: E402
+from limits.plots.yields import draw_yields  # noqa: E402
+from limits.reference.curves import references_for  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parents[1] / "results"
+
+
+def _line(ax, label):
+    found = [ln for ln in ax.get_lines() if ln.get_label() == label]
+    assert found, f"no line labelled {label!r}: {[ln.get_label() for ln in ax.get_lines()]}"
+    return found[0]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_exclusion_plot_shows_the_limits_and_the_published_curve():
+    result = limits.ScanResult.from_json(RESULTS / "na64-2022" / "bl-unbroken" / "limits.json")
+    refs = references_for("na64-2022", "bl-unbroken")
+    ax = draw_exclusion(result, refs).axes[0]
+    assert ax.get_xlabel() == r"$m_{Z'}$ [MeV]" and "upper limit" in ax.get_ylabel()
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    observed = _line(ax, "observed 90% CL (exact)")
+    np.testing.assert_array_equal(observed.get_xdata(), result.mass_mev[result.ok])
+    np.testing.assert_array_equal(observed.get_ydata(), result.g_obs[result.ok])
+    np.testing.assert_array_equal(_line(ax, "expected median").get_ydata(), result.g_exp[result.ok, 2])
+    published = _line(ax, refs[0].label)  # the published PRL 129 curve is overlaid
+    np.testing.assert_array_equal(published.get_xdata(), refs[0].mass_mev)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert r"expected $\pm 1\sigma$" in labels and r"expected $\pm 2\sigma$" in labels
+
+
+def test_branching_plot_draws_the_widths():
+    model = limits.get_model("bl-unbroken")
+    m_gev = np.geomspace(1e-3, 1.0, 30)
+    ax = draw_branching([model], m_gev, 1e-4).axes[0]
+    assert ax.get_xlabel() == r"$m_{Z'}$ [MeV]" and ax.get_ylabel() == "branching fraction"
+    invisible = _line(ax, "invisible")
+    x = np.asarray(invisible.get_xdata())
+    np.testing.assert_allclose(x, refine_resonances(m_gev) * 1e3)
+    np.testing.assert_allclose(invisible.get_ydata(), limits.widths(model, x).br["invisible"], rtol=1e-12)
+
+
+def test_yield_plot_draws_the_yields():
+    model = limits.get_model("dark-photon")
+    fig = draw_yields(model, np.geomspace(1e-3, 1.0, 20), 1e-4)
+    ax = fig.axes[0]
+    total = _line(ax, r"total $\times$ P(invisible) (PRL 129 Eq. 6)")
+    x = np.asarray(total.get_xdata())
+    np.testing.assert_allclose(total.get_ydata(), limits.yields(model, mass_mev=x, coupling=1e-4).total_per_eot,
+                               rtol=1e-12)
+    assert "Z' per EOT" in ax.get_ylabel() and len(ax.child_axes) == 1  # the annihilation-window inset
+
+
+def test_comparison_plot_draws_the_ratio(tmp_path):
+    result = limits.ScanResult.from_json(RESULTS / "na64-2022" / "bl-unbroken")
+    cmp = limits.compare(result, "na64-prl129-2022-bl-unbroken")
+    top, bottom = draw_comparison(cmp).axes
+    np.testing.assert_allclose(bottom.get_lines()[0].get_ydata(), cmp.ratio)
+    assert bottom.get_ylabel() == "ours / published" and _line(top, "limits (this work)")
+
+
+def test_paper_figures_are_drawn_from_the_committed_scans(tmp_path):
+    paths = paper_figures(RESULTS, tmp_path)
+    assert [p.name for p in paths] == list(FIGURES)
+    for path in paths:
+        with Image.open(path) as im:
+            assert im.format == "PNG" and im.size[0] > 600
