@@ -10,6 +10,12 @@ from __future__ import annotations
 __all__ = ["LimitsError", "InputError", "PublishError", "TableError"]
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``, ``\\x1b``): an error stays one line whatever the input."""
+    return "".join(ch.encode("unicode_escape").decode("ascii") if ord(ch) < 32 or ord(ch) == 127 else ch
+                   for ch in text)
+
+
 class LimitsError(Exception):
     """Base class of the errors raised by ``limits``."""
 
@@ -30,7 +36,7 @@ class InputError(LimitsError, ValueError):
     """
 
     def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
+        super().__init__(f"{_printable(field)}: {_printable(message)}")
         self.field = field
         self.message = message
 

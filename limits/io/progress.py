@@ -24,14 +24,16 @@ class Bar:
 
     def __init__(self, bar: tqdm):
         self._bar = bar
+        self._n = 0  # counted here too: a disabled tqdm bar counts nothing
 
     @property
     def n(self) -> int:
         """Steps done so far."""
-        return int(self._bar.n)
+        return self._n
 
     def update(self, n: int = 1) -> None:
         """Advance by ``n`` steps."""
+        self._n += n
         self._bar.update(n)
 
     def __call__(self, items: Iterable[T]) -> Iterator[T]:

@@ -11,7 +11,7 @@ f_Pb n_Pb X0 the lead atoms per cm^2 per X0 of the sandwich. Visible decays (e+e
 L_det count as invisible: this is Eq. 6 (which names e and mu; hadrons only matter where decays are prompt).
 
 The fold over the shower is done once per (beam energy, E_cut) on the table's mass nodes, giving the Z' energy
-spectrum per EOT per unit electron coupling g_e^2 (g_e = g |Q_e|, = eps e for the dark photon) in bins of E_Z';
+spectrum per EOT per unit electron coupling g_e^2 (``g_e = g |Q_e|``, = eps e for the dark photon) in bins of E_Z';
 arbitrary masses interpolate it cubically in ln m. A yield for (model, m, g) is then g_e^2 times that spectrum
 weighted by P_inv(m, g, E_Z'): vectorised over any number of (m, g) points.
 

@@ -38,12 +38,12 @@ class Comparison:
 
     @property
     def median_deviation(self) -> float:
-        """median |ratio - 1|."""
+        """``median |ratio - 1|``."""
         return float(np.median(np.abs(self.ratio - 1)))
 
     @property
     def max_deviation(self) -> float:
-        """max |ratio - 1|."""
+        """``max |ratio - 1|``."""
         return float(np.max(np.abs(self.ratio - 1)))
 
     def rows(self) -> list[dict[str, float]]:
