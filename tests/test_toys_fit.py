@@ -11,7 +11,7 @@ import pytest
 
 from limits.stats.asymptotic import AsymptoticCalculator, BatchAsymptotic
 from limits.stats.counting import code4, counting_model
-from limits.stats.fit import BatchModel, minimize
+from limits.stats.fit import BatchLikelihood, minimize
 from limits.stats.pyhf_model import PyhfAsymptoticCalculator, cls_asymptotic, model_and_data
 from limits.stats.toys import ToyCalculator
 from limits.workspace.io import read_workspaces
@@ -30,7 +30,7 @@ def test_code4_equals_pyhf():
 def test_fits_match_pyhf_with_tight_tolerance():
     patch = WS.patchset["patches"][120]
     cm = counting_model(WS.bkg_only, patch)
-    bm = BatchModel(cm)
+    bm = BatchLikelihood(cm)
     a, m = bm.nominal_aux(1)
     cond = minimize(bm, bm.init(1, 0.3), cm.observed[None], a, m, fix_mu=True)
     free = minimize(bm, bm.init(1), cm.observed[None], a, m, fix_mu=False)

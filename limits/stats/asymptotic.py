@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 from scipy.special import ndtr
 
 from limits.stats.counting import CountingModel
-from limits.stats.fit import BatchModel, FitResult, minimize
+from limits.stats.fit import BatchLikelihood, FitResult, minimize
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
 from limits.stats.roots import solve_monotonic_batch
 
@@ -34,15 +34,15 @@ class BatchAsymptotic:
     is tested to 1e-4.
 
     Args:
-        model: counting model (its structure; observed counts from it).
+        counts: counting model (its structure; observed counts from it).
         signals: (B, J) signals at mu = 1 of the datasets (e.g. one per mass).
     """
 
-    def __init__(self, model: CountingModel, signals: np.ndarray, mu_max: float = 20.0):
-        self.bm = BatchModel(model, mu_max)
+    def __init__(self, counts: CountingModel, signals: np.ndarray, mu_max: float = 20.0):
+        self.bm = BatchLikelihood(counts, mu_max)
         self.signals = np.atleast_2d(signals)
         b = self.signals.shape[0]
-        self.n_obs = np.tile(model.observed, (b, 1))
+        self.n_obs = np.tile(counts.observed, (b, 1))
         self.aux_a, self.aux_m = self.bm.nominal_aux(b)
         free = minimize(self.bm, self.bm.init(b), self.n_obs, self.aux_a, self.aux_m, fix_mu=False,
                         signal=self.signals)
@@ -53,7 +53,7 @@ class BatchAsymptotic:
         theta0 = bkg.x
         self.n_asimov = self.bm.expected(theta0, self.signals)
         self.aux_a_asimov = theta0[:, 1:1 + self.bm.n_syst].copy()
-        self.aux_m_asimov = theta0[:, 1 + self.bm.n_syst:] * model.tau[self.bm.gamma_channels]
+        self.aux_m_asimov = theta0[:, 1 + self.bm.n_syst:] * counts.tau[self.bm.gamma_channels]
         self.free_asimov = minimize(self.bm, theta0, self.n_asimov, self.aux_a_asimov, self.aux_m_asimov,
                                     fix_mu=False, signal=self.signals)
         self.converged = free.converged & bkg.converged & self.free_asimov.converged
@@ -82,11 +82,11 @@ class BatchAsymptotic:
 
 
 class AsymptoticCalculator(Calculator):
-    """Asymptotic CLs (registry name ``asymptotic``): :class:`BatchAsymptotic` for one model, and for a batch of
-    models sharing the background-only part in :meth:`upper_limits`.
+    """Asymptotic CLs (registry name ``asymptotic``): :class:`BatchAsymptotic` for one counting model, and for a batch of
+    them sharing the background-only part in :meth:`upper_limits`.
 
     Args:
-        model: the counting model (observed counts included).
+        counts: the counting model (observed counts included).
         mu_max: upper bound of mu in the fits (the workspaces' POI bound).
     """
 
@@ -94,9 +94,9 @@ class AsymptoticCalculator(Calculator):
     batch_size = 50  # masses fitted together in one scan task
     expected_bands = "pyhf asymptotic (Asimov, post-fit to the observed data)"
 
-    def __init__(self, model: CountingModel, mu_max: float = 20.0):
-        super().__init__(model)
-        self._batch = BatchAsymptotic(model, model.signal[None, :], mu_max)
+    def __init__(self, counts: CountingModel, mu_max: float = 20.0):
+        super().__init__(counts)
+        self._batch = BatchAsymptotic(counts, counts.signal[None, :], mu_max)
 
     def cls(self, mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(observed (n,), expected (n, 5)) CLs at each mu; mu is capped at ``mu_max`` as pyhf's bounds do."""
@@ -106,15 +106,15 @@ class AsymptoticCalculator(Calculator):
 
     def upper_limit(self, level: float) -> MuLimit:
         """Observed and expected mu_up (vectorised root finding over the six curves)."""
-        return self.upper_limits([self.model], level, ntoys=0, seeds=[None])[0]
+        return self.upper_limits([self.counts], level, ntoys=0, seeds=[None])[0]
 
     @classmethod
-    def upper_limits(cls, models: Sequence[CountingModel], level: float, *, ntoys: int,
+    def upper_limits(cls, counts: Sequence[CountingModel], level: float, *, ntoys: int,
                      seeds: Sequence[np.random.SeedSequence | None]) -> list[MuLimit]:
         """Limits for several models with a common structure: one batch of fits and one batched root search."""
-        signals = np.array([m.signal for m in models])
-        calc = BatchAsymptotic(models[0], signals)
-        n = len(models)
+        signals = np.array([c.signal for c in counts])
+        calc = BatchAsymptotic(counts[0], signals)
+        n = len(counts)
         mass_of = np.repeat(np.arange(n), 6)  # element = (model, curve): curve 0 observed, 1..5 expected
         curve = np.tile(np.arange(6), n)
         guess = math.log(1.0 / level) / np.maximum(signals.sum(axis=1), 1e-300)

@@ -67,7 +67,7 @@ class ExactCalculator(Calculator):
     ``exact``; see the module docstring).
 
     Args:
-        model: the counting model (signal at mu = 1).
+        counts: the counting model (signal at mu = 1).
         n_nodes: Gauss-Hermite nodes per normsys parameter.
 
     Example:
@@ -75,9 +75,9 @@ class ExactCalculator(Calculator):
 
         >>> import numpy as np
         >>> from limits.stats.counting import CountingModel
-        >>> model = CountingModel(("run",), np.array([10.0]), np.array([0.5]), np.array([0.0]), np.array([0.0]),
-        ...                       (), np.zeros((0, 1)), np.zeros((0, 1)))
-        >>> lim = ExactCalculator(model).upper_limit(0.1)
+        >>> counts = CountingModel(("run",), np.array([10.0]), np.array([0.5]), np.array([0.0]), np.array([0.0]),
+        ...                        (), np.zeros((0, 1)), np.zeros((0, 1)))
+        >>> lim = ExactCalculator(counts).upper_limit(0.1)
         >>> round(lim.mu_obs * 10.0, 4)
         2.3026
     """
@@ -86,13 +86,13 @@ class ExactCalculator(Calculator):
     expected_bands = ("quantiles of the total count under the background-only hypothesis (nuisances integrated), "
                       "each mapped to its limit; several quantiles coincide at n = 0")
 
-    def __init__(self, model: CountingModel, n_nodes: int = 20):
-        super().__init__(model)
-        self.n_obs = int(round(model.observed.sum()))
-        nch = model.signal.size
-        counts = (model.syst_hi != 1) | (model.syst_lo != 1)
-        self._global = [k for k in range(len(model.syst_names)) if counts[k].sum() > 1]
-        self._local = {j: [k for k in range(len(model.syst_names)) if counts[k].sum() == 1 and counts[k, j]]
+    def __init__(self, counts: CountingModel, n_nodes: int = 20):
+        super().__init__(counts)
+        self.n_obs = int(round(counts.observed.sum()))
+        nch = counts.signal.size
+        acts = (counts.syst_hi != 1) | (counts.syst_lo != 1)  # which channels each normsys acts on
+        self._global = [k for k in range(len(counts.syst_names)) if acts[k].sum() > 1]
+        self._local = {j: [k for k in range(len(counts.syst_names)) if acts[k].sum() == 1 and acts[k, j]]
                        for j in range(nch)}
         self._x, self._w = _gauss_hermite(n_nodes)
         self._bkg_cache: dict[int, np.ndarray] = {}
@@ -105,7 +105,7 @@ class ExactCalculator(Calculator):
 
         Returns (factors, weights): factors shape (n_nodes^len, n_channels) if channel is None else (n_nodes^len,).
         """
-        m = self.model
+        m = self.counts
         channels = slice(None) if channel is None else channel
         factors = np.ones((1, m.signal.size))[:, channels]
         weights = np.ones(1)
@@ -117,7 +117,7 @@ class ExactCalculator(Calculator):
 
     def signal_pmf(self, mu: float, k_max: int) -> np.ndarray:
         """P(N_signal = 0..k_max | mu), averaged over the signal nuisance parameters."""
-        m = self.model
+        m = self.counts
         g_fac, g_w = self._g_fac, self._g_w  # (G, nch), (G,)
         if k_max == 0:  # P(N = 0) = E[exp(-mu S)]: a product over channels inside the outer sum
             log_p0 = np.zeros(g_w.size)
@@ -136,7 +136,7 @@ class ExactCalculator(Calculator):
         """P(N_background = 0..k_max): per channel Poisson(b) or negative binomial (gamma-distributed b)."""
         if k_max in self._bkg_cache:
             return self._bkg_cache[k_max]
-        m = self.model
+        m = self.counts
         total = (np.arange(k_max + 1) == 0).astype(float)
         k = np.arange(k_max + 1)
         for b, tau in zip(m.background, m.tau):
@@ -179,7 +179,7 @@ class ExactCalculator(Calculator):
 
     def upper_limit(self, level: float) -> MuLimit:
         """mu_up where CLs = level for the observation and for each b-only count quantile (one solve per count)."""
-        guess = math.log(1.0 / level) / max(float(self.model.signal.sum()), 1e-300)
+        guess = math.log(1.0 / level) / max(float(self.counts.signal.sum()), 1e-300)
 
         def limit(n: int) -> float:
             return solve_monotonic(lambda mu: self.cls_at(mu, n), level, guess)

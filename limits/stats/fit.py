@@ -22,7 +22,7 @@ import numpy as np
 
 from limits.stats.counting import CountingModel, _code4_coefficients
 
-__all__ = ["BatchModel", "FitResult", "minimize"]
+__all__ = ["BatchLikelihood", "FitResult", "minimize"]
 
 ALPHA_BOUND = 5.0
 GAMMA_BOUNDS = (1e-10, 10.0)
@@ -60,24 +60,24 @@ def _code4_derivatives(alpha: np.ndarray, hi: np.ndarray, lo: np.ndarray,
 
 
 @dataclass(frozen=True)
-class BatchModel:
+class BatchLikelihood:
     """The counting-model structure shared by a batch; signals may differ per dataset (shape (B, J) or (J,))."""
 
-    model: CountingModel
+    counts: CountingModel
     mu_max: float = 20.0
 
     @functools.cached_property
     def _coefficients(self) -> list[np.ndarray]:
-        m = self.model
+        m = self.counts
         return [_code4_coefficients(m.syst_hi[k], m.syst_lo[k]) for k in range(len(m.syst_names))]
 
     @property
     def n_syst(self) -> int:
-        return len(self.model.syst_names)
+        return len(self.counts.syst_names)
 
     @property
     def gamma_channels(self) -> np.ndarray:
-        return np.nonzero(np.isfinite(self.model.tau))[0]
+        return np.nonzero(np.isfinite(self.counts.tau))[0]
 
     @property
     def n_par(self) -> int:
@@ -98,14 +98,14 @@ class BatchModel:
 
     def nominal_aux(self, batch: int) -> tuple[np.ndarray, np.ndarray]:
         """Observed auxiliary data: a_k = 0 and m_j = tau_j (gamma = 1)."""
-        return np.zeros((batch, self.n_syst)), np.tile(self.model.tau[self.gamma_channels], (batch, 1))
+        return np.zeros((batch, self.n_syst)), np.tile(self.counts.tau[self.gamma_channels], (batch, 1))
 
     def expected(self, x: np.ndarray, signal: np.ndarray | None = None) -> np.ndarray:
         """nu_j (B, J) at parameters x."""
         return self._parts(x, signal)[0]
 
     def _parts(self, x: np.ndarray, signal: np.ndarray | None = None) -> tuple[Any, ...]:
-        m = self.model
+        m = self.counts
         s = m.signal if signal is None else signal
         mu = x[:, :1]
         k_all, k1_all, k2_all = [], [], []
@@ -126,7 +126,7 @@ class BatchModel:
              signal: np.ndarray | None = None) -> np.ndarray:
         """-2 ln L (up to data-dependent constants) for each dataset."""
         nu = self.expected(x, signal)
-        tau = self.model.tau[self.gamma_channels]
+        tau = self.counts.tau[self.gamma_channels]
         g = x[:, 1 + self.n_syst:]
         with np.errstate(divide="ignore", invalid="ignore"):
             main = np.where(n > 0, nu - n * np.log(nu), nu)
@@ -137,7 +137,7 @@ class BatchModel:
     def grad_hess(self, x: np.ndarray, n: np.ndarray, aux_a: np.ndarray, aux_m: np.ndarray,
                   signal: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Gradient (B, P) and Hessian (B, P, P) of -2 ln L."""
-        m = self.model
+        m = self.counts
         s = m.signal if signal is None else signal
         nu, sig, kappa, gamma, kk, k1, k2 = self._parts(x, signal)
         bsz, nch = nu.shape
@@ -186,7 +186,7 @@ class FitResult:
     converged: np.ndarray
 
 
-def minimize(bm: BatchModel, x0: np.ndarray, n: np.ndarray, aux_a: np.ndarray, aux_m: np.ndarray, *,
+def minimize(bm: BatchLikelihood, x0: np.ndarray, n: np.ndarray, aux_a: np.ndarray, aux_m: np.ndarray, *,
              fix_mu: bool, signal: np.ndarray | None = None, max_iter: int = 100, tol: float = 1e-9) -> FitResult:
     """Projected, damped Newton minimisation of -2 ln L for every dataset of the batch.
 

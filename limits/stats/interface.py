@@ -63,13 +63,13 @@ class Calculator(ABC):
     batch_size: ClassVar[int] = 1
     expected_bands: ClassVar[str]
 
-    def __init__(self, model: CountingModel):
-        self.model = model
+    def __init__(self, counts: CountingModel):
+        self.counts = counts
 
     @classmethod
-    def create(cls, model: CountingModel, *, ntoys: int, seed: np.random.SeedSequence | None) -> Calculator:
+    def create(cls, counts: CountingModel, *, ntoys: int, seed: np.random.SeedSequence | None) -> Calculator:
         """Build the calculator from the options every method is offered (``ntoys`` and ``seed`` matter for toys)."""
-        return cls(model)
+        return cls(counts)
 
     @abstractmethod
     def cls(self, mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -80,7 +80,7 @@ class Calculator(ABC):
         """mu where CLs = ``level`` (1 - CL), observed and expected."""
 
     @classmethod
-    def upper_limits(cls, models: Sequence[CountingModel], level: float, *, ntoys: int,
+    def upper_limits(cls, counts: Sequence[CountingModel], level: float, *, ntoys: int,
                      seeds: Sequence[np.random.SeedSequence | None]) -> list[MuLimit]:
         """:meth:`upper_limit` for several models (one seed each); vectorised calculators override this."""
-        return [cls.create(m, ntoys=ntoys, seed=s).upper_limit(level) for m, s in zip(models, seeds)]
+        return [cls.create(c, ntoys=ntoys, seed=s).upper_limit(level) for c, s in zip(counts, seeds)]

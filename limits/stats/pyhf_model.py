@@ -31,35 +31,35 @@ def model_and_data(bkg_only: dict[str, Any], patch: dict[str, Any] | list[Any] |
     if patch is not None:
         ops = patch["patch"] if isinstance(patch, dict) else patch
         ws = pyhf.Workspace(pyhf.patchset.Patch({"metadata": {"name": "p", "values": [0]}, "patch": ops}).apply(ws))
-    model = ws.model(modifier_settings=MODIFIER_SETTINGS)
-    return model, ws.data(model)
+    pdf = ws.model(modifier_settings=MODIFIER_SETTINGS)
+    return pdf, ws.data(pdf)
 
 
-def workspace_of(model: CountingModel) -> dict[str, Any]:
+def workspace_of(counts: CountingModel) -> dict[str, Any]:
     """The pyhf workspace (schema 1.0.0) of a counting model: background with shapesys, signal with mu and normsys."""
     channels, observations = [], []
-    for j, name in enumerate(model.channels):
-        bkg_mods = ([{"name": f"bkg_{name}", "type": "shapesys", "data": [float(model.background_unc[j])]}]
-                    if model.background_unc[j] > 0 else [])
+    for j, name in enumerate(counts.channels):
+        bkg_mods = ([{"name": f"bkg_{name}", "type": "shapesys", "data": [float(counts.background_unc[j])]}]
+                    if counts.background_unc[j] > 0 else [])
         sig_mods: list[dict[str, Any]] = [{"name": "mu", "type": "normfactor", "data": None}]
-        for k, syst in enumerate(model.syst_names):
-            hi, lo = float(model.syst_hi[k, j]), float(model.syst_lo[k, j])
+        for k, syst in enumerate(counts.syst_names):
+            hi, lo = float(counts.syst_hi[k, j]), float(counts.syst_lo[k, j])
             if hi != 1.0 or lo != 1.0:
                 sig_mods.append({"name": syst, "type": "normsys", "data": {"hi": hi, "lo": lo}})
         channels.append({"name": name, "samples": [
-            {"name": "background", "data": [float(model.background[j])], "modifiers": bkg_mods},
-            {"name": "signal", "data": [float(model.signal[j])], "modifiers": sig_mods}]})
-        observations.append({"name": name, "data": [float(model.observed[j])]})
+            {"name": "background", "data": [float(counts.background[j])], "modifiers": bkg_mods},
+            {"name": "signal", "data": [float(counts.signal[j])], "modifiers": sig_mods}]})
+        observations.append({"name": name, "data": [float(counts.observed[j])]})
     measurement = {"name": "m", "config": {"poi": "mu", "parameters": [
         {"name": "mu", "bounds": [list(POI_BOUNDS)], "inits": [1.0]}]}}
     return {"channels": channels, "observations": observations, "measurements": [measurement], "version": "1.0.0"}
 
 
-def cls_asymptotic(model: Any, data: Any, mu: float) -> tuple[float, np.ndarray]:
+def cls_asymptotic(pdf: Any, data: Any, mu: float) -> tuple[float, np.ndarray]:
     """pyhf's (observed CLs, expected CLs at -2..+2 sigma) at signal strength ``mu`` > 0 (q~_mu, asymptotics)."""
     if mu <= 0:
         return 1.0, np.ones(5)
-    obs, expected = pyhf.infer.hypotest(float(mu), data, model, test_stat="qtilde", calctype="asymptotics",
+    obs, expected = pyhf.infer.hypotest(float(mu), data, pdf, test_stat="qtilde", calctype="asymptotics",
                                         return_expected_set=True)
     return float(obs), np.array([float(e) for e in expected])
 
@@ -70,9 +70,9 @@ class PyhfAsymptoticCalculator(Calculator):
     name = "asymptotic-pyhf"
     expected_bands = "pyhf asymptotic (Asimov, post-fit to the observed data), pyhf's own fits"
 
-    def __init__(self, model: CountingModel):
-        super().__init__(model)
-        self._pyhf_model, self._data = model_and_data(workspace_of(model))
+    def __init__(self, counts: CountingModel):
+        super().__init__(counts)
+        self._pyhf_model, self._data = model_and_data(workspace_of(counts))
         self._bound = float(self._pyhf_model.config.suggested_bounds()[0][1])
         self._cache: dict[float, tuple[float, np.ndarray]] = {}
 
@@ -90,7 +90,7 @@ class PyhfAsymptoticCalculator(Calculator):
     def upper_limit(self, level: float) -> MuLimit:
         """Each curve's crossing with :func:`~limits.stats.roots.solve_monotonic` (pyhf's ``upper_limit`` ignores
         ``level`` in 0.7.6)."""
-        guess = math.log(1.0 / level) / max(float(self.model.signal.sum()), 1e-300)
+        guess = math.log(1.0 / level) / max(float(self.counts.signal.sum()), 1e-300)
         x_max = min(1e4 * guess, self._bound)
 
         def curve(i: int) -> float:

@@ -47,7 +47,8 @@ def calculator_class(method: str, field: str = "method") -> type[Calculator]:
         raise InputError(field, f"unknown method '{method}'; use one of {', '.join(CALCULATORS)}") from None
 
 
-def create_calculator(method: str, model: CountingModel, *, ntoys: int = 10_000,
+def create_calculator(method: str, counts: CountingModel, *, ntoys: int = 10_000,
                       seed: np.random.SeedSequence | None = None) -> Calculator:
-    """A calculator of ``method`` for ``model`` (``ntoys`` and ``seed`` are used by ``toys`` only)."""
-    return calculator_class(method).create(model, ntoys=ntoys, seed=seed)
+    """A calculator of ``method`` for the counting model ``counts`` (``ntoys`` and ``seed`` are used by ``toys``
+    only)."""
+    return calculator_class(method).create(counts, ntoys=ntoys, seed=seed)

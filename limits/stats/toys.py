@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike
 
 from limits.stats.counting import CountingModel
 from limits.stats.exact import ExactCalculator
-from limits.stats.fit import BatchModel, minimize
+from limits.stats.fit import BatchLikelihood, minimize
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
 from limits.stats.roots import solve_monotonic
 
@@ -35,7 +35,7 @@ class ToyCalculator(Calculator):
     """Toy-based CLs for one counting model (registry name ``toys``).
 
     Args:
-        model: counting model (observed counts included).
+        counts: counting model (observed counts included).
         ntoys: toys per hypothesis and tested mu.
         seed: SeedSequence of this model (mass); mu point i uses a child with spawn key i appended (default
             ``SeedSequence(0)``).
@@ -46,22 +46,22 @@ class ToyCalculator(Calculator):
     name = "toys"
     expected_bands = "quantiles of the background-only toy CLs distribution"
 
-    def __init__(self, model: CountingModel, ntoys: int = 10_000, seed: np.random.SeedSequence | None = None,
+    def __init__(self, counts: CountingModel, ntoys: int = 10_000, seed: np.random.SeedSequence | None = None,
                  mu_max: float = 20.0, n_grid: int = 16):
-        super().__init__(model)
+        super().__init__(counts)
         seed = np.random.SeedSequence(0) if seed is None else seed
         self.n_grid = n_grid
-        self.bm = BatchModel(model, mu_max)
+        self.bm = BatchLikelihood(counts, mu_max)
         self.ntoys = int(ntoys)
         self.seed = seed
-        self.n_obs = model.observed[None, :]
+        self.n_obs = counts.observed[None, :]
         self.aux_a, self.aux_m = self.bm.nominal_aux(1)
         self.free_obs = minimize(self.bm, self.bm.init(1), self.n_obs, self.aux_a, self.aux_m, fix_mu=False)
 
     @classmethod
-    def create(cls, model: CountingModel, *, ntoys: int, seed: np.random.SeedSequence | None) -> ToyCalculator:
+    def create(cls, counts: CountingModel, *, ntoys: int, seed: np.random.SeedSequence | None) -> ToyCalculator:
         """A toy calculator with ``ntoys`` per hypothesis and mu point, seeded by ``seed``."""
-        return cls(model, ntoys, seed)
+        return cls(counts, ntoys, seed)
 
     def _qtilde(self, mu: float, n: np.ndarray, a: np.ndarray, m: np.ndarray,
                 x_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +81,7 @@ class ToyCalculator(Calculator):
         alpha = pars[0, 1:1 + bm.n_syst]
         a = rng.normal(alpha, 1.0, size=(self.ntoys, alpha.size))
         gamma = pars[0, 1 + bm.n_syst:]
-        m = rng.poisson(gamma * bm.model.tau[bm.gamma_channels], size=(self.ntoys, gamma.size)).astype(float)
+        m = rng.poisson(gamma * bm.counts.tau[bm.gamma_channels], size=(self.ntoys, gamma.size)).astype(float)
         return n, a, m
 
     def hypotest(self, mu: float, index: int) -> dict[str, Any]:
@@ -126,9 +126,8 @@ class ToyCalculator(Calculator):
     def upper_limit(self, level: float) -> MuLimit:
         """CLs on a log grid of mu around the exact limit (same seeds at every mu), each curve's crossing of
         ``level`` by linear interpolation of ln CLs after enforcing monotonicity."""
-        model = self.model
-        exact = ExactCalculator(model)
-        mu_ex = solve_monotonic(exact.cls_at, level, math.log(1 / level) / max(model.signal.sum(), 1e-300))
+        exact = ExactCalculator(self.counts)
+        mu_ex = solve_monotonic(exact.cls_at, level, math.log(1 / level) / max(self.counts.signal.sum(), 1e-300))
         mu_grid = mu_ex * np.geomspace(0.35, 3.5, self.n_grid)
         results = [self.hypotest(float(m), i) for i, m in enumerate(mu_grid)]
         obs = _crossing(mu_grid, np.array([r["cls"] for r in results]), level)

@@ -45,9 +45,9 @@ def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dic
         ntoys: toys per hypothesis and mu point (``toys``).
         seeds: one seed per patch (``toys``); default ``SeedSequence(0)`` each.
     """
-    models = [counting_model(bkg_only, p) for p in patches]
-    seeds = [None] * len(models) if seeds is None else list(seeds)
-    return calculator_class(method).upper_limits(models, 1.0 - cl, ntoys=ntoys, seeds=seeds)
+    counts = [counting_model(bkg_only, p) for p in patches]
+    seeds = [None] * len(counts) if seeds is None else list(seeds)
+    return calculator_class(method).upper_limits(counts, 1.0 - cl, ntoys=ntoys, seeds=seeds)
 
 
 def mu_limits(method: str, bkg_only: dict[str, Any], patch: dict[str, Any], cl: float, *, ntoys: int = 10_000,
