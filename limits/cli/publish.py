@@ -59,9 +59,6 @@ def hepdata_cmd(analysis: str, out_dir: str, results_dir: str, workspaces_dir: s
     except ModuleNotFoundError as exc:
         raise click.ClickException(f"{exc.name} is not installed: pip install 'limits[hepdata]'") from None
     click.echo(f"{archive}: validated with hepdata-validator")
-    if inspire_id is None:
-        click.echo(f"warning: the likelihoods carry the placeholder HEPData id {HEPDATA_PLACEHOLDER}; pass "
-                   f"--inspire-id before uploading", err=True)
 
 
 @click.command("compare")

@@ -1,1 +1,2 @@
-"""Input and output: schema validation, user-file loading, CLI argument parsing, atomic writes."""
+"""Input and output, the bottom floor: files (YAML/JSON, atomic writes), schema validation, mass lists, output paths,
+progress bars, rendering of rows as tables."""

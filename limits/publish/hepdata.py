@@ -22,6 +22,7 @@ import contextlib
 import gzip
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -42,6 +43,8 @@ from limits.scan.result import ScanResult
 from limits.workspace.build import HEPDATA_PLACEHOLDER, PLACEHOLDER_NOTE
 
 __all__ = ["LIKELIHOOD_ARCHIVE", "likelihood_archive", "placeholder_in", "write_submission"]
+
+log = logging.getLogger(__name__)
 
 LIKELIHOOD_ARCHIVE = "Likelihoods.tar.gz"
 INSPIRE_ID = re.compile(r"^ins[0-9]{7}$")
@@ -206,6 +209,9 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
 
     if inspire_id is not None and not INSPIRE_ID.match(inspire_id):
         raise InputError("--inspire-id", f"'{inspire_id}' is not of the form ins + 7 digits (e.g. ins2117814)")
+    if inspire_id is None:
+        log.warning("the likelihoods carry the placeholder HEPData id %s; pass the record's INSPIRE id before "
+                    "uploading", HEPDATA_PLACEHOLDER)
     results_dir, workspaces_dir, out_dir = Path(results_dir), Path(workspaces_dir), Path(out_dir).absolute()
     models = list(analysis.model_names)
     scans = {}

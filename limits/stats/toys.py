@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from limits.io.progress import progress_bar
 from limits.stats.counting import CountingModel
 from limits.stats.exact import ExactCalculator
 from limits.stats.fit import BatchLikelihood, minimize
@@ -41,16 +42,18 @@ class ToyCalculator(Calculator):
             ``SeedSequence(0)``).
         mu_max: upper bound of mu in the fits.
         n_grid: mu points of the limit search (log-spaced around the exact limit).
+        progress: show a progress bar over the tested mu points (tqdm, stderr).
     """
 
     name = "toys"
     expected_bands = "quantiles of the background-only toy CLs distribution"
 
     def __init__(self, counts: CountingModel, ntoys: int = 10_000, seed: np.random.SeedSequence | None = None,
-                 mu_max: float = 20.0, n_grid: int = 16):
+                 mu_max: float = 20.0, n_grid: int = 16, progress: bool = False):
         super().__init__(counts)
         seed = np.random.SeedSequence(0) if seed is None else seed
         self.n_grid = n_grid
+        self.progress = progress
         self.bm = BatchLikelihood(counts, mu_max)
         self.ntoys = int(ntoys)
         self.seed = seed
@@ -120,7 +123,9 @@ class ToyCalculator(Calculator):
     def cls(self, mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(observed (n,), expected (n, 5)) CLs from toys at each mu; point i uses the toys seeded with index i."""
         mu = np.atleast_1d(np.asarray(mu, dtype=float))
-        rows = [self.hypotest(float(m), i) if m > 0 else {"cls": 1.0, "cls_exp": [1.0] * 5} for i, m in enumerate(mu)]
+        bar = progress_bar(mu.size, f"toys ({self.ntoys} per hypothesis)", self.progress, unit="mu")
+        rows = [self.hypotest(float(m), i) if m > 0 else {"cls": 1.0, "cls_exp": [1.0] * 5}
+                for i, m in enumerate(bar(mu))]
         return np.array([r["cls"] for r in rows]), np.array([r["cls_exp"] for r in rows]).reshape(mu.size, 5)
 
     def upper_limit(self, level: float) -> MuLimit:
@@ -129,7 +134,8 @@ class ToyCalculator(Calculator):
         exact = ExactCalculator(self.counts)
         mu_ex = solve_monotonic(exact.cls_at, level, math.log(1 / level) / max(self.counts.signal.sum(), 1e-300))
         mu_grid = mu_ex * np.geomspace(0.35, 3.5, self.n_grid)
-        results = [self.hypotest(float(m), i) for i, m in enumerate(mu_grid)]
+        bar = progress_bar(mu_grid.size, f"toys ({self.ntoys} per hypothesis)", self.progress, unit="mu")
+        results = [self.hypotest(float(m), i) for i, m in enumerate(bar(mu_grid))]
         obs = _crossing(mu_grid, np.array([r["cls"] for r in results]), level)
         exp = tuple(_crossing(mu_grid, np.array([r["cls_exp"][k] for r in results]), level) for k in range(5))
         return MuLimit(obs, exp, {"toys_per_point": self.ntoys, "mu_grid_points": self.n_grid,
