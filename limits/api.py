@@ -52,7 +52,7 @@ __all__ = ["COUPLING_RANGE", "MASS_RANGE_MEV", "WidthTable", "YieldSpectrum", "Y
            "builtin_models", "builtin_pairs", "compare", "builtin_jobs", "cross_section", "get_analysis", "get_model", "run_and_save",
            "save_scan", "scan", "widths", "workspaces", "yield_spectrum", "yields"]
 
-MASS_RANGE_MEV = (MASS_MIN_GEV * 1e3, MASS_MAX_GEV * 1e3)
+MASS_RANGE_MEV = (MASS_MIN_GEV * C.MEV_PER_GEV, MASS_MAX_GEV * C.MEV_PER_GEV)
 """Z' masses the physics covers, MeV."""
 COUPLING_RANGE = (0.0, 10.0)
 """Allowed coupling parameter values: (0, 10], dimensionless."""
@@ -175,13 +175,13 @@ def widths(model: str | Mapping[str, Any] | Model, mass_mev: ArrayLike, coupling
     m = get_model(model)
     masses = _masses(mass_mev)
     g = _coupling(coupling)
-    w = decay_widths(m, masses * 1e-3, g)
+    w = decay_widths(m, masses * C.GEV_PER_MEV, g)
     total = w.total_gev
     return WidthTable(model=m.name, coupling_symbol=m.coupling_symbol, mass_mev=masses, coupling=g,
                       total_width_gev=total, gamma_over_g2_gev=total / g**2,
                       br={"invisible": w.br_invisible, "ee": w.br("ee"), "mumu": w.br("mumu"),
                           "hadrons": w.br("hadrons")},
-                      ctau_m=w.ctau_m, ctau_m_at_g1=decay_widths(m, masses * 1e-3, 1.0).ctau_m)
+                      ctau_m=w.ctau_m, ctau_m_at_g1=decay_widths(m, masses * C.GEV_PER_MEV, 1.0).ctau_m)
 
 
 @dataclass(frozen=True)
@@ -289,7 +289,7 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
     masses, couplings = masses.ravel(), couplings.ravel()
     for g in np.unique(couplings):
         _coupling(float(g))
-    y = _yields(m, masses * 1e-3, couplings, beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev,
+    y = _yields(m, masses * C.GEV_PER_MEV, couplings, beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev,
                 l_det_m=setup.l_det_m, annihilation_on=setup.annihilation)
     events = None if a is None else a.signal(m, masses, couplings)
     return YieldTable(model=m.name, coupling_symbol=m.coupling_symbol, mass_mev=masses, coupling=couplings,
@@ -331,7 +331,7 @@ def yield_spectrum(model: str | Mapping[str, Any] | Model, *, mass_mev: ArrayLik
     masses = _masses(mass_mev)
     g = _coupling(coupling)
     setup = _setup(None, beam_energy_gev, ecut_gev, l_det_m, annihilation)
-    _, edges, dn_de = _yields(m, masses * 1e-3, g, beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev,
+    _, edges, dn_de = _yields(m, masses * C.GEV_PER_MEV, g, beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev,
                               l_det_m=setup.l_det_m, annihilation_on=setup.annihilation, spectrum=True)
     return YieldSpectrum(m.name, masses, g, edges, dn_de)
 
@@ -351,12 +351,12 @@ def cross_section(model: str | Mapping[str, Any] | Model, *, mass_mev: float, en
     m = get_model(model)
     mass = float(_masses([mass_mev])[0])
     _in_range("energy_gev", energy_gev, 1.0, 1000.0, "GeV")
-    if energy_gev * 1e3 <= mass:
+    if energy_gev * C.MEV_PER_GEV <= mass:
         raise InputError("energy_gev", f"{energy_gev:g} GeV must exceed the mass {mass:g} MeV")
     g = _coupling(coupling)
     if x_min is not None and not (0.0 < x_min <= 1.0):
         raise InputError("x_min", f"{x_min:g} is outside the allowed range (0, 1]")
-    sigma_eps1 = sigma_total(mass * 1e-3, energy_gev, x_min)
+    sigma_eps1 = sigma_total(mass * C.GEV_PER_MEV, energy_gev, x_min)
     eps2 = (m.electron_coupling_per_unit * g) ** 2 / (4.0 * np.pi * C.ALPHA_EM)
     return float(sigma_eps1 * eps2 * C.GEV2_TO_PB)
 
@@ -454,7 +454,7 @@ def compare(result: ScanResult | str | os.PathLike[str], reference: str, curve: 
         curve: which of our curves.
     """
     load_reference(reference)  # an unknown name fails before any file is read
-    res = result if isinstance(result, ScanResult) else ScanResult.from_json(Path(result))
+    res = result if isinstance(result, ScanResult) else ScanResult.from_json(Path(result), field="result")
     return _compare(res, reference, curve)
 
 

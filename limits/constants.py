@@ -19,6 +19,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+# --- units: masses are MeV at the interfaces (CLI, files, the API's mass_mev), GeV inside the physics ------------
+GEV_PER_MEV = 1e-3  # by definition
+MEV_PER_GEV = 1e3  # by definition
+
 # --- fundamental ------------------------------------------------------------------------------------------------
 ALPHA_EM = 1.0 / 137.035999084  # fine-structure constant at q^2 = 0 [CODATA18]
 E_CHARGE = math.sqrt(4.0 * math.pi * ALPHA_EM)  # elementary charge in natural units, e = sqrt(4 pi alpha) = 0.30282

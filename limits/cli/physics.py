@@ -65,7 +65,7 @@ def widths_cmd(model: tuple[str, ...], masses: str, coupling: float, fmt: str, p
     tables_ = [api.widths(m, masses_mev, coupling) for m in models]
     rows = [row for t in tables_ for row in t.rows(with_model=len(models) > 1)]
     if plot_path:
-        plot_branching(models, masses_mev * 1e-3, coupling, plot_path, kind=plot_kind)
+        plot_branching(models, masses_mev * C.GEV_PER_MEV, coupling, plot_path, kind=plot_kind)
     symbol = models[0].coupling_symbol if len(models) == 1 else "coupling"
     click.echo(render(rows, fmt, header=f"{', '.join(m.name for m in models)}; BRs at {symbol} = {coupling:g}"),
                nl=False)
@@ -111,7 +111,7 @@ def yields_cmd(model: str, coupling: float, masses: str, beam_energy_gev: float,
         rows = api.yields(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev,
                           ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation).rows()
     if plot_path:
-        plot_yields(m, masses_mev * 1e-3, coupling, plot_path, beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev,
+        plot_yields(m, masses_mev * C.GEV_PER_MEV, coupling, plot_path, beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev,
                     l_det_m=l_det_m, annihilation_on=annihilation)
     header = (f"{m.name}; {m.coupling_symbol} = {coupling:g}; E0 = {beam_energy_gev:g} GeV, "
               f"E_Z' > {ecut_gev:g} GeV, L_det = {l_det_m:g} m; events per EOT before efficiency")
@@ -137,7 +137,7 @@ def xsec_cmd(mass_mev: float, energy_gev: float, coupling: float, model: str, x_
     m = api.get_model(model)
     sigma = api.cross_section(m, mass_mev=mass_mev, energy_gev=energy_gev, coupling=coupling, x_min=x_min)
     click.echo(json.dumps({"sigma_pb": sigma, "mass_mev": mass_mev, "energy_gev": energy_gev, "coupling": coupling,
-                           "model": m.name, "x_min": x_min if x_min is not None else mass_mev * 1e-3 / energy_gev}))
+                           "model": m.name, "x_min": x_min if x_min is not None else mass_mev * C.GEV_PER_MEV / energy_gev}))
 
 
 @click.group("tables")

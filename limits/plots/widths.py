@@ -70,7 +70,7 @@ def draw_branching(models: Sequence[Model], mass_gev: np.ndarray, coupling: floa
         kind: "channels" or "invisible".
     """
     m = refine_resonances(np.asarray(mass_gev, dtype=float))
-    m_mev = m * 1e3
+    m_mev = m * C.MEV_PER_GEV
     widths = [decay_widths(model, m, coupling) for model in models]
     if kind == "invisible":
         fig, ax = plt.subplots(figsize=(7, 4.5))

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from limits import constants as C
 from limits.io.files import atomic_path
 from limits.physics.models import Model
 from limits.physics.yields import spectra, yields
@@ -44,7 +45,7 @@ def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, **kwargs: A
     m = np.unique(np.concatenate([m, window]))
     y = yields(model, m, coupling, **kwargs)
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
-    m_mev = m * 1e3
+    m_mev = m * C.MEV_PER_GEV
     ax.plot(m_mev, y.brem, color="tab:blue", label="bremsstrahlung (e$^-$ + e$^+$)")
     if kwargs.get("annihilation_on", True):
         ann = np.where(y.annihilation > 0, y.annihilation, np.nan)
