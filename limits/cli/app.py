@@ -38,11 +38,19 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("limits: %(levelname)s: %(name)s: %(message)s"))
-    root = logging.getLogger("limits")
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    root.propagate = False
+    logger = logging.getLogger("limits")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False  # our one-line format only, not the root logger's as well
     ctx.obj = {"quiet": quiet}
+
+    def restore() -> None:  # the command's logging set-up ends with the command (in-process callers, tests)
+        logger.handlers[:] = saved[0]
+        logger.setLevel(saved[1])
+        logger.propagate = saved[2]
+
+    ctx.call_on_close(restore)
 
 
 for command in (models_cmd, widths_cmd, yields_cmd, xsec_cmd, workspace_cmd, scan_cmd, figures_cmd, hepdata_cmd,

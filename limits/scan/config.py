@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 import json
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from limits._version import __version__
@@ -66,12 +65,6 @@ class ScanConfig:
         _check("seed", self.seed, *SEED_RANGE)
         masses = check_masses_mev(self.masses_mev, *self.analysis.mass_range_mev)
         object.__setattr__(self, "masses_mev", tuple(float(m) for m in masses))
-
-    @classmethod
-    def build(cls, analysis: Analysis, model: Model, masses_mev: Sequence[float], **settings: object) -> ScanConfig:
-        """Same as the constructor, with ``masses_mev`` any sequence of numbers."""
-        return cls(analysis=analysis, model=model, masses_mev=tuple(float(m) for m in masses_mev),
-                   **settings)  # type: ignore[arg-type]
 
     def digest(self) -> str:
         """SHA-256 of the inputs: analysis and runs, model, method settings, masses, package and table versions."""
