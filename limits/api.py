@@ -33,7 +33,7 @@ from limits.errors import InputError
 from limits.io.masses import check_masses_mev
 from limits.io.paths import CHECKPOINTS
 from limits.physics.brems import sigma_total
-from limits.physics.models import Model, builtin_names, model_from_document
+from limits.physics.models import Model, builtin_names, charge_string, describe_channels, model_from_document
 from limits.physics.models import get_model as _model_by_name
 from limits.physics.widths import MASS_MAX_GEV, MASS_MIN_GEV, decay_widths
 from limits.physics.yields import BEAM_ENERGY_RANGE_GEV
@@ -49,7 +49,7 @@ from limits.scan.run import run_scan
 from limits.workspace.build import Workspaces, build_workspaces
 
 __all__ = ["COUPLING_RANGE", "MASS_RANGE_MEV", "WidthTable", "YieldSpectrum", "YieldTable", "builtin_analyses",
-           "builtin_models", "builtin_pairs", "compare", "builtin_jobs", "cross_section", "get_analysis", "get_model", "run_and_save",
+           "builtin_models", "builtin_pairs", "compare", "builtin_jobs", "cross_section", "describe_models", "get_analysis", "get_model", "run_and_save",
            "save_scan", "scan", "widths", "workspaces", "yield_spectrum", "yields"]
 
 MASS_RANGE_MEV = (MASS_MIN_GEV * C.MEV_PER_GEV, MASS_MAX_GEV * C.MEV_PER_GEV)
@@ -66,6 +66,22 @@ def builtin_models() -> tuple[str, ...]:
         ('bl-unbroken', 'bl-broken')
     """
     return builtin_names()
+
+
+def describe_models(names: Sequence[str] | None = None) -> list[dict[str, str]]:
+    """One row per model (default: the built-ins): name, coupling symbol, charges (e mu tau u d s), invisible channels.
+
+    Example:
+        >>> describe_models(["b-3le"])[0]["charges"]
+        'e=-3 mu=0 tau=0 u=1/3 d=1/3 s=1/3'
+    """
+    rows = []
+    for name in builtin_names() if names is None else names:
+        m = get_model(name)
+        charges = " ".join(f"{k}={charge_string(m.charges[k])}" for k in ("e", "mu", "tau", "u", "d", "s"))
+        rows.append({"model": m.name, "coupling": m.coupling_symbol, "charges": charges,
+                     "invisible": describe_channels(m)})
+    return rows
 
 
 def get_model(model: str | os.PathLike[str] | Mapping[str, Any] | Model) -> Model:

@@ -13,7 +13,6 @@ from limits.cli.common import MASSES_HELP, api_errors, progress_enabled
 from limits.io.masses import parse_masses_mev
 from limits.io.render import FORMATS, render
 from limits.physics import tables
-from limits.physics.models import charge_string, describe_channels
 from limits.plots.widths import plot_branching
 from limits.plots.yields import plot_yields
 
@@ -25,13 +24,7 @@ COUPLING = click.FloatRange(0.0, 10.0, min_open=True)
 @click.command("models")
 def models_cmd() -> None:
     """List the built-in models with their charges and invisible channels."""
-    rows = []
-    for name in api.builtin_models():
-        m = api.get_model(name)
-        charges = " ".join(f"{k}={charge_string(m.charges[k])}" for k in ("e", "mu", "tau", "u", "d", "s"))
-        rows.append({"model": name, "coupling": m.coupling_symbol, "charges": charges,
-                     "invisible": describe_channels(m)})
-    click.echo(render(rows, "table"), nl=False)
+    click.echo(render(api.describe_models(), "table"), nl=False)
 
 
 @click.command("widths")

@@ -18,7 +18,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from limits.io.files import atomic_path
-from limits.io.paths import FIGURES_DIR, RESULTS_DIR
+from limits.io.paths import FIGURES_DIR, LIMITS_JSON, RESULTS_DIR
+from limits.io.paths import results_dir as scan_dir
 from limits.reference.curves import references_for
 from limits.scan.result import LimitCurves, ScanResult
 
@@ -30,7 +31,7 @@ FIG8_MODELS = {"bl-unbroken": "$B-L$", "b-3le": "$B-3L_e$", "b-2le-lmu": r"$B-2L
 
 def _scan(results: Path, analysis: str, model: str) -> LimitCurves:
     """The committed scan of (analysis, model) as arrays."""
-    return ScanResult.from_json(results / analysis / model / "limits.json").curves()
+    return ScanResult.from_json(scan_dir(analysis, model, results) / LIMITS_JSON).curves()
 
 
 def _band(ax: Axes, c: LimitCurves) -> None:

@@ -38,6 +38,9 @@ from PIL import Image
 from limits._version import __version__
 from limits.analysis.definition import Analysis
 from limits.errors import InputError, PublishError
+from limits.io.paths import EXCLUSION_PNG, LIMITS_JSON, RESULTS_DIR, WORKSPACES_DIR
+from limits.io.paths import results_dir as scan_dir
+from limits.io.paths import workspaces_dir as workspace_dir
 from limits.physics.models import get_model
 from limits.scan.result import ScanResult
 from limits.workspace.build import HEPDATA_PLACEHOLDER, PLACEHOLDER_NOTE
@@ -106,7 +109,7 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
     patch_name = None
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for model in models:
-            source = workspaces_dir / analysis.name / model
+            source = workspace_dir(analysis.name, model, workspaces_dir)
             patchset = json.loads((source / "patchset.json").read_text())
             if inspire_id:
                 patchset["metadata"]["references"]["hepdata"] = inspire_id
@@ -126,7 +129,7 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
 
 
 def _load_scan(results_dir: Path, analysis: Analysis, model: str, patch_masses: np.ndarray) -> ScanResult:
-    path = results_dir / analysis.name / model / "limits.json"
+    path = scan_dir(analysis.name, model, results_dir) / LIMITS_JSON
     result = ScanResult.from_json(path)
     masses = result.mass_mev
     if masses.shape != patch_masses.shape or not np.allclose(masses, patch_masses, rtol=1e-5):
@@ -194,8 +197,8 @@ def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, ima
     return table
 
 
-def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: str | Path = "results",
-                     workspaces_dir: str | Path = "workspaces", figures: Sequence[Path] = (),
+def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: str | Path = RESULTS_DIR,
+                     workspaces_dir: str | Path = WORKSPACES_DIR, figures: Sequence[Path] = (),
                      inspire_id: str | None = None) -> Path:
     """Write and validate the HEPData submission of ``analysis`` into ``out_dir``; returns the upload archive path.
 
@@ -216,7 +219,7 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
     models = list(analysis.model_names)
     scans = {}
     for model in models:
-        patch_file = workspaces_dir / analysis.name / model / "patchset.json"
+        patch_file = workspace_dir(analysis.name, model, workspaces_dir) / "patchset.json"
         if not patch_file.is_file():
             raise InputError("--workspaces", f"{patch_file} not found: run `limits workspace --all` first")
         patches = json.loads(patch_file.read_text())["patches"]
@@ -235,7 +238,7 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
                               + ("" if inspire_id else f" The likelihoods' HEPData reference is a placeholder "
                                                        f"({HEPDATA_PLACEHOLDER}) until the record id is known."))
         for model in models:
-            source = results_dir / analysis.name / model / "exclusion.png"
+            source = scan_dir(analysis.name, model, results_dir) / EXCLUSION_PNG
             image = None
             if source.is_file():  # unique names: every table's image lands in one flat directory
                 image = images / f"{analysis.name}_{model}_exclusion.png"
