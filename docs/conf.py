@@ -1,6 +1,7 @@
 """Sphinx configuration of the limits docs (build: sphinx-build -W -b html docs docs/_build/html).
 
-Sphinx rather than MkDocs: autodoc and napoleon read our Google-style docstrings as they are (and build offline, as CI must), and it is what pyhf and cabinetry use, so the field's readers know the layout. Pages are Markdown (MyST),
+Sphinx rather than MkDocs: autodoc and napoleon read our Google-style docstrings as they are (and build offline, as
+CI must), and it is what pyhf and cabinetry use, so the field's readers know the layout. Pages are Markdown (MyST),
 the same syntax as the README they came from.
 """
 

@@ -49,8 +49,9 @@ from limits.scan.run import run_scan
 from limits.workspace.build import Workspaces, build_workspaces
 
 __all__ = ["COUPLING_RANGE", "MASS_RANGE_MEV", "WidthTable", "YieldSpectrum", "YieldTable", "builtin_analyses",
-           "builtin_models", "builtin_pairs", "compare", "builtin_jobs", "cross_section", "describe_models", "get_analysis", "get_model", "run_and_save",
-           "save_scan", "scan", "widths", "workspaces", "yield_spectrum", "yields"]
+           "builtin_jobs", "builtin_models", "builtin_pairs", "compare", "cross_section", "describe_models",
+           "get_analysis", "get_model", "run_and_save", "save_scan", "scan", "widths", "workspaces", "yield_spectrum",
+           "yields"]
 
 MASS_RANGE_MEV = (MASS_MIN_GEV * C.MEV_PER_GEV, MASS_MAX_GEV * C.MEV_PER_GEV)
 """Z' masses the physics covers, MeV."""
@@ -347,8 +348,9 @@ def yield_spectrum(model: str | Mapping[str, Any] | Model, *, mass_mev: ArrayLik
     masses = _masses(mass_mev)
     g = _coupling(coupling)
     setup = _setup(None, beam_energy_gev, ecut_gev, l_det_m, annihilation)
-    _, edges, dn_de = _yields(m, masses * C.GEV_PER_MEV, g, beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev,
-                              l_det_m=setup.l_det_m, annihilation_on=setup.annihilation, spectrum=True)
+    _, edges, dn_de = _yields(m, masses * C.GEV_PER_MEV, g, beam_energy_gev=setup.beam_energy_gev,
+                              ecut_gev=setup.ecut_gev, l_det_m=setup.l_det_m, annihilation_on=setup.annihilation,
+                              spectrum=True)
     return YieldSpectrum(m.name, masses, g, edges, dn_de)
 
 

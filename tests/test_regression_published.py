@@ -2,13 +2,14 @@
 
 The scans run at the published curves' own masses (no interpolation on our side), with the analyses' stated
 assumptions (flat efficiency 0.55, ETL, physical BR_inv with PRL 129 Eq. 6). Each bound is the deviation measured
-when the tolerance was set (docs/reproducing.md, "Reproducing the published curves") plus a margin of 0.01, i.e. 1 % in the
-coupling: ~40x the numerical reproducibility of the limits (tables interpolate sigma to 0.05 %, the exact calculator is
+when the tolerance was set (docs/reproducing.md, "Reproducing the published curves") plus a margin of 0.01, i.e. 1 %
+in the coupling: ~40x the numerical reproducibility of the limits (tables interpolate sigma to 0.05 %, the exact calculator is
 deterministic), and about what a 2 % change of the signal yield does. A change that worsens the agreement by more than
 that fails here; a change that improves it passes and should tighten the bounds.
 
 The digitisations themselves scatter by a few per cent (``../shared/na64/curves/README.md``); the large deviations are
-the documented tension (see docs/reproducing.md and ``tests/studies/reference_tension.py``), not noise, and are pinned as such.
+the documented tension (see docs/reproducing.md and ``tests/studies/reference_tension.py``), not noise, and are pinned
+as such.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def test_published_curve_reproduced(comparisons, ref):
 
 
 def test_prl129_tension_sits_at_the_branching_thresholds(comparisons):
-    """The PRL 129 ratio is flat between the BR_inv thresholds and steps at 2 m_e and 2 m_mu (docs/reproducing.md finding).
+    """The PRL 129 ratio is flat between the BR_inv thresholds and steps at 2 m_e and 2 m_mu (the finding in
+    docs/reproducing.md).
 
     A BR_inv of 3/4 at every mass in the published curve gives steps of sqrt(3/4) = 0.866 below 2 m_e and
     sqrt(0.75/0.61) = 1.11 above 2 m_mu relative to the plateau in between; the measured steps are larger (0.78 and

@@ -11,8 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from limits.analysis.definition import analysis_from_document
-from limits.analysis.definition import get_analysis
+from limits.analysis.definition import analysis_from_document, get_analysis
 from limits.analysis.runs import FIELDS, load_runs, runs_from_document
 from limits.errors import InputError
 from limits.io.files import yaml_load

@@ -68,8 +68,8 @@ class Analysis:
         for j, run in enumerate(self.runs):
             key = (float(run.beam_energy_gev), float(run.ecut_gev), float(run.l_det_m))
             if key not in per_eot:
-                per_eot[key] = yields(model, m * C.GEV_PER_MEV, g, beam_energy_gev=key[0], ecut_gev=key[1], l_det_m=key[2],
-                                      annihilation_on=self.annihilation).total
+                per_eot[key] = yields(model, m * C.GEV_PER_MEV, g, beam_energy_gev=key[0], ecut_gev=key[1],
+                                      l_det_m=key[2], annihilation_on=self.annihilation).total
             out[:, j] = run.eot * run.efficiency_at(m) * per_eot[key]
         return out
 

@@ -104,8 +104,8 @@ def yields_cmd(model: str, coupling: float, masses: str, beam_energy_gev: float,
         rows = api.yields(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev,
                           ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation).rows()
     if plot_path:
-        plot_yields(m, masses_mev * C.GEV_PER_MEV, coupling, plot_path, beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev,
-                    l_det_m=l_det_m, annihilation_on=annihilation)
+        plot_yields(m, masses_mev * C.GEV_PER_MEV, coupling, plot_path, beam_energy_gev=beam_energy_gev,
+                    ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation_on=annihilation)
     header = (f"{m.name}; {m.coupling_symbol} = {coupling:g}; E0 = {beam_energy_gev:g} GeV, "
               f"E_Z' > {ecut_gev:g} GeV, L_det = {l_det_m:g} m; events per EOT before efficiency")
     click.echo(render(rows, fmt, header=header), nl=False)
@@ -129,8 +129,9 @@ def xsec_cmd(mass_mev: float, energy_gev: float, coupling: float, model: str, x_
     """
     m = api.get_model(model)
     sigma = api.cross_section(m, mass_mev=mass_mev, energy_gev=energy_gev, coupling=coupling, x_min=x_min)
+    x_threshold = mass_mev * C.GEV_PER_MEV / energy_gev
     click.echo(json.dumps({"sigma_pb": sigma, "mass_mev": mass_mev, "energy_gev": energy_gev, "coupling": coupling,
-                           "model": m.name, "x_min": x_min if x_min is not None else mass_mev * C.GEV_PER_MEV / energy_gev}))
+                           "model": m.name, "x_min": x_min if x_min is not None else x_threshold}))
 
 
 @click.group("tables")

@@ -20,7 +20,8 @@ from limits.workspace.io import write_workspaces
 __all__ = ["scan_cmd", "workspace_cmd"]
 
 MASSES_HELP = "Z' masses in MeV: list or MIN:MAX:N log-spaced (default: 200 log-spaced over the analysis range)."
-ANALYSIS_HELP = "Built-in analysis (na64-2022, na64-2026, ...) or path to an analysis file (schemas/analysis.schema.json)."
+ANALYSIS_HELP = ("Built-in analysis (na64-2022, na64-2026, ...) or path to an analysis file "
+                 "(schemas/analysis.schema.json).")
 RUNS_HELP = "Run-input file replacing the shipped one (schemas/runs.schema.json)."
 
 

@@ -7,7 +7,6 @@ batch jobs stay quiet), and the CLI turns it on unless ``--quiet``.
 from __future__ import annotations
 
 import sys
-
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 

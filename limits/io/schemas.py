@@ -8,8 +8,8 @@ from __future__ import annotations
 import functools
 import json
 import math
-from importlib import resources
 from collections.abc import Iterable
+from importlib import resources
 from typing import Any
 
 import jsonschema

@@ -16,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-
 from limits import constants as C
 from limits.errors import InputError
 from limits.io.files import read_document, yaml_load

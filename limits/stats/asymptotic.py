@@ -82,8 +82,8 @@ class BatchAsymptotic:
 
 
 class AsymptoticCalculator(Calculator):
-    """Asymptotic CLs (registry name ``asymptotic``): :class:`BatchAsymptotic` for one counting model, and for a batch of
-    them sharing the background-only part in :meth:`upper_limits`.
+    """Asymptotic CLs (registry name ``asymptotic``): :class:`BatchAsymptotic` for one counting model, and for a
+    batch of them sharing the background-only part in :meth:`upper_limits`.
 
     Args:
         counts: the counting model (observed counts included).

@@ -1,14 +1,11 @@
 """The one registry of CLs calculators, chosen by name (as pyhf's ``infer.utils.create_calculator``).
 
-====================  ===============================================================================================
-name                  what it computes
-====================  ===============================================================================================
-``exact``             hybrid CLs, total count as test statistic, nuisances integrated over their constraints
-                      (:class:`~limits.stats.exact.ExactCalculator`; the published limits' method)
-``asymptotic``        q~_mu asymptotics as pyhf, batched fits (:class:`~limits.stats.asymptotic.AsymptoticCalculator`)
-``toys``              q~_mu with toys as pyhf's ToyCalculator, batched and seeded (:class:`~limits.stats.toys.ToyCalculator`)
-``asymptotic-pyhf``   pyhf's own asymptotic calculator, for cross-checks (:class:`~limits.stats.pyhf_model.PyhfAsymptoticCalculator`)
-====================  ===============================================================================================
+- ``exact``: hybrid CLs, total count as test statistic, nuisances integrated over their constraints
+  (:class:`~limits.stats.exact.ExactCalculator`; the published limits' method);
+- ``asymptotic``: q~_mu asymptotics as pyhf, batched fits (:class:`~limits.stats.asymptotic.AsymptoticCalculator`);
+- ``toys``: q~_mu with toys as pyhf's ToyCalculator, batched and seeded (:class:`~limits.stats.toys.ToyCalculator`);
+- ``asymptotic-pyhf``: pyhf's own asymptotic calculator, for cross-checks
+  (:class:`~limits.stats.pyhf_model.PyhfAsymptoticCalculator`).
 """
 
 from __future__ import annotations
