@@ -3,9 +3,9 @@
 The scans run at the published curves' own masses (no interpolation on our side), with the analyses' stated
 assumptions (flat efficiency 0.55, ETL, physical BR_inv with PRL 129 Eq. 6). Each bound is the deviation measured
 when the tolerance was set (docs/reproducing.md, "Reproducing the published curves") plus a margin of 0.01, i.e. 1 %
-in the coupling: ~40x the numerical reproducibility of the limits (tables interpolate sigma to 0.05 %, the exact calculator is
-deterministic), and about what a 2 % change of the signal yield does. A change that worsens the agreement by more than
-that fails here; a change that improves it passes and should tighten the bounds.
+in the coupling: ~40x the numerical reproducibility of the limits (tables interpolate sigma to 0.05 %, the exact
+calculator is deterministic), and about what a 2 % change of the signal yield does. A change that worsens the agreement
+by more than that fails here; a change that improves it passes and should tighten the bounds.
 
 The digitisations themselves scatter by a few per cent (``../shared/na64/curves/README.md``); the large deviations are
 the documented tension (see docs/reproducing.md and ``tests/studies/reference_tension.py``), not noise, and are pinned
