@@ -136,7 +136,10 @@ def _masses(mass_mev: ArrayLike, field: str = "mass_mev") -> np.ndarray:
 
 def _coupling(coupling: float, field: str = "coupling") -> float:
     lo, hi = COUPLING_RANGE
-    value = float(coupling)
+    try:
+        value = float(coupling)
+    except (TypeError, ValueError):
+        raise InputError(field, f"must be a number in ({lo:g}, {hi:g}]") from None
     if not (math.isfinite(value) and lo < value <= hi):
         raise InputError(field, f"{value:g} is outside the allowed range ({lo:g}, {hi:g}]")
     return value
@@ -302,7 +305,10 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
         raise InputError("analysis", "the analysis fixes beam_energy_gev, ecut_gev, l_det_m and annihilation; "
                                      "give either the analysis or those settings")
     setup = _setup(a, beam_energy_gev, ecut_gev, l_det_m, annihilation)
-    masses, couplings = np.broadcast_arrays(_masses(mass_mev), np.asarray(coupling, dtype=float))
+    try:
+        masses, couplings = np.broadcast_arrays(_masses(mass_mev), np.asarray(coupling, dtype=float))
+    except (TypeError, ValueError):
+        raise InputError("coupling", "must be a number or an array of numbers broadcastable against mass_mev") from None
     masses, couplings = masses.ravel(), couplings.ravel()
     for g in np.unique(couplings):
         _coupling(float(g))

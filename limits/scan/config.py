@@ -8,6 +8,8 @@ import json
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from limits._version import __version__
 from limits.analysis.definition import Analysis
 from limits.errors import InputError
@@ -23,9 +25,14 @@ NTOYS_RANGE = (100, 10_000_000)
 SEED_RANGE = (0, 2**63 - 1)
 
 
-def _check(field: str, value: float, lo: float, hi: float) -> None:
+def _check(field: str, value: object, lo: float, hi: float, whole: bool = False) -> None:
+    """``value`` a number (a whole one if ``whole``) in [lo, hi], else InputError naming ``field``."""
+    kinds = (int, np.integer) if whole else (int, float, np.integer, np.floating)
+    allowed = f"[{int(lo)}, {int(hi)}]" if whole else f"[{lo:g}, {hi:g}]"
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise InputError(field, f"{value!r} is not a {'whole ' if whole else ''}number in {allowed}")
     if not (math.isfinite(value) and lo <= value <= hi):
-        raise InputError(field, f"{value:g} is outside the allowed range [{lo:g}, {hi:g}]")
+        raise InputError(field, f"{value} is outside the allowed range {allowed}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,8 +68,8 @@ class ScanConfig:
         if self.method not in METHODS:
             raise InputError("method", f"'{self.method}' is not one of {', '.join(METHODS)}")
         _check("cl", self.cl, *CL_RANGE)
-        _check("ntoys", self.ntoys, *NTOYS_RANGE)
-        _check("seed", self.seed, *SEED_RANGE)
+        _check("ntoys", self.ntoys, *NTOYS_RANGE, whole=True)
+        _check("seed", self.seed, *SEED_RANGE, whole=True)
         masses = check_masses_mev(self.masses_mev, *self.analysis.mass_range_mev)
         object.__setattr__(self, "masses_mev", tuple(float(m) for m in masses))
 
