@@ -33,6 +33,7 @@ from limits.errors import InputError
 from limits.io.masses import check_masses_mev
 from limits.io.paths import CHECKPOINTS
 from limits.physics.brems import sigma_total
+from limits.physics.detector import EcalResolution
 from limits.physics.models import Model, builtin_names, charge_string, describe_channels, model_from_document
 from limits.physics.models import get_model as _model_by_name
 from limits.physics.widths import MASS_MAX_GEV, MASS_MIN_GEV, decay_widths
@@ -210,25 +211,31 @@ class _Setup:
     ecut_gev: float
     l_det_m: float
     annihilation: bool
+    resolution: EcalResolution
 
 
 def _setup(analysis: Analysis | None, beam_energy_gev: float | None, ecut_gev: float | None, l_det_m: float | None,
-           annihilation: bool | None) -> _Setup:
+           annihilation: bool | None, ecal_resolution: tuple[float, float] | None) -> _Setup:
     """The production set-up: the analysis' (its runs must share one) or the arguments, with their ranges checked."""
     if analysis is not None:
-        setups = {(float(r.beam_energy_gev), float(r.ecut_gev), float(r.l_det_m)) for r in analysis.runs}
+        setups = {(float(r.beam_energy_gev), float(r.ecut_gev), float(r.l_det_m), float(r.ecal_resolution_stochastic),
+                   float(r.ecal_resolution_constant)) for r in analysis.runs}
         if len(setups) > 1:
-            raise InputError("analysis", f"the runs of {analysis.name} differ in beam energy, cut or L_det; "
-                                         f"compute per-run yields with Analysis.signal")
-        (e0, cut, l_det), = setups
-        return _Setup(e0, cut, l_det, analysis.annihilation)
+            raise InputError("analysis", f"the runs of {analysis.name} differ in beam energy, cut, L_det or ECAL "
+                                         f"resolution; compute per-run yields with Analysis.signal")
+        (e0, cut, l_det, a, b), = setups
+        return _Setup(e0, cut, l_det, analysis.annihilation, EcalResolution(a, b))
     e0 = 100.0 if beam_energy_gev is None else float(beam_energy_gev)
     cut = 50.0 if ecut_gev is None else float(ecut_gev)
     l_det = C.L_DETECTOR_DEFAULT_M if l_det_m is None else float(l_det_m)
+    a, b = ((C.ECAL_RESOLUTION_STOCHASTIC_SQRT_GEV, C.ECAL_RESOLUTION_CONSTANT) if ecal_resolution is None
+            else (float(ecal_resolution[0]), float(ecal_resolution[1])))
     _in_range("beam_energy_gev", e0, *BEAM_ENERGY_RANGE_GEV, "GeV")
     _in_range("ecut_gev", cut, max(30.0, 0.1 * e0), e0, "GeV", hi_open=True)
     _in_range("l_det_m", l_det, 0.0, 1000.0, "m")
-    return _Setup(e0, cut, l_det, True if annihilation is None else bool(annihilation))
+    _in_range("ecal_resolution", a, 0.0, 2.0, "GeV^1/2 (stochastic term)")
+    _in_range("ecal_resolution", b, 0.0, 0.5, "(constant term)")
+    return _Setup(e0, cut, l_det, True if annihilation is None else bool(annihilation), EcalResolution(a, b))
 
 
 def _in_range(field: str, value: float, lo: float, hi: float, unit: str, hi_open: bool = False) -> None:
@@ -250,6 +257,7 @@ class YieldTable:
         total_per_eot: both, times the probability to look invisible, BR_inv + (1 - BR_inv) exp(-L_det/L_Z')
             (PRL 129 Eq. 6).
         beam_energy_gev, ecut_gev, l_det_m, annihilation: the production set-up.
+        ecal_resolution: (a, b) of the ECAL resolution sigma_E/E = a/sqrt(E[GeV]) (+) b applied at the cut.
         runs: run names of the analysis (empty without one).
         signal_events: expected signal events per run, shape (n, n_runs): EOT x efficiency x yield (PRL 129 Eq. 5);
             None without an analysis.
@@ -266,6 +274,7 @@ class YieldTable:
     ecut_gev: float
     l_det_m: float
     annihilation: bool
+    ecal_resolution: tuple[float, float] = (0.0, 0.0)
     runs: tuple[str, ...] = ()
     signal_events: np.ndarray | None = None
 
@@ -279,8 +288,8 @@ class YieldTable:
 
 def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, Any] | Analysis | None = None, *,
            mass_mev: ArrayLike, coupling: ArrayLike = 1e-4, beam_energy_gev: float | None = None,
-           ecut_gev: float | None = None, l_det_m: float | None = None,
-           annihilation: bool | None = None) -> YieldTable:
+           ecut_gev: float | None = None, l_det_m: float | None = None, annihilation: bool | None = None,
+           ecal_resolution: tuple[float, float] | None = None) -> YieldTable:
     """Signal yield per EOT vs mass and coupling (bremsstrahlung + resonant annihilation, the missing-energy cut, decays
     beyond the detector counted as invisible); with an analysis also the expected events per run.
 
@@ -293,18 +302,21 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
         ecut_gev: missing-energy threshold in GeV, >= 30 and >= 0.1 E0, < E0 (default 50; without an analysis).
         l_det_m: length in metres beyond which visible decays count as invisible (default 5.4; without an analysis).
         annihilation: include resonant annihilation (default True; without an analysis).
+        ecal_resolution: (a, b) of sigma_E/E = a/sqrt(E[GeV]) (+) b for the cut on the measured ECAL energy
+            (default NA64's (0.10, 0.04), arXiv:2606.17320; (0, 0) cuts on the true Z' energy; without an analysis).
 
     Example:
         >>> y = yields("dark-photon", mass_mev=[1.0, 10.0], coupling=1e-4)
         >>> [f"{v:.3g}" for v in y.total_per_eot]           # production.md: 1.93e-9 and 1.10e-10
-        ['1.95e-09', '1.11e-10']
+        ['1.96e-09', '1.11e-10']
     """
     m = get_model(model)
     a = None if analysis is None else get_analysis(analysis)
-    if a is not None and any(v is not None for v in (beam_energy_gev, ecut_gev, l_det_m, annihilation)):
-        raise InputError("analysis", "the analysis fixes beam_energy_gev, ecut_gev, l_det_m and annihilation; "
-                                     "give either the analysis or those settings")
-    setup = _setup(a, beam_energy_gev, ecut_gev, l_det_m, annihilation)
+    if a is not None and any(v is not None for v in (beam_energy_gev, ecut_gev, l_det_m, annihilation,
+                                                      ecal_resolution)):
+        raise InputError("analysis", "the analysis fixes beam_energy_gev, ecut_gev, l_det_m, annihilation and "
+                                     "ecal_resolution; give either the analysis or those settings")
+    setup = _setup(a, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution)
     try:
         masses, couplings = np.broadcast_arrays(_masses(mass_mev), np.asarray(coupling, dtype=float))
     except (TypeError, ValueError):
@@ -313,23 +325,28 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
     for g in np.unique(couplings):
         _coupling(float(g))
     y = _yields(m, masses * C.GEV_PER_MEV, couplings, beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev,
-                l_det_m=setup.l_det_m, annihilation_on=setup.annihilation)
+                l_det_m=setup.l_det_m, annihilation_on=setup.annihilation, ecal_resolution=setup.resolution)
     events = None if a is None else a.signal(m, masses, couplings)
     return YieldTable(model=m.name, coupling_symbol=m.coupling_symbol, mass_mev=masses, coupling=couplings,
                       brem_per_eot=y.brem, annihilation_per_eot=y.annihilation, total_per_eot=y.total,
                       beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev, l_det_m=setup.l_det_m,
-                      annihilation=setup.annihilation, runs=tuple(r.name for r in a.runs) if a else (),
+                      annihilation=setup.annihilation,
+                      ecal_resolution=(setup.resolution.stochastic, setup.resolution.constant),
+                      runs=tuple(r.name for r in a.runs) if a else (),
                       signal_events=events)
 
 
 @dataclass(frozen=True, eq=False)
 class YieldSpectrum:
-    """dN/dE_Z' per EOT (decay factor included) in bins of the Z' energy, per mass.
+    """dN/dE_Z' per EOT (decay factor included) in bins of the Z' energy, per mass, after and before the cut.
 
     Attributes:
         model: model name; mass_mev (n,), coupling (float): the points.
-        e_edges_gev: bin edges of E_Z' in GeV, from E_cut to E0, shape (n_bins + 1,).
-        dn_de_per_gev: events per EOT per GeV, shape (n, n_bins).
+        e_edges_gev: bin edges of E_Z' in GeV, shape (n_bins + 1,): from E_cut to E0, or from a few sigma below E_cut
+            when the cut is smeared by the ECAL resolution.
+        dn_de_per_gev: events per EOT per GeV that pass the cut, shape (n, n_bins).
+        pass_probability: probability to pass the cut in each bin (1 above E_cut and 0 below it without a
+            resolution), shape (n_bins,); dn_de_per_gev / pass_probability is the spectrum before the cut.
     """
 
     model: str
@@ -337,27 +354,29 @@ class YieldSpectrum:
     coupling: float
     e_edges_gev: np.ndarray
     dn_de_per_gev: np.ndarray
+    pass_probability: np.ndarray
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per (mass, bin) as ``limits yields --spectrum --format json`` prints it."""
         return [{"mass_mev": float(m), "coupling": float(self.coupling), "e_low_gev": float(lo),
-                 "e_high_gev": float(hi), "dn_de_per_eot_per_gev": float(v)}
+                 "e_high_gev": float(hi), "dn_de_per_eot_per_gev": float(v), "pass_probability": float(p)}
                 for m, row in zip(self.mass_mev, self.dn_de_per_gev)
-                for lo, hi, v in zip(self.e_edges_gev[:-1], self.e_edges_gev[1:], row)]
+                for lo, hi, v, p in zip(self.e_edges_gev[:-1], self.e_edges_gev[1:], row, self.pass_probability)]
 
 
 def yield_spectrum(model: str | Mapping[str, Any] | Model, *, mass_mev: ArrayLike, coupling: float = 1e-4,
                    beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, l_det_m: float = C.L_DETECTOR_DEFAULT_M,
-                   annihilation: bool = True) -> YieldSpectrum:
+                   annihilation: bool = True, ecal_resolution: tuple[float, float] | None = None) -> YieldSpectrum:
     """The Z' energy spectrum behind :func:`yields` (same arguments, one coupling)."""
     m = get_model(model)
     masses = _masses(mass_mev)
     g = _coupling(coupling)
-    setup = _setup(None, beam_energy_gev, ecut_gev, l_det_m, annihilation)
-    _, edges, dn_de = _yields(m, masses * C.GEV_PER_MEV, g, beam_energy_gev=setup.beam_energy_gev,
-                              ecut_gev=setup.ecut_gev, l_det_m=setup.l_det_m, annihilation_on=setup.annihilation,
-                              spectrum=True)
-    return YieldSpectrum(m.name, masses, g, edges, dn_de)
+    setup = _setup(None, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution)
+    _, edges, dn_de, p_pass = _yields(m, masses * C.GEV_PER_MEV, g, beam_energy_gev=setup.beam_energy_gev,
+                                      ecut_gev=setup.ecut_gev, l_det_m=setup.l_det_m,
+                                      annihilation_on=setup.annihilation, ecal_resolution=setup.resolution,
+                                      spectrum=True)
+    return YieldSpectrum(m.name, masses, g, edges, dn_de, p_pass)
 
 
 def cross_section(model: str | Mapping[str, Any] | Model, *, mass_mev: float, energy_gev: float, coupling: float,

@@ -120,6 +120,10 @@ ECAL_PB_FRACTION = 0.987
 # along the beam (3 x 163 cm) [NA64-26], rounded to 5.4 m "plus gaps" (production.md §6). A per-run input later;
 # this is only the documented default.
 L_DETECTOR_DEFAULT_M = 5.4
+# ECAL energy resolution sigma_E/E = a/sqrt(E[GeV]) (+) b, "approximately 10 %/sqrt(E) (+) 4 %" [NA64-26]; the defaults
+# of `limits yields`; the analyses take theirs from the run inputs (limits/data/runs.yaml, with status and source)
+ECAL_RESOLUTION_STOCHASTIC_SQRT_GEV = 0.10
+ECAL_RESOLUTION_CONSTANT = 0.04
 
 # Lead atomic shells: (name, binding energy in keV, occupancy), K to P. Binding energies from the X-ray data booklet
 # (LBNL, Thompson et al.) as quoted in ../shared/physics/production.md §4.3; occupancies sum to Z = 82.

@@ -160,4 +160,9 @@ def test_yields_spectrum_sums_to_total(run_cli):
     total = json.loads(out2)[0]["yield_per_eot"]
     assert code == code2 == 0
     assert sum(b["dn_de_per_eot_per_gev"] * (b["e_high_gev"] - b["e_low_gev"]) for b in bins) == pytest.approx(total)
-    assert bins[0]["e_low_gev"] == 50.0 and bins[-1]["e_high_gev"] == pytest.approx(100.0)
+    # the cut is on the measured ECAL energy: the spectrum starts ~6 sigma below 50 GeV, with the pass probability
+    assert 30.0 <= bins[0]["e_low_gev"] < 45.0 and bins[-1]["e_high_gev"] == pytest.approx(100.0)
+    assert bins[0]["pass_probability"] < 1e-6 and bins[-1]["pass_probability"] == pytest.approx(1.0)
+    code, out, _ = run_cli("yields", "--masses", "10", "--format", "json", "--spectrum", "--ecal-resolution", "0", "0")
+    bins = json.loads(out)
+    assert code == 0 and bins[0]["e_low_gev"] == 50.0 and {b["pass_probability"] for b in bins} == {1.0}

@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import limits  # noqa: E402
+from limits.physics.detector import EcalResolution  # noqa: E402
 from limits.plots.compare import draw_comparison  # noqa: E402
 from limits.plots.exclusion import draw_exclusion  # noqa: E402
 from limits.plots.papers import FIGURES, paper_figures  # noqa: E402
@@ -69,8 +70,8 @@ def test_yield_plot_draws_the_yields():
     ax = fig.axes[0]
     total = _line(ax, r"total $\times$ P(invisible) (PRL 129 Eq. 6)")
     x = np.asarray(total.get_xdata())
-    np.testing.assert_allclose(total.get_ydata(), limits.yields(model, mass_mev=x, coupling=1e-4).total_per_eot,
-                               rtol=1e-12)
+    true_cut = limits.yields(model, mass_mev=x, coupling=1e-4, ecal_resolution=(0.0, 0.0))  # as drawn: no resolution
+    np.testing.assert_allclose(total.get_ydata(), true_cut.total_per_eot, rtol=1e-12)
     assert "Z' per EOT" in ax.get_ylabel() and len(ax.child_axes) == 1  # the annihilation-window inset
 
 
@@ -88,3 +89,15 @@ def test_paper_figures_are_drawn_from_the_committed_scans(tmp_path):
     for path in paths:
         with Image.open(path) as im:
             assert im.format == "PNG" and im.size[0] > 600
+
+
+def test_yield_plot_with_resolution_draws_both_cuts():
+    model = limits.get_model("dark-photon")
+    fig = draw_yields(model, np.geomspace(0.1, 0.4, 20), 1e-4, ecal_resolution=EcalResolution(0.10, 0.04))
+    ax = fig.axes[0]
+    measured = _line(ax, r"total $\times$ P(invisible) (PRL 129 Eq. 6)")
+    true_cut = _line(ax, "total, cut on the true $E_{Z'}$")
+    x = np.asarray(measured.get_xdata())
+    np.testing.assert_allclose(measured.get_ydata(), limits.yields(model, mass_mev=x, coupling=1e-4).total_per_eot,
+                               rtol=1e-12)  # the API's default resolution is NA64's (0.10, 0.04)
+    assert np.max(np.asarray(measured.get_ydata()) / np.asarray(true_cut.get_ydata())) > 1.5  # the window's low edge

@@ -74,7 +74,7 @@ def test_yield_not_proportional_to_g2_when_long_lived():
 
 
 def test_spectrum_integrates_to_total():
-    y, edges, dn = yields(BL, [0.001, 0.1], 1e-4, spectrum=True)
+    y, edges, dn, _ = yields(BL, [0.001, 0.1], 1e-4, spectrum=True)
     assert (dn * np.diff(edges)).sum(axis=1) == pytest.approx(y.total, rel=1e-12)
     assert edges[0] == pytest.approx(50.0) and edges[-1] == pytest.approx(100.0)
 

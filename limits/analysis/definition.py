@@ -5,7 +5,8 @@ Built-in analyses live in ``limits/data/analyses/*.yaml`` (``na64-2022``: PRL 12
 validated by ``schemas/analysis.schema.json``.
 
 Expected signal in run j (PRL 129 Eq. 5): s_j(m, g) = n_EOT^j eps^j(m) n^j(m, g), with n^j the yield per EOT of
-``limits.physics.yields`` at the run's beam energy, cut and decay length.
+``limits.physics.yields`` at the run's beam energy, cut (on the measured ECAL energy, with the run's ECAL resolution)
+and decay length.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from limits.analysis.runs import Run, load_runs
 from limits.errors import InputError
 from limits.io.files import read_document, yaml_load
 from limits.io.schemas import validate
+from limits.physics.detector import EcalResolution
 from limits.physics.models import Model, builtin_names
 from limits.physics.yields import yields
 
@@ -64,12 +66,14 @@ class Analysis:
                                    np.atleast_1d(np.asarray(coupling, float)))
         m, g = m.ravel(), g.ravel()
         out = np.empty((m.size, len(self.runs)))
-        per_eot: dict[tuple[float, float, float], np.ndarray] = {}  # runs with the same set-up share one yield
+        per_eot: dict[tuple[float, ...], np.ndarray] = {}  # runs with the same set-up share one yield
         for j, run in enumerate(self.runs):
-            key = (float(run.beam_energy_gev), float(run.ecut_gev), float(run.l_det_m))
+            key = (float(run.beam_energy_gev), float(run.ecut_gev), float(run.l_det_m),
+                   float(run.ecal_resolution_stochastic), float(run.ecal_resolution_constant))
             if key not in per_eot:
                 per_eot[key] = yields(model, m * C.GEV_PER_MEV, g, beam_energy_gev=key[0], ecut_gev=key[1],
-                                      l_det_m=key[2], annihilation_on=self.annihilation).total
+                                      l_det_m=key[2], annihilation_on=self.annihilation,
+                                      ecal_resolution=EcalResolution(key[3], key[4])).total
             out[:, j] = run.eot * run.efficiency_at(m) * per_eot[key]
         return out
 

@@ -20,7 +20,8 @@ from limits.io.schemas import validate
 __all__ = ["Fact", "Run", "load_runs", "runs_from_document", "DEFAULT_RUNS"]
 
 FIELDS = ("year", "eot", "eot_uncertainty", "efficiency", "efficiency_uncertainty", "background",
-          "background_uncertainty", "observed", "l_det_m", "beam_energy_gev", "ecut_gev")
+          "background_uncertainty", "observed", "l_det_m", "beam_energy_gev", "ecut_gev", "ecal_resolution_stochastic",
+          "ecal_resolution_constant")
 DEFAULT_RUNS = "limits/data/runs.yaml"
 
 
@@ -37,7 +38,7 @@ class Fact:
 @dataclass(frozen=True)
 class Run:
     """One NA64 run. Units: EOT a count; uncertainties relative except the background's (events); l_det_m in m;
-    energies in GeV."""
+    energies in GeV; the ECAL resolution sigma_E/E = a/sqrt(E[GeV]) (+) b as a (GeV^1/2) and b (fraction)."""
 
     name: str
     facts: dict[str, Fact]

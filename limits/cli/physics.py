@@ -13,6 +13,7 @@ from limits.cli.common import MASSES_HELP, api_errors, progress_enabled
 from limits.io.masses import parse_masses_mev
 from limits.io.render import FORMATS, render
 from limits.physics import tables
+from limits.physics.detector import EcalResolution
 from limits.plots.widths import plot_branching
 from limits.plots.yields import plot_yields
 
@@ -78,17 +79,23 @@ def widths_cmd(model: tuple[str, ...], masses: str, coupling: float, fmt: str, p
               help="ECAL+HCAL length in metres beyond which visible Z' decays count as invisible (PRL 129 Eq. 6).")
 @click.option("--annihilation/--no-annihilation", default=True, show_default=True,
               help="Include resonant e+e- -> Z' on atomic electrons (arXiv:2606.17320) or bremsstrahlung only.")
+@click.option("--ecal-resolution", "ecal_resolution", type=(float, float), show_default=True,
+              default=(C.ECAL_RESOLUTION_STOCHASTIC_SQRT_GEV, C.ECAL_RESOLUTION_CONSTANT), metavar="A B",
+              help="ECAL resolution sigma_E/E = A/sqrt(E[GeV]) (+) B at the missing-energy cut, which acts on the "
+                   "measured ECAL energy (arXiv:2606.17320: 10 %/sqrt(E) (+) 4 %); '0 0' cuts on the true energy.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output on stdout. JSON: rows {mass_mev, coupling, yield_brem_per_eot, "
                    "yield_annihilation_per_eot, yield_per_eot}.")
 @click.option("--spectrum", is_flag=True,
               help="Print dN/dE_Z' instead (with the decay factor): rows {mass_mev, coupling, e_low_gev, e_high_gev, "
-                   "dn_de_per_eot_per_gev} per E_Z' bin.")
+                   "dn_de_per_eot_per_gev, pass_probability} per E_Z' bin; dn_de counts what passes the cut, "
+                   "dn_de/pass_probability is the spectrum before it.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Also draw yield per EOT vs mass (bremsstrahlung, annihilation, total) to this image file.")
 @api_errors
 def yields_cmd(model: str, coupling: float, masses: str, beam_energy_gev: float, ecut_gev: float, l_det_m: float,
-               annihilation: bool, fmt: str, spectrum: bool, plot_path: str | None) -> None:
+               annihilation: bool, ecal_resolution: tuple[float, float], fmt: str, spectrum: bool,
+               plot_path: str | None) -> None:
     """Signal yield per electron on target, before the selection efficiency.
 
     yield_brem_per_eot and yield_annihilation_per_eot count the Z' produced with E_Z' > ECUT (all decays);
@@ -99,15 +106,20 @@ def yields_cmd(model: str, coupling: float, masses: str, beam_energy_gev: float,
     masses_mev = parse_masses_mev(masses, *api.MASS_RANGE_MEV)
     if spectrum:
         rows = api.yield_spectrum(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev,
-                                  ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation).rows()
+                                  ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation,
+                                  ecal_resolution=ecal_resolution).rows()
     else:
         rows = api.yields(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev,
-                          ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation).rows()
+                          ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation,
+                          ecal_resolution=ecal_resolution).rows()
     if plot_path:
         plot_yields(m, masses_mev * C.GEV_PER_MEV, coupling, plot_path, beam_energy_gev=beam_energy_gev,
-                    ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation_on=annihilation)
+                    ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation_on=annihilation,
+                    ecal_resolution=EcalResolution(*ecal_resolution))
     header = (f"{m.name}; {m.coupling_symbol} = {coupling:g}; E0 = {beam_energy_gev:g} GeV, "
-              f"E_Z' > {ecut_gev:g} GeV, L_det = {l_det_m:g} m; events per EOT before efficiency")
+              f"E_ECAL < {beam_energy_gev - ecut_gev:g} GeV measured with sigma_E/E = {ecal_resolution[0]:g}/sqrt(E) "
+              f"(+) {ecal_resolution[1]:g} (nominally E_Z' > {ecut_gev:g} GeV), L_det = {l_det_m:g} m; events per EOT "
+              f"before efficiency")
     click.echo(render(rows, fmt, header=header), nl=False)
 
 

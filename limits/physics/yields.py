@@ -3,12 +3,15 @@
 PRL 129 Eqs. 4 and 6 in track-length form (``../shared/physics/production.md`` §3.1, §4, §6):
 
     dN/dE_Z' = f_Pb n_Pb X0 int dE tau(E) d sigma/dE_Z'(E, E_Z')  +  annihilation,
-    N        = int dE_Z' dN/dE_Z' P_inv(E_Z'),
+    N        = int dE_Z' dN/dE_Z' P_inv(E_Z') P_pass(E_Z'),
     P_inv    = BR_inv + (1 - BR_inv) exp(-L_det / L_Z'),   L_Z' = (p/m) c tau,
+    P_pass   = Phi((E0 - E_cut - (E0 - E_Z')) / sigma_ECAL(E0 - E_Z'))   (the cut on the measured ECAL energy),
 
 tau the e- + e+ track length per EOT from the shower table, d sigma/dE_Z' the ETL cross section from the table,
 f_Pb n_Pb X0 the lead atoms per cm^2 per X0 of the sandwich. Visible decays (e+e-, mu+mu-, and hadrons) beyond
-L_det count as invisible: this is Eq. 6 (which names e and mu; hadrons only matter where decays are prompt).
+L_det count as invisible: this is Eq. 6 (which names e and mu; hadrons only matter where decays are prompt). P_pass
+is the missing-energy cut with the ECAL resolution (:mod:`limits.physics.detector`); without a resolution it is the
+step E_Z' > E_cut, and with one the fold starts a few sigma below E_cut.
 
 The fold over the shower is done once per (beam energy, E_cut) on the table's mass nodes, giving the Z' energy
 spectrum per EOT per unit electron coupling g_e^2 (``g_e = g |Q_e|``, = eps e for the dark photon) in bins of E_Z';
@@ -28,6 +31,7 @@ from scipy.interpolate import CubicSpline
 
 from limits import constants as C
 from limits.physics import annihilation
+from limits.physics.detector import EcalResolution
 from limits.physics.models import Model
 from limits.physics.tables import load_brems, load_shower
 from limits.physics.widths import decay_widths
@@ -43,13 +47,15 @@ class Spectra:
 
     Attributes:
         beam_energy_gev, ecut_gev: configuration.
-        e_edges_gev: E_Z' bin edges (GeV) from E_cut to the beam energy.
+        e_min_gev: lowest E_Z' folded (GeV): E_cut, or below it when the cut is smeared by the ECAL resolution.
+        e_edges_gev: E_Z' bin edges (GeV) from e_min_gev to the beam energy.
         brem_mass_gev: mass nodes of the bremsstrahlung spectrum; ``brem`` has shape (n_nodes, n_bins).
         ann_mass_gev: mass nodes of the annihilation spectrum (fine, 0.25 MeV); ``ann`` has shape (n_ann, n_bins).
     """
 
     beam_energy_gev: float
     ecut_gev: float
+    e_min_gev: float
     e_edges_gev: np.ndarray
     brem_mass_gev: np.ndarray
     brem: np.ndarray
@@ -95,10 +101,16 @@ def _tracks_per_gev(beam_energy_gev: float, ecut_gev: float):
 
 
 @functools.lru_cache(maxsize=8)
-def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0) -> Spectra:
-    """Fold the ETL table with the shower table for one configuration (cached; ~1 s)."""
+def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: float | None = None) -> Spectra:
+    """Fold the ETL table with the shower table for one configuration (cached; ~1 s).
+
+    Args:
+        beam_energy_gev, ecut_gev: beam energy and the nominal cut E_Z' > E_cut (GeV).
+        e_min_gev: lowest Z' energy to fold (default E_cut); lower for a cut smeared by the ECAL resolution.
+    """
+    e_min = float(ecut_gev if e_min_gev is None else e_min_gev)
     brems = load_brems()
-    e_edges, tau_all, tau_pos = _tracks_per_gev(beam_energy_gev, ecut_gev)
+    e_edges, tau_all, tau_pos = _tracks_per_gev(beam_energy_gev, e_min)
     e_lep = 0.5 * (e_edges[1:] + e_edges[:-1])  # lepton energies, the same bins as E_Z'
     d_e = np.diff(e_edges)
     lo, hi = e_edges[:-1], e_edges[1:]
@@ -114,11 +126,11 @@ def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0) -> Spectra:
         brem[k] = scale * (np.clip(window, 0.0, None) @ weights)
     # annihilation: fine mass grid around the window E_cut <= m^2/(2 m_e) <= E0, widened for shell motion
     # (s moves by up to +-60 %; the exponential tail of the K-shell kinetic energy reaches further)
-    m_lo = np.sqrt(2 * C.M_E_GEV * ecut_gev * 0.25)
+    m_lo = np.sqrt(2 * C.M_E_GEV * e_min * 0.25)
     m_hi = np.sqrt(2 * C.M_E_GEV * beam_energy_gev * 2.5)
     ann_mass = np.arange(m_lo, m_hi + 2.5e-4, 2.5e-4)
     ann = annihilation.spectrum_per_ge2(ann_mass, e_edges, tau_pos)
-    return Spectra(beam_energy_gev, ecut_gev, e_edges, brems.mass_gev, brem, ann_mass, ann)
+    return Spectra(beam_energy_gev, ecut_gev, e_min, e_edges, brems.mass_gev, brem, ann_mass, ann)
 
 
 @dataclass(frozen=True)
@@ -127,8 +139,10 @@ class Yields:
 
     Attributes:
         mass_gev, coupling: the points (broadcast), coupling being the model's parameter (g or epsilon).
-        brem, annihilation: produced Z' with E_Z' > E_cut per EOT, all decays (no decay factor).
-        total: sum over both channels of production x P_inv(E_Z'): the invisible-signature yield (PRL 129 Eq. 6).
+        brem, annihilation: produced Z' that pass the missing-energy cut per EOT (E_Z' > E_cut, or the pass
+            probability of the measured ECAL energy), all decays (no decay factor).
+        total: sum over both channels of production x P_pass x P_inv(E_Z'): the invisible-signature yield
+            (PRL 129 Eq. 6).
     """
 
     mass_gev: np.ndarray
@@ -150,7 +164,7 @@ def decay_factor(model: Model, mass_gev: np.ndarray, coupling: np.ndarray, energ
 
 def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, ecut_gev: float = 50.0,
            l_det_m: float = C.L_DETECTOR_DEFAULT_M, annihilation_on: bool = True,
-           spectrum: bool = False):
+           ecal_resolution: EcalResolution | None = None, spectrum: bool = False):
     """Yields per EOT for every (mass, coupling) pair (arrays broadcast; chunks of 20000 points).
 
     Args:
@@ -160,21 +174,32 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
         beam_energy_gev, ecut_gev: beam energy and missing-energy threshold (E_Z' > E_cut) in GeV.
         l_det_m: decay length beyond which visible decays count as invisible (ECAL + HCAL), metres.
         annihilation_on: include resonant annihilation (arXiv:2606.17320) or not (PRL 129).
-        spectrum: also return dN/dE_Z' (events per EOT per GeV, with the decay factor) and the bin edges.
+        ecal_resolution: the cut acts on the measured ECAL energy with this resolution (default: on the true energy).
+        spectrum: also return the bin edges, dN/dE_Z' (events per EOT per GeV with the decay factor and the pass
+            probability) and the pass probability of each bin.
 
     Returns:
-        :class:`Yields`, or (Yields, e_edges_gev, dn_de) when ``spectrum`` is true.
+        :class:`Yields`, or (Yields, e_edges_gev, dn_de, p_pass) when ``spectrum`` is true.
     """
     m, c = np.broadcast_arrays(np.atleast_1d(np.asarray(mass_gev, float)), np.atleast_1d(np.asarray(coupling, float)))
     m, c = m.ravel(), c.ravel()
-    sp = spectra(float(beam_energy_gev), float(ecut_gev))
+    if ecal_resolution is None or ecal_resolution.is_perfect:
+        sp = spectra(float(beam_energy_gev), float(ecut_gev))
+        p_pass = np.ones(sp.e_centres_gev.size)
+    else:
+        e_min = ecal_resolution.lowest_zprime_energy_gev(beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev)
+        # the fold needs lepton energies inside the ETL table and the shower table's range
+        e_min = max(e_min, float(load_brems().energy_gev[0]), float(load_shower().y_edges[0]) * beam_energy_gev)
+        sp = spectra(float(beam_energy_gev), float(ecut_gev), round(e_min, 6))
+        p_pass = ecal_resolution.bin_pass_probability(sp.e_edges_gev, beam_energy_gev=beam_energy_gev,
+                                                      ecut_gev=ecut_gev)
     ge2 = (model.electron_coupling_per_unit * c) ** 2
     brem, ann, total = np.empty(m.size), np.empty(m.size), np.empty(m.size)
     dn = np.empty((m.size, sp.e_centres_gev.size)) if spectrum else None
     for s in range(0, m.size, 20_000):
         sl = slice(s, s + 20_000)
-        b = sp.brem_at(m[sl])
-        a = sp.ann_at(m[sl]) if annihilation_on else np.zeros_like(b)
+        b = sp.brem_at(m[sl]) * p_pass
+        a = sp.ann_at(m[sl]) * p_pass if annihilation_on else np.zeros_like(b)
         p_inv = decay_factor(model, m[sl], c[sl], sp.e_centres_gev, l_det_m)
         brem[sl] = ge2[sl] * b.sum(axis=1)
         ann[sl] = ge2[sl] * a.sum(axis=1)
@@ -183,4 +208,4 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
         if dn is not None:
             dn[sl] = weighted / np.diff(sp.e_edges_gev)
     result = Yields(m, c, brem, ann, total)
-    return (result, sp.e_edges_gev, dn) if spectrum else result
+    return (result, sp.e_edges_gev, dn, p_pass) if spectrum else result

@@ -37,13 +37,17 @@ def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, **kwargs: A
         mass_gev: masses in GeV.
         coupling: the model's coupling parameter.
         **kwargs: passed to :func:`limits.physics.yields.yields` (beam_energy_gev, ecut_gev, l_det_m,
-            annihilation_on).
+            annihilation_on, ecal_resolution); with a resolution the total with the cut on the true E_Z' is drawn
+            too (dotted).
     """
     m = np.asarray(mass_gev, dtype=float)
     sp = spectra(kwargs.get("beam_energy_gev", 100.0), kwargs.get("ecut_gev", 50.0))
     window = sp.ann_mass_gev[(sp.ann_mass_gev >= m.min()) & (sp.ann_mass_gev <= m.max())][::2]
     m = np.unique(np.concatenate([m, window]))
     y = yields(model, m, coupling, **kwargs)
+    resolution = kwargs.get("ecal_resolution")
+    smeared = resolution is not None and not resolution.is_perfect
+    true_cut = yields(model, m, coupling, **{**kwargs, "ecal_resolution": None}) if smeared else None
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
     m_mev = m * C.MEV_PER_GEV
     ax.plot(m_mev, y.brem, color="tab:blue", label="bremsstrahlung (e$^-$ + e$^+$)")
@@ -51,17 +55,22 @@ def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, **kwargs: A
         ann = np.where(y.annihilation > 0, y.annihilation, np.nan)
         ax.plot(m_mev, ann, color="tab:red", label=r"resonant annihilation e$^+$e$^-\to Z'$")
     ax.plot(m_mev, y.total, color="k", ls="--", lw=1, label=r"total $\times$ P(invisible) (PRL 129 Eq. 6)")
+    if true_cut is not None:
+        ax.plot(m_mev, true_cut.total, color="0.5", ls=":", lw=1, label="total, cut on the true $E_{Z'}$")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"$m_{Z'}$ [MeV]")
-    ax.set_ylabel("Z' per EOT, $E_{Z'} > E_{cut}$")
-    ax.set_title(f"{model.name}, {model.coupling_symbol} = {coupling:g}; E0 = {sp.beam_energy_gev:g} GeV, "
-                 f"E_cut = {sp.ecut_gev:g} GeV", fontsize=10)
+    ax.set_ylabel("Z' per EOT passing $E_{ECAL} < E_0 - E_{cut}$")
+    cut = f"E_cut = {sp.ecut_gev:g} GeV"
+    if resolution is not None and smeared:
+        cut += f", $\\sigma_E/E$ = {resolution.stochastic:g}/$\\sqrt{{E}}$ $\\oplus$ {resolution.constant:g}"
+    ax.set_title(f"{model.name}, {model.coupling_symbol} = {coupling:g}; E0 = {sp.beam_energy_gev:g} GeV, {cut}",
+                 fontsize=10)
     positive = y.total[y.total > 0]
     if positive.size:
         ax.set_ylim(max(positive.min() / 3, 1e-3 * max(y.brem.max(), positive.max()) * 1e-5), None)
     ax.grid(alpha=0.3, which="both", lw=0.5)
-    ax.legend(frameon=False, fontsize=9)
+    ax.legend(frameon=False, fontsize=9, loc="upper right")  # the inset takes the lower left
     in_window = (y.annihilation > 0) & np.isfinite(y.annihilation)
     if kwargs.get("annihilation_on", True) and np.count_nonzero(in_window) > 3:
         # linear-mass inset: the resonant window (free electrons: E_cut <= m^2/2m_e <= E0) and its shell-smeared edges
@@ -69,6 +78,9 @@ def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, **kwargs: A
         sel = (m >= m[in_window].min() * 0.9) & (m <= m[in_window].max() * 1.1)
         inset.plot(m_mev[sel], y.brem[sel], color="tab:blue")
         inset.plot(m_mev[sel], np.where(y.annihilation[sel] > 0, y.annihilation[sel], np.nan), color="tab:red")
+        if true_cut is not None:
+            inset.plot(m_mev[sel], np.where(true_cut.annihilation[sel] > 0, true_cut.annihilation[sel], np.nan),
+                       color="tab:red", ls=":", lw=1)
         inset.set_yscale("log")
         inset.tick_params(labelsize=7)
         inset.set_xlabel("MeV", fontsize=7)
