@@ -32,6 +32,7 @@ from limits.analysis.definition import get_analysis as _analysis_by_name
 from limits.errors import InputError
 from limits.io.masses import check_masses_mev
 from limits.io.paths import CHECKPOINTS
+from limits.physics.annihilation import ELECTRON_MODELS
 from limits.physics.brems import sigma_total
 from limits.physics.detector import EcalResolution
 from limits.physics.models import Model, builtin_names, charge_string, describe_channels, model_from_document
@@ -212,10 +213,12 @@ class _Setup:
     l_det_m: float
     annihilation: bool
     resolution: EcalResolution
+    electron_momenta: str
 
 
 def _setup(analysis: Analysis | None, beam_energy_gev: float | None, ecut_gev: float | None, l_det_m: float | None,
-           annihilation: bool | None, ecal_resolution: tuple[float, float] | None) -> _Setup:
+           annihilation: bool | None, ecal_resolution: tuple[float, float] | None,
+           electron_momenta: str | None) -> _Setup:
     """The production set-up: the analysis' (its runs must share one) or the arguments, with their ranges checked."""
     if analysis is not None:
         setups = {(float(r.beam_energy_gev), float(r.ecut_gev), float(r.l_det_m), float(r.ecal_resolution_stochastic),
@@ -224,7 +227,7 @@ def _setup(analysis: Analysis | None, beam_energy_gev: float | None, ecut_gev: f
             raise InputError("analysis", f"the runs of {analysis.name} differ in beam energy, cut, L_det or ECAL "
                                          f"resolution; compute per-run yields with Analysis.signal")
         (e0, cut, l_det, a, b), = setups
-        return _Setup(e0, cut, l_det, analysis.annihilation, EcalResolution(a, b))
+        return _Setup(e0, cut, l_det, analysis.annihilation, EcalResolution(a, b), analysis.electron_momenta)
     e0 = 100.0 if beam_energy_gev is None else float(beam_energy_gev)
     cut = 50.0 if ecut_gev is None else float(ecut_gev)
     l_det = C.L_DETECTOR_DEFAULT_M if l_det_m is None else float(l_det_m)
@@ -235,7 +238,10 @@ def _setup(analysis: Analysis | None, beam_energy_gev: float | None, ecut_gev: f
     _in_range("l_det_m", l_det, 0.0, 1000.0, "m")
     _in_range("ecal_resolution", a, 0.0, 2.0, "GeV^1/2 (stochastic term)")
     _in_range("ecal_resolution", b, 0.0, 0.5, "(constant term)")
-    return _Setup(e0, cut, l_det, True if annihilation is None else bool(annihilation), EcalResolution(a, b))
+    model = "compton" if electron_momenta is None else electron_momenta
+    if model not in ELECTRON_MODELS:
+        raise InputError("electron_momenta", f"'{model}' is not one of {', '.join(ELECTRON_MODELS)}")
+    return _Setup(e0, cut, l_det, True if annihilation is None else bool(annihilation), EcalResolution(a, b), model)
 
 
 def _in_range(field: str, value: float, lo: float, hi: float, unit: str, hi_open: bool = False) -> None:
@@ -258,6 +264,7 @@ class YieldTable:
             (PRL 129 Eq. 6).
         beam_energy_gev, ecut_gev, l_det_m, annihilation: the production set-up.
         ecal_resolution: (a, b) of the ECAL resolution sigma_E/E = a/sqrt(E[GeV]) (+) b applied at the cut.
+        electron_momenta: the atomic-electron model of the annihilation yield.
         runs: run names of the analysis (empty without one).
         signal_events: expected signal events per run, shape (n, n_runs): EOT x efficiency x yield (PRL 129 Eq. 5);
             None without an analysis.
@@ -275,6 +282,7 @@ class YieldTable:
     l_det_m: float
     annihilation: bool
     ecal_resolution: tuple[float, float] = (0.0, 0.0)
+    electron_momenta: str = "compton"
     runs: tuple[str, ...] = ()
     signal_events: np.ndarray | None = None
 
@@ -289,7 +297,7 @@ class YieldTable:
 def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, Any] | Analysis | None = None, *,
            mass_mev: ArrayLike, coupling: ArrayLike = 1e-4, beam_energy_gev: float | None = None,
            ecut_gev: float | None = None, l_det_m: float | None = None, annihilation: bool | None = None,
-           ecal_resolution: tuple[float, float] | None = None) -> YieldTable:
+           ecal_resolution: tuple[float, float] | None = None, electron_momenta: str | None = None) -> YieldTable:
     """Signal yield per EOT vs mass and coupling (bremsstrahlung + resonant annihilation, the missing-energy cut, decays
     beyond the detector counted as invisible); with an analysis also the expected events per run.
 
@@ -304,6 +312,8 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
         annihilation: include resonant annihilation (default True; without an analysis).
         ecal_resolution: (a, b) of sigma_E/E = a/sqrt(E[GeV]) (+) b for the cut on the measured ECAL energy
             (default NA64's (0.10, 0.04), arXiv:2606.17320; (0, 0) cuts on the true Z' energy; without an analysis).
+        electron_momenta: atomic electrons in annihilation: ``compton`` (default), ``exponential`` (DMG4's) or
+            ``free`` (:mod:`limits.physics.annihilation`; without an analysis).
 
     Example:
         >>> y = yields("dark-photon", mass_mev=[1.0, 10.0], coupling=1e-4)
@@ -313,10 +323,10 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
     m = get_model(model)
     a = None if analysis is None else get_analysis(analysis)
     if a is not None and any(v is not None for v in (beam_energy_gev, ecut_gev, l_det_m, annihilation,
-                                                      ecal_resolution)):
-        raise InputError("analysis", "the analysis fixes beam_energy_gev, ecut_gev, l_det_m, annihilation and "
-                                     "ecal_resolution; give either the analysis or those settings")
-    setup = _setup(a, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution)
+                                                      ecal_resolution, electron_momenta)):
+        raise InputError("analysis", "the analysis fixes beam_energy_gev, ecut_gev, l_det_m, annihilation, "
+                                     "ecal_resolution and electron_momenta; give either the analysis or those settings")
+    setup = _setup(a, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution, electron_momenta)
     try:
         masses, couplings = np.broadcast_arrays(_masses(mass_mev), np.asarray(coupling, dtype=float))
     except (TypeError, ValueError):
@@ -325,13 +335,15 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
     for g in np.unique(couplings):
         _coupling(float(g))
     y = _yields(m, masses * C.GEV_PER_MEV, couplings, beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev,
-                l_det_m=setup.l_det_m, annihilation_on=setup.annihilation, ecal_resolution=setup.resolution)
+                l_det_m=setup.l_det_m, annihilation_on=setup.annihilation, ecal_resolution=setup.resolution,
+                electron_model=setup.electron_momenta)
     events = None if a is None else a.signal(m, masses, couplings)
     return YieldTable(model=m.name, coupling_symbol=m.coupling_symbol, mass_mev=masses, coupling=couplings,
                       brem_per_eot=y.brem, annihilation_per_eot=y.annihilation, total_per_eot=y.total,
                       beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev, l_det_m=setup.l_det_m,
                       annihilation=setup.annihilation,
                       ecal_resolution=(setup.resolution.stochastic, setup.resolution.constant),
+                      electron_momenta=setup.electron_momenta,
                       runs=tuple(r.name for r in a.runs) if a else (),
                       signal_events=events)
 
@@ -366,16 +378,17 @@ class YieldSpectrum:
 
 def yield_spectrum(model: str | Mapping[str, Any] | Model, *, mass_mev: ArrayLike, coupling: float = 1e-4,
                    beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, l_det_m: float = C.L_DETECTOR_DEFAULT_M,
-                   annihilation: bool = True, ecal_resolution: tuple[float, float] | None = None) -> YieldSpectrum:
+                   annihilation: bool = True, ecal_resolution: tuple[float, float] | None = None,
+                   electron_momenta: str = "compton") -> YieldSpectrum:
     """The Z' energy spectrum behind :func:`yields` (same arguments, one coupling)."""
     m = get_model(model)
     masses = _masses(mass_mev)
     g = _coupling(coupling)
-    setup = _setup(None, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution)
+    setup = _setup(None, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution, electron_momenta)
     _, edges, dn_de, p_pass = _yields(m, masses * C.GEV_PER_MEV, g, beam_energy_gev=setup.beam_energy_gev,
                                       ecut_gev=setup.ecut_gev, l_det_m=setup.l_det_m,
                                       annihilation_on=setup.annihilation, ecal_resolution=setup.resolution,
-                                      spectrum=True)
+                                      electron_model=setup.electron_momenta, spectrum=True)
     return YieldSpectrum(m.name, masses, g, edges, dn_de, p_pass)
 
 

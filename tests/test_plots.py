@@ -19,7 +19,7 @@ from limits.plots.compare import draw_comparison  # noqa: E402
 from limits.plots.exclusion import draw_exclusion  # noqa: E402
 from limits.plots.papers import FIGURES, paper_figures  # noqa: E402
 from limits.plots.widths import draw_branching, refine_resonances  # noqa: E402
-from limits.plots.yields import draw_yields  # noqa: E402
+from limits.plots.yields import draw_annihilation_window, draw_yields  # noqa: E402
 from limits.reference.curves import references_for  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
@@ -101,3 +101,16 @@ def test_yield_plot_with_resolution_draws_both_cuts():
     np.testing.assert_allclose(measured.get_ydata(), limits.yields(model, mass_mev=x, coupling=1e-4).total_per_eot,
                                rtol=1e-12)  # the API's default resolution is NA64's (0.10, 0.04)
     assert np.max(np.asarray(measured.get_ydata()) / np.asarray(true_cut.get_ydata())) > 1.5  # the window's low edge
+
+
+def test_annihilation_window_figure_shows_each_electron_model():
+    model = limits.get_model("dark-photon")
+    fig = draw_annihilation_window(model, 1e-4, ecal_resolution=EcalResolution(0.10, 0.04))
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["Hartree-Fock Compton profiles", "exponential (DMG4)", "free electrons at rest"]
+    line = _line(fig.axes[0], "cut on the measured $E_{ECAL}$")
+    x = np.asarray(line.get_xdata())
+    assert x[0] == 150.0 and x[-1] == 400.0
+    expected = limits.yields(model, mass_mev=x[::50], coupling=1e-4).annihilation_per_eot
+    np.testing.assert_allclose(np.asarray(line.get_ydata())[::50], np.where(expected > 0, expected, np.nan),
+                               rtol=1e-12)

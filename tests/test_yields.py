@@ -25,24 +25,28 @@ def test_annihilation_constant_and_free_electron_numbers():
     # production.md §4.2: int sigma dE+ = 1.197e-24 g^2 Q_e^2 BR cm^2 GeV per electron (free, at rest)
     assert np.pi / (2 * C.M_E_GEV) * C.GEV2_TO_CM2 == pytest.approx(1.197e-24, rel=1e-3)
     e_edges, _, tau_pos = _tracks_per_gev(100.0, 50.0)
-    free = annihilation.spectrum_per_ge2(np.array([0.24, 0.26]), e_edges, tau_pos, shells=False).sum(axis=1)
+    free = annihilation.spectrum_per_ge2(np.array([0.24, 0.26]), e_edges, tau_pos, electron_model="free").sum(axis=1)
     assert free * (1e-4 * C.E_CHARGE) ** 2 == pytest.approx([3.2e-12, 1.6e-12], rel=0.05)  # §4.4
 
 
 def test_annihilation_with_shells():
-    y = yields(DP, [0.24, 0.26], 1e-4)
+    y = yields(DP, [0.24, 0.26], 1e-4, electron_model="exponential")
     assert y.annihilation == pytest.approx([3.0e-12, 1.6e-12], rel=0.05)  # §4.4, DMG4 >= 2.4 electron motion
+    y = yields(DP, [0.24, 0.26], 1e-4)  # Compton profiles: the same inside the window (detector.md §2: <= 3-4 %)
+    assert y.annihilation == pytest.approx([3.0e-12, 1.6e-12], rel=0.05)
 
 
 def test_annihilation_window():
     e_edges, _, tau_pos = _tracks_per_gev(100.0, 50.0)
     m = np.array([0.2200, 0.2270, 0.3190, 0.3210])
-    free = annihilation.spectrum_per_ge2(m, e_edges, tau_pos, shells=False).sum(axis=1)
+    free = annihilation.spectrum_per_ge2(m, e_edges, tau_pos, electron_model="free").sum(axis=1)
     assert free[0] == 0 and free[1] > 0 and free[2] > 0 and free[3] == 0  # 0.2261 <= m <= 0.3197 GeV
-    smeared = yields(DP, [0.20, 0.34, 0.17, 0.45], 1e-4).annihilation
-    assert smeared[0] > 0 and smeared[1] > 0  # shell motion extends the window
     peak = yields(DP, 0.24, 1e-4).annihilation[0]
+    smeared = yields(DP, [0.20, 0.34, 0.17, 0.45], 1e-4, electron_model="exponential").annihilation
+    assert smeared[0] > 0 and smeared[1] > 0  # shell motion extends the window
     assert np.all(smeared[2:] < 1e-3 * peak)  # nothing survives outside ~0.18-0.40 GeV
+    compton = yields(DP, [0.17, 0.45], 1e-4).annihilation  # Hartree-Fock momenta reach further below the window
+    assert compton[0] > smeared[2] and np.all(compton < 5e-3 * peak)
 
 
 def test_variant_scaling_x9_and_x6():

@@ -45,6 +45,7 @@ class Analysis:
     references: tuple[str, ...] = ()
     assumptions: tuple[tuple[str, str], ...] = ()  # (topic, statement) pairs, schema order
     models: tuple[str, ...] | None = None  # built-in models it is published for; None = all
+    electron_momenta: str = "compton"  # atomic electrons in annihilation (limits.physics.annihilation.ELECTRON_MODELS)
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -73,7 +74,8 @@ class Analysis:
             if key not in per_eot:
                 per_eot[key] = yields(model, m * C.GEV_PER_MEV, g, beam_energy_gev=key[0], ecut_gev=key[1],
                                       l_det_m=key[2], annihilation_on=self.annihilation,
-                                      ecal_resolution=EcalResolution(key[3], key[4])).total
+                                      ecal_resolution=EcalResolution(key[3], key[4]),
+                                      electron_model=self.electron_momenta).total
             out[:, j] = run.eot * run.efficiency_at(m) * per_eot[key]
         return out
 
@@ -114,7 +116,8 @@ def analysis_from_document(doc: Any, source: str, base: Path | None, runs_path: 
                     mass_range_mev=(float(lo), float(hi)), signal_yield_uncertainty=float(syst["value"]),
                     signal_yield_source=syst["source"], references=tuple(doc.get("references", ())),
                     assumptions=tuple(doc.get("assumptions", {}).items()),
-                    models=tuple(doc["models"]) if "models" in doc else None)
+                    models=tuple(doc["models"]) if "models" in doc else None,
+                    electron_momenta=doc.get("electron_momenta", "compton"))
 
 
 def get_analysis(name_or_path: str, runs_path: str | None = None, field: str = "--analysis") -> Analysis:

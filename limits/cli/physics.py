@@ -13,9 +13,10 @@ from limits.cli.common import MASSES_HELP, api_errors, progress_enabled
 from limits.io.masses import parse_masses_mev
 from limits.io.render import FORMATS, render
 from limits.physics import tables
+from limits.physics.annihilation import ELECTRON_MODELS
 from limits.physics.detector import EcalResolution
 from limits.plots.widths import plot_branching
-from limits.plots.yields import plot_yields
+from limits.plots.yields import plot_annihilation_window, plot_yields
 
 __all__ = ["models_cmd", "tables_group", "widths_cmd", "xsec_cmd", "yields_cmd"]
 
@@ -83,6 +84,10 @@ def widths_cmd(model: tuple[str, ...], masses: str, coupling: float, fmt: str, p
               default=(C.ECAL_RESOLUTION_STOCHASTIC_SQRT_GEV, C.ECAL_RESOLUTION_CONSTANT), metavar="A B",
               help="ECAL resolution sigma_E/E = A/sqrt(E[GeV]) (+) B at the missing-energy cut, which acts on the "
                    "measured ECAL energy (arXiv:2606.17320: 10 %/sqrt(E) (+) 4 %); '0 0' cuts on the true energy.")
+@click.option("--electron-momenta", "electron_momenta", type=click.Choice(ELECTRON_MODELS), default="compton",
+              show_default=True,
+              help="Atomic electrons in resonant annihilation: compton (Hartree-Fock shell Compton profiles), "
+                   "exponential (DMG4's model), free (at rest).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output on stdout. JSON: rows {mass_mev, coupling, yield_brem_per_eot, "
                    "yield_annihilation_per_eot, yield_per_eot}.")
@@ -92,10 +97,13 @@ def widths_cmd(model: tuple[str, ...], masses: str, coupling: float, fmt: str, p
                    "dn_de/pass_probability is the spectrum before it.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Also draw yield per EOT vs mass (bremsstrahlung, annihilation, total) to this image file.")
+@click.option("--plot-kind", type=click.Choice(("yields", "window")), default="yields", show_default=True,
+              help="yields: per EOT vs mass over --masses; window: the annihilation window (150-400 MeV) for each "
+                   "atomic-electron model side by side (--masses and --electron-momenta then do not apply).")
 @api_errors
 def yields_cmd(model: str, coupling: float, masses: str, beam_energy_gev: float, ecut_gev: float, l_det_m: float,
-               annihilation: bool, ecal_resolution: tuple[float, float], fmt: str, spectrum: bool,
-               plot_path: str | None) -> None:
+               annihilation: bool, ecal_resolution: tuple[float, float], electron_momenta: str, fmt: str,
+               spectrum: bool, plot_path: str | None, plot_kind: str) -> None:
     """Signal yield per electron on target, before the selection efficiency.
 
     yield_brem_per_eot and yield_annihilation_per_eot count the Z' produced with E_Z' > ECUT (all decays);
@@ -107,15 +115,18 @@ def yields_cmd(model: str, coupling: float, masses: str, beam_energy_gev: float,
     if spectrum:
         rows = api.yield_spectrum(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev,
                                   ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation,
-                                  ecal_resolution=ecal_resolution).rows()
+                                  ecal_resolution=ecal_resolution, electron_momenta=electron_momenta).rows()
     else:
         rows = api.yields(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev,
                           ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation,
-                          ecal_resolution=ecal_resolution).rows()
-    if plot_path:
-        plot_yields(m, masses_mev * C.GEV_PER_MEV, coupling, plot_path, beam_energy_gev=beam_energy_gev,
-                    ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation_on=annihilation,
-                    ecal_resolution=EcalResolution(*ecal_resolution))
+                          ecal_resolution=ecal_resolution, electron_momenta=electron_momenta).rows()
+    setup = {"beam_energy_gev": beam_energy_gev, "ecut_gev": ecut_gev, "l_det_m": l_det_m,
+             "ecal_resolution": EcalResolution(*ecal_resolution)}
+    if plot_path and plot_kind == "window":
+        plot_annihilation_window(m, coupling, plot_path, **setup)
+    elif plot_path:
+        plot_yields(m, masses_mev * C.GEV_PER_MEV, coupling, plot_path, annihilation_on=annihilation,
+                    electron_model=electron_momenta, **setup)
     header = (f"{m.name}; {m.coupling_symbol} = {coupling:g}; E0 = {beam_energy_gev:g} GeV, "
               f"E_ECAL < {beam_energy_gev - ecut_gev:g} GeV measured with sigma_E/E = {ecal_resolution[0]:g}/sqrt(E) "
               f"(+) {ecal_resolution[1]:g} (nominally E_Z' > {ecut_gev:g} GeV), L_det = {l_det_m:g} m; events per EOT "
@@ -152,7 +163,7 @@ def tables_group() -> None:
 
 
 @tables_group.command("build")
-@click.option("--only", type=click.Choice(("all", "brems", "shower")), default="all", show_default=True,
+@click.option("--only", type=click.Choice(("all", "brems", "shower", "compton")), default="all", show_default=True,
               help="Which table to (re)build.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output directory (default: the package's limits/data/tables).")
@@ -165,12 +176,15 @@ def tables_build(only: str, out_dir: str | None, workers: int | None) -> None:
         click.echo(str(tables.build_shower(directory, progress=progress_enabled())))
     if only in ("all", "brems"):
         click.echo(str(tables.build_brems(directory, workers=workers, progress=progress_enabled())))
+    if only in ("all", "compton"):
+        click.echo(str(tables.build_compton(directory)))
 
 
 @tables_group.command("info")
 def tables_info() -> None:
     """Show the shipped tables' parameters and verify their checksums."""
-    for name, loader in (("shower", tables.load_shower), ("brems_etl", tables.load_brems)):
+    for name, loader in (("shower", tables.load_shower), ("brems_etl", tables.load_brems),
+                         ("compton_pb", tables.load_compton)):
         loader()  # raises if the checksum fails
         meta = json.loads((tables.table_dir() / f"{name}.json").read_text())
         click.echo(f"{name}: sha256 {meta['sha256'][:16]}... OK; built by limits {meta['limits_version']}; "

@@ -8,6 +8,9 @@ arrays; loading verifies the checksum.
   log-spaced in m (1 keV - 1.2 GeV) and E (30 - 150 GeV) and uniform in logit(x0) (x0 in [0.01, 1 - 2e-5]). Each node
   is a direct integration (``limits.physics.brems``); interpolation is cubic in (ln m, ln E, logit x0) of ln C.
 - ``shower``: the 1-D shower Monte Carlo (``limits.physics.shower``) in y = E/E0, valid for any beam energy.
+- ``compton_pb``: lead's shell Compton profiles J_i(p_z) (Biggs, Mendelsohn & Mann 1975, relativistic Hartree-Fock)
+  as xraylib tabulates them, with occupancies and binding energies (``limits.physics.compton``). Building it needs
+  the optional ``xraylib`` package (``pip install 'limits[tables]'``); loading it does not.
 """
 
 from __future__ import annotations
@@ -31,9 +34,10 @@ from limits.errors import TableError
 from limits.io.files import atomic_path
 from limits.io.progress import progress_bar
 from limits.physics import brems, shower
+from limits.physics.compton import ComptonProfiles
 
-__all__ = ["BremsTable", "DEFAULT_BREMS_GRID", "DEFAULT_SHOWER", "build_brems", "build_shower", "load_brems",
-           "load_shower", "table_checksums", "table_dir"]
+__all__ = ["BremsTable", "DEFAULT_BREMS_GRID", "DEFAULT_COMPTON", "DEFAULT_SHOWER", "TABLES", "build_brems",
+           "build_compton", "build_shower", "load_brems", "load_compton", "load_shower", "table_checksums", "table_dir"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,10 @@ DEFAULT_BREMS_GRID = {
     "x0": {"min": 0.01, "max": 1.0 - 2e-5, "n": 48},
     "quadrature": {"n_theta": 24, "n_t": 12, "gauss_points_per_interval": 8},
 }
+DEFAULT_COMPTON = {"z": C.PB_Z, "p_au": {"pieces": [[0.0, 5.0, 501], [5.0, 20.0, 301], [20.0, 100.0, 161]]},
+                   "source": "xraylib ComptonProfile_Partial, ElectronConfig, EdgeEnergy (Biggs, Mendelsohn & Mann, "
+                             "At. Data Nucl. Data Tables 16 (1975) 201; relativistic Hartree-Fock)"}
+TABLES = ("brems_etl", "shower", "compton_pb")
 DEFAULT_SHOWER = {"n_primaries": 4_000_000, "seed": 20260606, "y_min": 0.1, "n_bins": 180, "y_soft": 1e-5,
                   "depth_x0": 40.0, "batch": 20_000, "spectrum": "complete_screening"}
 
@@ -130,7 +138,7 @@ def _load(name: str, directory: Path | None = None) -> tuple[dict[str, np.ndarra
 def table_checksums(directory: Path | None = None) -> dict[str, str]:
     """SHA-256 of each shipped table as recorded in its sidecar (``brems_etl``, ``shower``): part of a scan's digest."""
     directory = table_dir() if directory is None else Path(directory)
-    return {name: json.loads((directory / f"{name}.json").read_text())["sha256"] for name in ("brems_etl", "shower")}
+    return {name: json.loads((directory / f"{name}.json").read_text())["sha256"] for name in TABLES}
 
 
 def build_brems(directory: Path | None = None, grid: dict | None = None, workers: int | None = None,
@@ -181,6 +189,49 @@ def load_shower(directory: str | None = None) -> shower.ShowerTable:
         errors={s: arrays[f"error_{s}"] for s in shower.SPECIES},
         n_primaries=p["n_primaries"], seed=p["seed"], y_soft=p["y_soft"], depth_x0=p["depth_x0"],
     )
+
+
+def _compton_grid(spec: dict) -> np.ndarray:
+    return np.unique(np.concatenate([np.linspace(a, b, int(n)) for a, b, n in spec["pieces"]]))
+
+
+def build_compton(directory: Path | None = None, params: dict | None = None) -> Path:
+    """Tabulate lead's shell Compton profiles from xraylib and write ``compton_pb.npz/.json`` (needs xraylib)."""
+    try:
+        # optional extra `tables`: only building this table needs it, loading does not
+        import xraylib
+    except ImportError:
+        raise TableError("building the Compton-profile table needs xraylib: pip install 'limits[tables]'") from None
+    params = dict(DEFAULT_COMPTON if params is None else params)
+    z = int(params["z"])
+    names = {getattr(xraylib, n): n[:-6] for n in dir(xraylib) if n.endswith("_SHELL") and n[:-6].isalnum()}
+    shells = []
+    for index in sorted(names):
+        try:
+            xraylib.ComptonProfile_Partial(z, index, 0.0)
+        except ValueError:
+            continue  # not a shell of this atom
+        shells.append(index)
+    p = _compton_grid(params["p_au"])
+    arrays = {
+        "shell_index": np.array(shells, dtype=float),
+        "occupancy": np.array([xraylib.ElectronConfig(z, s) for s in shells]),
+        "binding_kev": np.array([xraylib.EdgeEnergy(z, s) for s in shells]),
+        "p_au": p,
+        "j_au": np.array([[xraylib.ComptonProfile_Partial(z, s, float(q)) for q in p] for s in shells]),
+    }
+    params["shells"] = [names[s] for s in shells]
+    params["xraylib_version"] = getattr(xraylib, "__version__", "unknown")
+    log.info("Compton profiles of Z = %d: %d shells, %d momenta", z, len(shells), p.size)
+    return _save("compton_pb", arrays, params, table_dir() if directory is None else Path(directory))
+
+
+@functools.lru_cache(maxsize=4)
+def load_compton(directory: str | None = None) -> ComptonProfiles:
+    """The shipped Compton-profile table of lead (cached)."""
+    arrays, meta = _load("compton_pb", None if directory is None else Path(directory))
+    return ComptonProfiles(tuple(meta["parameters"]["shells"]), arrays["occupancy"], arrays["binding_kev"],
+                           arrays["p_au"], arrays["j_au"])
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from limits import constants as C
 from limits.physics import annihilation
 from limits.physics.detector import EcalResolution
 from limits.physics.models import Model
-from limits.physics.tables import load_brems, load_shower
+from limits.physics.tables import load_brems, load_compton, load_shower
 from limits.physics.widths import decay_widths
 
 __all__ = ["BEAM_ENERGY_RANGE_GEV", "Spectra", "Yields", "spectra", "yields"]
@@ -101,12 +101,14 @@ def _tracks_per_gev(beam_energy_gev: float, ecut_gev: float):
 
 
 @functools.lru_cache(maxsize=8)
-def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: float | None = None) -> Spectra:
+def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: float | None = None,
+            electron_model: str = "compton") -> Spectra:
     """Fold the ETL table with the shower table for one configuration (cached; ~1 s).
 
     Args:
         beam_energy_gev, ecut_gev: beam energy and the nominal cut E_Z' > E_cut (GeV).
         e_min_gev: lowest Z' energy to fold (default E_cut); lower for a cut smeared by the ECAL resolution.
+        electron_model: the atomic electrons' motion in annihilation (:data:`limits.physics.annihilation.ELECTRON_MODELS`).
     """
     e_min = float(ecut_gev if e_min_gev is None else e_min_gev)
     brems = load_brems()
@@ -129,7 +131,8 @@ def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: f
     m_lo = np.sqrt(2 * C.M_E_GEV * e_min * 0.25)
     m_hi = np.sqrt(2 * C.M_E_GEV * beam_energy_gev * 2.5)
     ann_mass = np.arange(m_lo, m_hi + 2.5e-4, 2.5e-4)
-    ann = annihilation.spectrum_per_ge2(ann_mass, e_edges, tau_pos)
+    ann = annihilation.spectrum_per_ge2(ann_mass, e_edges, tau_pos, electron_model=electron_model,
+                                        profiles=load_compton() if electron_model == "compton" else None)
     return Spectra(beam_energy_gev, ecut_gev, e_min, e_edges, brems.mass_gev, brem, ann_mass, ann)
 
 
@@ -164,7 +167,7 @@ def decay_factor(model: Model, mass_gev: np.ndarray, coupling: np.ndarray, energ
 
 def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, ecut_gev: float = 50.0,
            l_det_m: float = C.L_DETECTOR_DEFAULT_M, annihilation_on: bool = True,
-           ecal_resolution: EcalResolution | None = None, spectrum: bool = False):
+           ecal_resolution: EcalResolution | None = None, electron_model: str = "compton", spectrum: bool = False):
     """Yields per EOT for every (mass, coupling) pair (arrays broadcast; chunks of 20000 points).
 
     Args:
@@ -175,6 +178,8 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
         l_det_m: decay length beyond which visible decays count as invisible (ECAL + HCAL), metres.
         annihilation_on: include resonant annihilation (arXiv:2606.17320) or not (PRL 129).
         ecal_resolution: the cut acts on the measured ECAL energy with this resolution (default: on the true energy).
+        electron_model: the atomic electrons' motion in annihilation: ``compton`` (Hartree-Fock Compton profiles,
+            default), ``exponential`` (DMG4's) or ``free`` (at rest); see :mod:`limits.physics.annihilation`.
         spectrum: also return the bin edges, dN/dE_Z' (events per EOT per GeV with the decay factor and the pass
             probability) and the pass probability of each bin.
 
@@ -184,13 +189,13 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
     m, c = np.broadcast_arrays(np.atleast_1d(np.asarray(mass_gev, float)), np.atleast_1d(np.asarray(coupling, float)))
     m, c = m.ravel(), c.ravel()
     if ecal_resolution is None or ecal_resolution.is_perfect:
-        sp = spectra(float(beam_energy_gev), float(ecut_gev))
+        sp = spectra(float(beam_energy_gev), float(ecut_gev), None, electron_model)
         p_pass = np.ones(sp.e_centres_gev.size)
     else:
         e_min = ecal_resolution.lowest_zprime_energy_gev(beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev)
         # the fold needs lepton energies inside the ETL table and the shower table's range
         e_min = max(e_min, float(load_brems().energy_gev[0]), float(load_shower().y_edges[0]) * beam_energy_gev)
-        sp = spectra(float(beam_energy_gev), float(ecut_gev), round(e_min, 6))
+        sp = spectra(float(beam_energy_gev), float(ecut_gev), round(e_min, 6), electron_model)
         p_pass = ecal_resolution.bin_pass_probability(sp.e_edges_gev, beam_energy_gev=beam_energy_gev,
                                                       ecut_gev=ecut_gev)
     ge2 = (model.electron_coupling_per_unit * c) ** 2
