@@ -31,12 +31,14 @@ The Z' takes the positron's energy, E_Z' = E_R, where the decay factor is then a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from limits import constants as C
 from limits.physics.compton import ComptonProfiles
 
-__all__ = ["ELECTRON_MODELS", "spectrum_per_ge2"]
+__all__ = ["ELECTRON_MODELS", "breit_wigner_matrix", "spectrum_per_ge2"]
 
 ELECTRON_MODELS = ("compton", "exponential", "free")
 """Models of the atomic electrons' motion in resonant annihilation (see the module docstring)."""
@@ -102,3 +104,46 @@ def spectrum_per_ge2(mass_gev: np.ndarray, e_edges_gev: np.ndarray, tau_pos: np.
         prob = overlap / (2.0 * p_m)  # (n, k, n_T): P(E_R in bin | T)
         out += occupancy * np.einsum("nkt,t,k->nk", prob, wk / e_m, tau_pos)
     return out * norm[:, None]
+
+
+def breit_wigner_matrix(mass_gev: np.ndarray, width_gev: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """The finite-width line shape as a matrix on a mass grid: N_BW(m_i) = sum_j W_ij N_narrow(m_j).
+
+    The resonance of arXiv:2606.17320 Eq. A1 with s-dependent widths,
+
+        sigma(s) = 12 pi Gamma_ee(sqrt s) Gamma(sqrt s) / [(s - m^2)^2 + m^2 Gamma(m)^2],
+
+    Gamma_X(sqrt s) the width of a Z' of mass sqrt(s). Since Gamma_ee grows as sqrt(s), this is Eq. A1's
+    12 pi (s/m^2) Gamma_ee Gamma / [...] with the final-state phase space taken at s; it is also DMG4's dark-photon
+    annihilation cross section, 4 pi alpha eps^2 alpha_D (q/sqrt s)(s - 4q^2/3)/[...] for a Dirac chi
+    (``../shared/physics/detector.md`` §3). The narrow-width yield at mass M is N_narrow(M) = [int sigma ds]_M x (the
+    kinematic factor at s = M^2), with int sigma ds = 12 pi^2 Gamma_ee(M)/M, so
+
+        N_BW(m) = int ds w(s) N_narrow(sqrt s),   w(s) = sqrt(s) Gamma(sqrt s) / (pi [(s - m^2)^2 + m^2 Gamma(m)^2]),
+
+    and int w ds -> 1 as Gamma -> 0. On the grid node j stands for the cell between the midpoints (in s) to its
+    neighbours: the Lorentzian is integrated exactly over the cell (arctan), the slowly varying factor
+    sqrt(s) Gamma(sqrt s)/(m Gamma(m)) taken at the node. As Gamma -> 0, W -> the identity (the narrow width).
+
+    Args:
+        mass_gev: the (increasing) mass grid, GeV.
+        width_gev: total width in GeV as a function of mass (vectorised); constant in the coupling (the dark sector).
+
+    Returns:
+        W, shape (n, n).
+    """
+    m = np.asarray(mass_gev, dtype=float)
+    s = m**2
+    mid = 0.5 * (s[1:] + s[:-1])
+    s_lo = np.concatenate([[s[0] - (mid[0] - s[0])], mid])
+    s_hi = np.concatenate([mid, [s[-1] + (s[-1] - mid[-1])]])
+    gamma = np.asarray(width_gev(m), dtype=float)
+    m_gamma = m * gamma  # (n,): m_i Gamma(m_i)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        upper = np.arctan((s_hi[None, :] - s[:, None]) / m_gamma[:, None])
+        lower = np.arctan((s_lo[None, :] - s[:, None]) / m_gamma[:, None])
+        factor = (m[None, :] * gamma[None, :]) / m_gamma[:, None]
+    w = (upper - lower) / np.pi * factor
+    narrow = ~(m_gamma > 0)
+    w[narrow] = np.eye(m.size)[narrow]
+    return w

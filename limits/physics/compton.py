@@ -60,7 +60,7 @@ class ComptonProfiles:
         return core / half[:, None] / 2.0, tail / half / 2.0  # both halves of the profile: J is even in p_z
 
     def normalisation(self) -> np.ndarray:
-        """Integral of each shell's profile over all p_z: 1 by construction (a check of the tail and renormalisation)."""
+        """Integral of each shell's profile over all p_z: 1 by construction (checks the tail and the normalisation)."""
         core, tail = self._half_cdf
         return np.asarray(2.0 * (core[:, -1] + tail))
 

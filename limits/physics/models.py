@@ -127,7 +127,8 @@ def _builtin_dir():
 @functools.lru_cache(maxsize=1)
 def builtin_names() -> tuple[str, ...]:
     """Names of the built-in models, in a stable display order."""
-    order = ("bl-unbroken", "bl-broken", "bl-dm-scalar", "b-3le", "b-2le-lmu", "b-le-2lmu", "dark-photon")
+    order = ("bl-unbroken", "bl-broken", "bl-dm-scalar", "b-3le", "b-2le-lmu", "b-le-2lmu", "dark-photon",
+             "dark-photon-dirac")
     found = {p.name[: -len(".yaml")] for p in _builtin_dir().iterdir() if p.name.endswith(".yaml")}
     return tuple(n for n in order if n in found) + tuple(sorted(found - set(order)))
 

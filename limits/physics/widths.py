@@ -23,10 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from limits import constants as C
 from limits.physics import hadrons
-from limits.physics.models import LEPTONS, Model
+from limits.physics.models import LEPTONS, DarkSector, Model
 
 __all__ = [
     "MASS_MIN_GEV",
@@ -85,10 +86,17 @@ def dark_width(model: Model, mass_gev: np.ndarray) -> np.ndarray:
     m = np.asarray(mass_gev, dtype=float)
     if model.dark is None:
         return np.zeros_like(m)
-    r = np.full_like(m, 1.0 / model.dark.mass_ratio**2)  # m_chi^2 / m^2
-    if model.dark.particle == "complex_scalar":
-        return model.dark.alpha_d / 12.0 * m * _scalar_factor(r)
-    return model.dark.alpha_d / 3.0 * m * _fermion_factor(r)
+    return dark_sector_width(model.dark, m)
+
+
+def dark_sector_width(dark: DarkSector, mass_gev: ArrayLike) -> np.ndarray:
+    """Gamma(Z' -> chi chi) in GeV of a Z' of mass ``mass_gev`` (GeV) with m_chi = m/mass_ratio: complex scalar
+    (alpha_D/12) m beta^3 (arXiv:2606.17320 Eq. A6), Dirac fermion (alpha_D/3) m (1 + 2r) beta."""
+    m = np.asarray(mass_gev, dtype=float)
+    r = np.full_like(m, 1.0 / dark.mass_ratio**2)  # m_chi^2 / m^2
+    if dark.particle == "complex_scalar":
+        return np.asarray(dark.alpha_d / 12.0 * m * _scalar_factor(r))
+    return np.asarray(dark.alpha_d / 3.0 * m * _fermion_factor(r))
 
 
 @dataclass(frozen=True)

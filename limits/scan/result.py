@@ -85,6 +85,8 @@ class ScanResult:
         versions: package versions that computed it.
         points: per-mass records as in ``limits.json`` (mass_mev, g_obs, g_exp, mu_obs, mu_exp, s_obs, g_ref,
             excluded_intervals_obs, status, reason, calculator facts; ``grid`` columns in --grid mode).
+        dark_sector: the model's dark sector, ``{"particle": "complex_scalar" | "dirac_fermion", "alpha_d": ...,
+            "mass_ratio": m_Z'/m_chi}``, or None without one.
         contours: --grid mode: CLs = 1 - CL contours ``{"obs": [...], "exp": {label: [...]}}`` of [mass_mev, g]
             polylines; None otherwise.
 
@@ -105,6 +107,7 @@ class ScanResult:
     assumptions: dict[str, str]
     versions: dict[str, str]
     points: tuple[dict[str, Any], ...]
+    dark_sector: dict[str, Any] | None = None
     contours: dict[str, Any] | None = None
     band_order: tuple[str, ...] = field(default=BAND_LABELS)
 
@@ -172,7 +175,7 @@ class ScanResult:
         """The ``limits.json`` document (strict JSON: NaN and infinity as None; grid columns left out)."""
         doc: dict[str, Any] = {key: getattr(self, key) for key in _SETTINGS}
         doc.update(assumptions=dict(self.assumptions), versions=dict(self.versions),
-                   band_order=list(self.band_order),
+                   band_order=list(self.band_order), dark_sector=self.dark_sector,
                    points=[{k: v for k, v in p.items() if k != "grid"} for p in self.points])
         if self.contours is not None:
             doc["contours"] = self.contours
@@ -194,7 +197,8 @@ class ScanResult:
         """
         validate(doc, "limits", source)
         return cls(**{key: doc[key] for key in _SETTINGS}, assumptions=dict(doc.get("assumptions", {})),
-                   versions=dict(doc["versions"]), points=tuple(doc["points"]), contours=doc.get("contours"),
+                   versions=dict(doc["versions"]), points=tuple(doc["points"]), dark_sector=doc.get("dark_sector"),
+                   contours=doc.get("contours"),
                    band_order=tuple(doc["band_order"]))
 
     @classmethod

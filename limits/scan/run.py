@@ -8,6 +8,7 @@ uninterrupted run. A mass whose computation fails is recorded with its reason an
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -81,4 +82,5 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
         stat_only=cfg.stat_only, seed=cfg.seed, ntoys=cfg.ntoys if cfg.method == "toys" else None,
         expected_bands=calculator_class(cfg.method).expected_bands, inputs_digest=digest,
         assumptions=dict(cfg.analysis.assumptions), versions=_versions(), points=tuple(points),
+        dark_sector=dataclasses.asdict(cfg.model.dark) if cfg.model.dark is not None else None,
         contours=contours(points, cfg.cl) if cfg.grid else None)
