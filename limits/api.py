@@ -418,9 +418,10 @@ def cross_section(model: str | Mapping[str, Any] | Model, *, mass_mev: float, en
 
 
 def _analysis_masses(analysis: Analysis, mass_mev: ArrayLike | None) -> np.ndarray:
-    if mass_mev is None:
-        return analysis.default_masses_mev()
-    return check_masses_mev(mass_mev, *analysis.mass_range_mev)
+    masses = analysis.default_masses_mev() if mass_mev is None else check_masses_mev(mass_mev,
+                                                                                      *analysis.mass_range_mev)
+    analysis.check_masses_mev(masses)
+    return masses
 
 
 def workspaces(analysis: str | Mapping[str, Any] | Analysis, model: str | Mapping[str, Any] | Model,

@@ -52,6 +52,22 @@ class Analysis:
         """The built-in models this analysis is published for (all of them unless ``models`` says otherwise)."""
         return self.models or builtin_names()
 
+    def check_masses_mev(self, mass_mev: np.ndarray, field: str = "mass_mev") -> None:
+        """Raise InputError unless every mass lies inside each run's efficiency file (the tables are not
+        extrapolated)."""
+        lo, hi = float(np.min(mass_mev)), float(np.max(mass_mev))
+        for run in self.runs:
+            covered = run.efficiency_file_range_mev()
+            if covered is not None and not (covered[0] <= lo * (1 + 1e-12) and hi <= covered[1] * (1 + 1e-12)):
+                raise InputError(field, f"masses {lo:g}-{hi:g} MeV reach outside run {run.name}'s efficiency file "
+                                        f"{run.facts['efficiency'].file} ({covered[0]:g}-{covered[1]:g} MeV)")
+
+    def input_files(self) -> dict[str, dict[str, str]]:
+        """The files the run inputs were read from, with their SHA-256: ``{"runs.<run>.efficiency": {...}}``."""
+        return {f"runs.{r.name}.efficiency": {"file": str(r.facts["efficiency"].file),
+                                              "sha256": str(r.facts["efficiency"].sha256)}
+                for r in self.runs if r.facts["efficiency"].file is not None}
+
     def default_masses_mev(self, n: int = 200) -> np.ndarray:
         """The default mass grid: ``n`` log-spaced masses over the analysis range (MeV)."""
         return np.geomspace(*self.mass_range_mev, n)

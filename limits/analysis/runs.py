@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from limits.analysis.efficiency import read_efficiency_csv
 from limits.errors import InputError
 from limits.io.files import read_document, yaml_load
 from limits.io.schemas import validate
@@ -28,11 +29,15 @@ DEFAULT_RUNS = "limits/data/runs.yaml"
 @dataclass(frozen=True)
 class Fact:
     """A value with its provenance. ``value`` is a number, or for a mass-dependent efficiency a list of
-    (mass_mev, value) pairs."""
+    (mass_mev, value) pairs; an efficiency read from a CSV file also records the file (as named in the runs file), its
+    SHA-256 and, if the file gives them, the relative uncertainties at the same masses."""
 
     value: Any
     status: str
     source: str
+    file: str | None = None
+    sha256: str | None = None
+    uncertainty: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,22 @@ class Run:
             return facts[item].value
         raise AttributeError(item)
 
+    def efficiency_uncertainty_at(self, mass_mev: float) -> float:
+        """Relative efficiency uncertainty at one mass (MeV): the efficiency file's column if it has one (interpolated
+        in log(mass)), else ``efficiency_uncertainty``."""
+        fact = self.facts["efficiency"]
+        if fact.uncertainty is None:
+            return float(self.facts["efficiency_uncertainty"].value)
+        xs = np.log([p[0] for p in fact.value])
+        return float(np.interp(np.log(mass_mev), xs, np.array(fact.uncertainty)))
+
+    def efficiency_file_range_mev(self) -> tuple[float, float] | None:
+        """(lowest, highest) mass of an efficiency read from a file, or None for a number or an inline table."""
+        fact = self.facts["efficiency"]
+        if fact.file is None:
+            return None
+        return float(fact.value[0][0]), float(fact.value[-1][0])
+
     def efficiency_at(self, mass_mev) -> np.ndarray:
         """Signal efficiency at the given masses (MeV): the constant, or the table interpolated in log(mass)."""
         value = self.facts["efficiency"].value
@@ -61,14 +82,25 @@ class Run:
         return np.full(m.shape, float(value))
 
 
-def _fact(raw: dict) -> Fact:
+def _fact(raw: dict, field: str, base: Path | None) -> Fact:
     if "table" in raw:
         return Fact([(float(r["mass_mev"]), float(r["value"])) for r in raw["table"]], raw["status"], raw["source"])
+    if "file" in raw:
+        if base is None:
+            raise InputError(field, "an efficiency file needs a runs file to be relative to")
+        table = read_efficiency_csv(base / raw["file"], raw["file"], field)
+        return Fact(list(zip(table.mass_mev, table.efficiency)), raw["status"], raw["source"], file=table.file,
+                    sha256=table.sha256, uncertainty=table.rel_uncertainty)
     return Fact(raw["value"], raw["status"], raw["source"])
 
 
-def runs_from_document(doc: Any, source: str) -> dict[str, Run]:
+def runs_from_document(doc: Any, source: str, base: Path | None = None) -> dict[str, Run]:
     """Validate a runs document and return its runs by name, with ``common`` filled in.
+
+    Args:
+        doc: the parsed runs file.
+        source: what to call it in errors.
+        base: the directory efficiency files are relative to (the runs file's).
 
     Raises:
         InputError: naming ``source`` and the field (e.g. ``runs.I.eot``).
@@ -86,7 +118,7 @@ def runs_from_document(doc: Any, source: str) -> dict[str, Run]:
                              "must not exceed 10x the background (allowed range [0, 10 b])")
         if merged["ecut_gev"]["value"] >= merged["beam_energy_gev"]["value"]:
             raise InputError(f"{source}: runs.{name}.ecut_gev", "must be below beam_energy_gev")
-        out[name] = Run(name, {f: _fact(merged[f]) for f in FIELDS})
+        out[name] = Run(name, {f: _fact(merged[f], f"{source}: runs.{name}.{f}", base) for f in FIELDS})
     return out
 
 
@@ -95,4 +127,4 @@ def load_runs(path: str | Path | None = None, field: str = "--runs") -> dict[str
     if path is None:
         text = resources.files("limits.data").joinpath("runs.yaml").read_text(encoding="utf-8")
         return runs_from_document(yaml_load(text), DEFAULT_RUNS)
-    return runs_from_document(read_document(path, field), f"{field} {path}")
+    return runs_from_document(read_document(path, field), f"{field} {path}", Path(path).parent)

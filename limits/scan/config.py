@@ -71,6 +71,7 @@ class ScanConfig:
         _check("ntoys", self.ntoys, *NTOYS_RANGE, whole=True)
         _check("seed", self.seed, *SEED_RANGE, whole=True)
         masses = check_masses_mev(self.masses_mev, *self.analysis.mass_range_mev)
+        self.analysis.check_masses_mev(masses)
         object.__setattr__(self, "masses_mev", tuple(float(m) for m in masses))
 
     def digest(self) -> str:

@@ -85,6 +85,8 @@ class ScanResult:
         versions: package versions that computed it.
         points: per-mass records as in ``limits.json`` (mass_mev, g_obs, g_exp, mu_obs, mu_exp, s_obs, g_ref,
             excluded_intervals_obs, status, reason, calculator facts; ``grid`` columns in --grid mode).
+        input_files: files the inputs were read from, with their SHA-256 (e.g. ``{"runs.I.efficiency":
+            {"file": ..., "sha256": ...}}``); empty for the shipped inputs.
         dark_sector: the model's dark sector, ``{"particle": "complex_scalar" | "dirac_fermion", "alpha_d": ...,
             "mass_ratio": m_Z'/m_chi}``, or None without one.
         contours: --grid mode: CLs = 1 - CL contours ``{"obs": [...], "exp": {label: [...]}}`` of [mass_mev, g]
@@ -108,6 +110,7 @@ class ScanResult:
     versions: dict[str, str]
     points: tuple[dict[str, Any], ...]
     dark_sector: dict[str, Any] | None = None
+    input_files: dict[str, dict[str, str]] = field(default_factory=dict)
     contours: dict[str, Any] | None = None
     band_order: tuple[str, ...] = field(default=BAND_LABELS)
 
@@ -179,6 +182,8 @@ class ScanResult:
                    points=[{k: v for k, v in p.items() if k != "grid"} for p in self.points])
         if self.contours is not None:
             doc["contours"] = self.contours
+        if self.input_files:
+            doc["input_files"] = self.input_files
         return json_safe(doc)
 
     def to_json(self, path: str | Path) -> Path:
@@ -198,7 +203,7 @@ class ScanResult:
         validate(doc, "limits", source)
         return cls(**{key: doc[key] for key in _SETTINGS}, assumptions=dict(doc.get("assumptions", {})),
                    versions=dict(doc["versions"]), points=tuple(doc["points"]), dark_sector=doc.get("dark_sector"),
-                   contours=doc.get("contours"),
+                   input_files=dict(doc.get("input_files", {})), contours=doc.get("contours"),
                    band_order=tuple(doc["band_order"]))
 
     @classmethod

@@ -83,4 +83,5 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
         expected_bands=calculator_class(cfg.method).expected_bands, inputs_digest=digest,
         assumptions=dict(cfg.analysis.assumptions), versions=_versions(), points=tuple(points),
         dark_sector=dataclasses.asdict(cfg.model.dark) if cfg.model.dark is not None else None,
+        input_files=cfg.analysis.input_files(),
         contours=contours(points, cfg.cl) if cfg.grid else None)

@@ -88,12 +88,12 @@ def bkg_only_spec(analysis: Analysis) -> dict:
     return {"channels": channels, "observations": observations, "measurements": [measurement], "version": "1.0.0"}
 
 
-def _signal_sample(analysis: Analysis, run, signal: float) -> dict:
+def _signal_sample(analysis: Analysis, run, signal: float, mass_mev: float) -> dict:
     syst = analysis.signal_yield_uncertainty
     mods: list[dict[str, Any]] = [{"name": "mu", "type": "normfactor", "data": None}]
     if syst > 0:
         mods.append({"name": "signal_yield", "type": "normsys", "data": {"hi": 1.0 + syst, "lo": 1.0 - syst}})
-    for name, rel in (("eff", run.efficiency_uncertainty), ("eot", run.eot_uncertainty)):
+    for name, rel in (("eff", run.efficiency_uncertainty_at(mass_mev)), ("eot", run.eot_uncertainty)):
         if rel > 0:
             mods.append({"name": f"{name}_{run.name}", "type": "normsys", "data": {"hi": 1.0 + rel, "lo": 1.0 - rel}})
     return {"name": "signal", "data": [float(signal)], "modifiers": mods}
@@ -130,7 +130,8 @@ def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
     sym = model.coupling_symbol
     patches = []
     for m, g, s, gt, mt in zip(mass_mev, g_ref, signal, g_table, mu_table):
-        ops = [{"op": "add", "path": f"/channels/{j}/samples/1", "value": _signal_sample(analysis, run, s[j])}
+        ops = [{"op": "add", "path": f"/channels/{j}/samples/1",
+                "value": _signal_sample(analysis, run, s[j], float(m))}
                for j, run in enumerate(analysis.runs)]
         value = float(f"{m:.6g}")
         name = "m_Zprime_MeV_" + f"{value:.6g}".replace(".", "p").replace("-", "m").replace("+", "")
