@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from limits import constants as C
+from limits.analysis.external import ExternalTable, ExternalYields, read_external_table
 from limits.analysis.runs import Run, load_runs
 from limits.errors import InputError
 from limits.io.files import read_document, yaml_load
@@ -46,6 +47,7 @@ class Analysis:
     assumptions: tuple[tuple[str, str], ...] = ()  # (topic, statement) pairs, schema order
     models: tuple[str, ...] | None = None  # built-in models it is published for; None = all
     electron_momenta: str = "compton"  # atomic electrons in annihilation (limits.physics.annihilation.ELECTRON_MODELS)
+    external_yields: ExternalYields | None = None  # externally simulated yields replacing ours
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -56,6 +58,11 @@ class Analysis:
         """Raise InputError unless every mass lies inside each run's efficiency file (the tables are not
         extrapolated)."""
         lo, hi = float(np.min(mass_mev)), float(np.max(mass_mev))
+        if self.external_yields is not None:
+            for name, table in self.external_yields.tables().items():
+                if not (table.mass_mev[0] <= lo * (1 + 1e-12) and hi <= table.mass_mev[-1] * (1 + 1e-12)):
+                    raise InputError(field, f"masses {lo:g}-{hi:g} MeV reach outside {name} {table.file} "
+                                            f"({table.mass_mev[0]:g}-{table.mass_mev[-1]:g} MeV)")
         for run in self.runs:
             covered = run.efficiency_file_range_mev()
             if covered is not None and not (covered[0] <= lo * (1 + 1e-12) and hi <= covered[1] * (1 + 1e-12)):
@@ -64,9 +71,13 @@ class Analysis:
 
     def input_files(self) -> dict[str, dict[str, str]]:
         """The files the run inputs were read from, with their SHA-256: ``{"runs.<run>.efficiency": {...}}``."""
-        return {f"runs.{r.name}.efficiency": {"file": str(r.facts["efficiency"].file),
-                                              "sha256": str(r.facts["efficiency"].sha256)}
-                for r in self.runs if r.facts["efficiency"].file is not None}
+        files = {f"runs.{r.name}.efficiency": {"file": str(r.facts["efficiency"].file),
+                                               "sha256": str(r.facts["efficiency"].sha256)}
+                 for r in self.runs if r.facts["efficiency"].file is not None}
+        if self.external_yields is not None:
+            files.update({name: {"file": t.file, "sha256": t.sha256}
+                          for name, t in self.external_yields.tables().items()})
+        return files
 
     def default_masses_mev(self, n: int = 200) -> np.ndarray:
         """The default mass grid: ``n`` log-spaced masses over the analysis range (MeV)."""
@@ -77,21 +88,55 @@ class Analysis:
         """Sum of the runs' electrons on target."""
         return float(sum(r.eot for r in self.runs))
 
+    def _yield_kwargs(self, run: Run) -> dict[str, Any]:
+        """The production set-up of a run, as arguments of :func:`limits.physics.yields.yields`."""
+        return {"beam_energy_gev": float(run.beam_energy_gev), "ecut_gev": float(run.ecut_gev),
+                "l_det_m": float(run.l_det_m), "annihilation_on": self.annihilation,
+                "ecal_resolution": EcalResolution(float(run.ecal_resolution_stochastic),
+                                                  float(run.ecal_resolution_constant)),
+                "electron_model": self.electron_momenta}
+
+    def _external_signal(self, model: Model, m: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """Expected events per run from the external tables (see :mod:`limits.analysis.external`)."""
+        ext = self.external_yields
+        assert ext is not None
+        if model.name != ext.model:
+            raise InputError("model", f"analysis {self.name} carries external yields for model {ext.model}, not "
+                                      f"{model.name}")
+        out = np.empty((m.size, len(self.runs)))
+        for j, run in enumerate(self.runs):
+            # both channels' decay factors whatever the analysis says (a split table brings its own annihilation);
+            # an unsplit table is weighted by our own channel mix, annihilation as the analysis says
+            kwargs = {**self._yield_kwargs(run), "annihilation_on": True}
+
+            def fractions(mass_mev: np.ndarray, coupling: np.ndarray) -> tuple[np.ndarray, ...]:
+                y = yields(model, mass_mev * C.GEV_PER_MEV, coupling, **kwargs)
+                f_brem, f_ann = y.invisible_fraction()
+                if self.annihilation:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        both = np.where(y.brem + y.annihilation > 0, y.total / (y.brem + y.annihilation), np.nan)
+                else:
+                    both = f_brem
+                return f_brem, f_ann, np.asarray(both)
+
+            quantity, values = ext.scaled(run.name, m, g, fractions)  # type: ignore[arg-type]
+            out[:, j] = values if quantity == "signal_events" else run.eot * run.efficiency_at(m) * values
+        return out
+
     def signal(self, model: Model, mass_mev, coupling) -> np.ndarray:
         """Expected signal events per run, shape (n_points, n_runs) for broadcast (mass_mev, coupling)."""
         m, g = np.broadcast_arrays(np.atleast_1d(np.asarray(mass_mev, float)),
                                    np.atleast_1d(np.asarray(coupling, float)))
         m, g = m.ravel(), g.ravel()
+        if self.external_yields is not None:
+            return self._external_signal(model, m, g)
         out = np.empty((m.size, len(self.runs)))
         per_eot: dict[tuple[float, ...], np.ndarray] = {}  # runs with the same set-up share one yield
         for j, run in enumerate(self.runs):
             key = (float(run.beam_energy_gev), float(run.ecut_gev), float(run.l_det_m),
                    float(run.ecal_resolution_stochastic), float(run.ecal_resolution_constant))
             if key not in per_eot:
-                per_eot[key] = yields(model, m * C.GEV_PER_MEV, g, beam_energy_gev=key[0], ecut_gev=key[1],
-                                      l_det_m=key[2], annihilation_on=self.annihilation,
-                                      ecal_resolution=EcalResolution(key[3], key[4]),
-                                      electron_model=self.electron_momenta).total
+                per_eot[key] = yields(model, m * C.GEV_PER_MEV, g, **self._yield_kwargs(run)).total
             out[:, j] = run.eot * run.efficiency_at(m) * per_eot[key]
         return out
 
@@ -127,13 +172,39 @@ def analysis_from_document(doc: Any, source: str, base: Path | None, runs_path: 
     if unknown:
         raise InputError(f"{source}: runs", f"run '{unknown[0]}' is not in the run inputs (known: {', '.join(runs)})")
     syst = doc["signal_yield_uncertainty"]
+    external = _external_yields(doc.get("external_yields"), source, base, [r for r in doc["runs"]])
     return Analysis(name=doc["name"], description=" ".join(doc.get("description", "").split()),
                     runs=tuple(runs[r] for r in doc["runs"]), annihilation=doc["annihilation"],
                     mass_range_mev=(float(lo), float(hi)), signal_yield_uncertainty=float(syst["value"]),
                     signal_yield_source=syst["source"], references=tuple(doc.get("references", ())),
                     assumptions=tuple(doc.get("assumptions", {}).items()),
                     models=tuple(doc["models"]) if "models" in doc else None,
-                    electron_momenta=doc.get("electron_momenta", "compton"))
+                    electron_momenta=doc.get("electron_momenta", "compton"), external_yields=external)
+
+
+def _external_yields(spec: dict[str, Any] | None, source: str, base: Path | None,
+                     run_names: list[str]) -> ExternalYields | None:
+    """Read the external yield tables an analysis names (paths relative to the analysis file)."""
+    if spec is None:
+        return None
+    if base is None:
+        raise InputError(f"{source}: external_yields", "external tables need an analysis file to be relative to")
+    field = f"{source}: external_yields"
+    common = None
+    per_run: dict[str, ExternalTable] = {}
+    if "file" in spec:
+        common = read_external_table(base / spec["file"], spec["file"], f"{field}.file")
+        if common.quantity == "signal_events":
+            raise InputError(f"{field}.file", "signal_events are per run: give one table per run (files)")
+    else:
+        missing = [r for r in run_names if r not in spec["files"]]
+        unknown = [r for r in spec["files"] if r not in run_names]
+        if missing or unknown:
+            problem = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
+            raise InputError(f"{field}.files", f"one table per run of the analysis ({', '.join(run_names)}); {problem}")
+        per_run = {r: read_external_table(base / f, f, f"{field}.files.{r}") for r, f in spec["files"].items()}
+    return ExternalYields(spec["model"], bool(spec.get("includes_decay_factor", False)), spec["status"],
+                          spec["source"], common, per_run)
 
 
 def get_analysis(name_or_path: str, runs_path: str | None = None, field: str = "--analysis") -> Analysis:

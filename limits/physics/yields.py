@@ -148,6 +148,7 @@ class Yields:
             probability of the measured ECAL energy), all decays (no decay factor).
         total: sum over both channels of production x P_pass x P_inv(E_Z'): the invisible-signature yield
             (PRL 129 Eq. 6).
+        brem_invisible: the bremsstrahlung part of ``total`` (the rest is annihilation).
     """
 
     mass_gev: np.ndarray
@@ -155,6 +156,15 @@ class Yields:
     brem: np.ndarray
     annihilation: np.ndarray
     total: np.ndarray
+    brem_invisible: np.ndarray
+
+    def invisible_fraction(self) -> tuple[np.ndarray, np.ndarray]:
+        """<P_inv> over the Z' energy spectrum for bremsstrahlung and for annihilation (NaN where there is none):
+        what turns a produced yield into the invisible-signature one at these couplings."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            brem = np.where(self.brem > 0, self.brem_invisible / self.brem, np.nan)
+            ann = np.where(self.annihilation > 0, (self.total - self.brem_invisible) / self.annihilation, np.nan)
+        return np.asarray(brem), np.asarray(ann)
 
 
 @functools.lru_cache(maxsize=16)
@@ -217,7 +227,7 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
         # NA64 probes, is left out of the line shape (without a dark sector the narrow width is exact)
         sp = _finite_width(key, model.dark)
     ge2 = (model.electron_coupling_per_unit * c) ** 2
-    brem, ann, total = np.empty(m.size), np.empty(m.size), np.empty(m.size)
+    brem, ann, total, brem_inv = np.empty(m.size), np.empty(m.size), np.empty(m.size), np.empty(m.size)
     dn = np.empty((m.size, sp.e_centres_gev.size)) if spectrum else None
     for s in range(0, m.size, 20_000):
         sl = slice(s, s + 20_000)
@@ -228,7 +238,8 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
         ann[sl] = ge2[sl] * a.sum(axis=1)
         weighted = ge2[sl, None] * (a + b) * p_inv
         total[sl] = weighted.sum(axis=1)
+        brem_inv[sl] = ge2[sl] * (b * p_inv).sum(axis=1)
         if dn is not None:
             dn[sl] = weighted / np.diff(sp.e_edges_gev)
-    result = Yields(m, c, brem, ann, total)
+    result = Yields(m, c, brem, ann, total, brem_inv)
     return (result, sp.e_edges_gev, dn, p_pass) if spectrum else result
