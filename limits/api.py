@@ -214,11 +214,12 @@ class _Setup:
     annihilation: bool
     resolution: EcalResolution
     electron_momenta: str
+    scintillator: bool
 
 
 def _setup(analysis: Analysis | None, beam_energy_gev: float | None, ecut_gev: float | None, l_det_m: float | None,
            annihilation: bool | None, ecal_resolution: tuple[float, float] | None,
-           electron_momenta: str | None) -> _Setup:
+           electron_momenta: str | None, scintillator: bool | None = None) -> _Setup:
     """The production set-up: the analysis' (its runs must share one) or the arguments, with their ranges checked."""
     if analysis is not None:
         setups = {(float(r.beam_energy_gev), float(r.ecut_gev), float(r.l_det_m), float(r.ecal_resolution_stochastic),
@@ -227,7 +228,8 @@ def _setup(analysis: Analysis | None, beam_energy_gev: float | None, ecut_gev: f
             raise InputError("analysis", f"the runs of {analysis.name} differ in beam energy, cut, L_det or ECAL "
                                          f"resolution; compute per-run yields with Analysis.signal")
         (e0, cut, l_det, a, b), = setups
-        return _Setup(e0, cut, l_det, analysis.annihilation, EcalResolution(a, b), analysis.electron_momenta)
+        return _Setup(e0, cut, l_det, analysis.annihilation, EcalResolution(a, b), analysis.electron_momenta,
+                      analysis.scintillator_electrons)
     e0 = 100.0 if beam_energy_gev is None else float(beam_energy_gev)
     cut = 50.0 if ecut_gev is None else float(ecut_gev)
     l_det = C.L_DETECTOR_DEFAULT_M if l_det_m is None else float(l_det_m)
@@ -241,7 +243,8 @@ def _setup(analysis: Analysis | None, beam_energy_gev: float | None, ecut_gev: f
     model = "compton" if electron_momenta is None else electron_momenta
     if model not in ELECTRON_MODELS:
         raise InputError("electron_momenta", f"'{model}' is not one of {', '.join(ELECTRON_MODELS)}")
-    return _Setup(e0, cut, l_det, True if annihilation is None else bool(annihilation), EcalResolution(a, b), model)
+    return _Setup(e0, cut, l_det, True if annihilation is None else bool(annihilation), EcalResolution(a, b), model,
+                  bool(scintillator))
 
 
 def _in_range(field: str, value: float, lo: float, hi: float, unit: str, hi_open: bool = False) -> None:
@@ -265,6 +268,7 @@ class YieldTable:
         beam_energy_gev, ecut_gev, l_det_m, annihilation: the production set-up.
         ecal_resolution: (a, b) of the ECAL resolution sigma_E/E = a/sqrt(E[GeV]) (+) b applied at the cut.
         electron_momenta: the atomic-electron model of the annihilation yield.
+        scintillator_electrons: annihilation also on the scintillator's electrons.
         runs: run names of the analysis (empty without one).
         signal_events: expected signal events per run, shape (n, n_runs): EOT x efficiency x yield (PRL 129 Eq. 5);
             None without an analysis.
@@ -283,6 +287,7 @@ class YieldTable:
     annihilation: bool
     ecal_resolution: tuple[float, float] = (0.0, 0.0)
     electron_momenta: str = "compton"
+    scintillator_electrons: bool = False
     runs: tuple[str, ...] = ()
     signal_events: np.ndarray | None = None
 
@@ -297,7 +302,8 @@ class YieldTable:
 def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, Any] | Analysis | None = None, *,
            mass_mev: ArrayLike, coupling: ArrayLike = 1e-4, beam_energy_gev: float | None = None,
            ecut_gev: float | None = None, l_det_m: float | None = None, annihilation: bool | None = None,
-           ecal_resolution: tuple[float, float] | None = None, electron_momenta: str | None = None) -> YieldTable:
+           ecal_resolution: tuple[float, float] | None = None, electron_momenta: str | None = None,
+           scintillator_electrons: bool | None = None) -> YieldTable:
     """Signal yield per EOT vs mass and coupling (bremsstrahlung + resonant annihilation, the missing-energy cut, decays
     beyond the detector counted as invisible); with an analysis also the expected events per run.
 
@@ -314,6 +320,8 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
             (default NA64's (0.10, 0.04), arXiv:2606.17320; (0, 0) cuts on the true Z' energy; without an analysis).
         electron_momenta: atomic electrons in annihilation: ``compton`` (default), ``exponential`` (DMG4's) or
             ``free`` (:mod:`limits.physics.annihilation`; without an analysis).
+        scintillator_electrons: annihilate also on the ECAL scintillator's electrons (default off, as DMG4; without
+            an analysis).
 
     Example:
         >>> y = yields("dark-photon", mass_mev=[1.0, 10.0], coupling=1e-4)
@@ -323,10 +331,12 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
     m = get_model(model)
     a = None if analysis is None else get_analysis(analysis)
     if a is not None and any(v is not None for v in (beam_energy_gev, ecut_gev, l_det_m, annihilation,
-                                                      ecal_resolution, electron_momenta)):
+                                                      ecal_resolution, electron_momenta, scintillator_electrons)):
         raise InputError("analysis", "the analysis fixes beam_energy_gev, ecut_gev, l_det_m, annihilation, "
-                                     "ecal_resolution and electron_momenta; give either the analysis or those settings")
-    setup = _setup(a, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution, electron_momenta)
+                                     "ecal_resolution, electron_momenta and scintillator_electrons; give either the "
+                                     "analysis or those settings")
+    setup = _setup(a, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution, electron_momenta,
+                   scintillator_electrons)
     try:
         masses, couplings = np.broadcast_arrays(_masses(mass_mev), np.asarray(coupling, dtype=float))
     except (TypeError, ValueError):
@@ -336,14 +346,14 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
         _coupling(float(g))
     y = _yields(m, masses * C.GEV_PER_MEV, couplings, beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev,
                 l_det_m=setup.l_det_m, annihilation_on=setup.annihilation, ecal_resolution=setup.resolution,
-                electron_model=setup.electron_momenta)
+                electron_model=setup.electron_momenta, scintillator_electrons=setup.scintillator)
     events = None if a is None else a.signal(m, masses, couplings)
     return YieldTable(model=m.name, coupling_symbol=m.coupling_symbol, mass_mev=masses, coupling=couplings,
                       brem_per_eot=y.brem, annihilation_per_eot=y.annihilation, total_per_eot=y.total,
                       beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev, l_det_m=setup.l_det_m,
                       annihilation=setup.annihilation,
                       ecal_resolution=(setup.resolution.stochastic, setup.resolution.constant),
-                      electron_momenta=setup.electron_momenta,
+                      electron_momenta=setup.electron_momenta, scintillator_electrons=setup.scintillator,
                       runs=tuple(r.name for r in a.runs) if a else (),
                       signal_events=events)
 
@@ -379,16 +389,18 @@ class YieldSpectrum:
 def yield_spectrum(model: str | Mapping[str, Any] | Model, *, mass_mev: ArrayLike, coupling: float = 1e-4,
                    beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, l_det_m: float = C.L_DETECTOR_DEFAULT_M,
                    annihilation: bool = True, ecal_resolution: tuple[float, float] | None = None,
-                   electron_momenta: str = "compton") -> YieldSpectrum:
+                   electron_momenta: str = "compton", scintillator_electrons: bool = False) -> YieldSpectrum:
     """The Z' energy spectrum behind :func:`yields` (same arguments, one coupling)."""
     m = get_model(model)
     masses = _masses(mass_mev)
     g = _coupling(coupling)
-    setup = _setup(None, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution, electron_momenta)
+    setup = _setup(None, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution, electron_momenta,
+                   scintillator_electrons)
     _, edges, dn_de, p_pass = _yields(m, masses * C.GEV_PER_MEV, g, beam_energy_gev=setup.beam_energy_gev,
                                       ecut_gev=setup.ecut_gev, l_det_m=setup.l_det_m,
                                       annihilation_on=setup.annihilation, ecal_resolution=setup.resolution,
-                                      electron_model=setup.electron_momenta, spectrum=True)
+                                      electron_model=setup.electron_momenta,
+                                      scintillator_electrons=setup.scintillator, spectrum=True)
     return YieldSpectrum(m.name, masses, g, edges, dn_de, p_pass)
 
 

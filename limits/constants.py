@@ -115,6 +115,13 @@ PB_NUCLEUS_MASS_GEV = 0.9315 * PB_A_G_PER_MOL  # ~193 GeV, atomic mass unit time
 # Share of the ECAL radiation length supplied by lead: 150 layers of 1.5 mm Pb + 1.5 mm Sc [NA64-26];
 # 0.2673 X0 (Pb) vs 0.0036 X0 (Sc) per layer (../shared/physics/production.md §1).
 ECAL_PB_FRACTION = 0.987
+ECAL_PB_LAYER_CM = 0.15  # [NA64-26]: 150 layers of 1.5 mm Pb and 1.5 mm Sc
+ECAL_SC_LAYER_CM = 0.15  # [NA64-26]
+SC_DENSITY_G_CM3 = 1.05  # polystyrene scintillator [PDG-mat]
+SC_Z_OVER_A = 0.53768  # polystyrene (C8H8)n, <Z/A> [PDG-mat]
+# Scintillator electrons per lead atom of the sandwich: 10.3 (../shared/physics/detector.md §4)
+SC_ELECTRONS_PER_PB_ATOM = (ECAL_SC_LAYER_CM * SC_DENSITY_G_CM3 * SC_Z_OVER_A * AVOGADRO_PER_MOL
+                            / (ECAL_PB_LAYER_CM * PB_ATOMS_PER_CM3))
 
 # Length beyond which a visible Z' decay counts as invisible in PRL 129 Eq. 6: ECAL (47 cm) plus three HCAL modules
 # along the beam (3 x 163 cm) [NA64-26], rounded to 5.4 m "plus gaps" (production.md §6). A per-run input later;

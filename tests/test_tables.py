@@ -44,7 +44,7 @@ def test_worker_count_does_not_change_the_table(tmp_path):
 
 def test_tables_info_cli(run_cli):
     code, out, _ = run_cli("tables", "info")
-    assert code == 0 and out.count("OK") == 3
+    assert code == 0 and out.count("OK") == 5
 
 
 @pytest.mark.slow

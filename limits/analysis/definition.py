@@ -48,6 +48,7 @@ class Analysis:
     models: tuple[str, ...] | None = None  # built-in models it is published for; None = all
     electron_momenta: str = "compton"  # atomic electrons in annihilation (limits.physics.annihilation.ELECTRON_MODELS)
     external_yields: ExternalYields | None = None  # externally simulated yields replacing ours
+    scintillator_electrons: bool = False  # annihilation also on the ECAL scintillator's electrons
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -94,7 +95,7 @@ class Analysis:
                 "l_det_m": float(run.l_det_m), "annihilation_on": self.annihilation,
                 "ecal_resolution": EcalResolution(float(run.ecal_resolution_stochastic),
                                                   float(run.ecal_resolution_constant)),
-                "electron_model": self.electron_momenta}
+                "electron_model": self.electron_momenta, "scintillator_electrons": self.scintillator_electrons}
 
     def _external_signal(self, model: Model, m: np.ndarray, g: np.ndarray) -> np.ndarray:
         """Expected events per run from the external tables (see :mod:`limits.analysis.external`)."""
@@ -179,7 +180,8 @@ def analysis_from_document(doc: Any, source: str, base: Path | None, runs_path: 
                     signal_yield_source=syst["source"], references=tuple(doc.get("references", ())),
                     assumptions=tuple(doc.get("assumptions", {}).items()),
                     models=tuple(doc["models"]) if "models" in doc else None,
-                    electron_momenta=doc.get("electron_momenta", "compton"), external_yields=external)
+                    electron_momenta=doc.get("electron_momenta", "compton"), external_yields=external,
+                    scintillator_electrons=bool(doc.get("scintillator_electrons", False)))
 
 
 def _external_yields(spec: dict[str, Any] | None, source: str, base: Path | None,

@@ -16,6 +16,7 @@ Momenta are in GeV here (1 a.u. = alpha m_e c = 3.7289 keV).
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,7 @@ from numpy.typing import ArrayLike
 
 from limits import constants as C
 
-__all__ = ["AU_MOMENTUM_GEV", "TAIL_POWER", "ComptonProfiles"]
+__all__ = ["AU_MOMENTUM_GEV", "TAIL_POWER", "ComptonProfiles", "combined"]
 
 AU_MOMENTUM_GEV = C.ALPHA_EM * C.M_E_GEV
 """One atomic unit of momentum, alpha m_e c, in GeV."""
@@ -88,3 +89,15 @@ class ComptonProfiles:
         second = 2.0 * np.sum(0.5 * (p2[:, 1:] + p2[:, :-1]) * np.diff(self.p_au)[None, :], axis=1)
         second /= self.tabulated_fraction()  # <p_z^2> over the tabulated part, per electron
         return np.asarray(3.0 * second * AU_MOMENTUM_GEV**2 / (2.0 * C.M_E_GEV) * 1e6)
+
+
+def combined(parts: Sequence[tuple[str, ComptonProfiles, float]]) -> ComptonProfiles:
+    """The shells of several atoms as one set (the same momentum grid): ``(label, profiles, atoms)`` parts, shell names
+    prefixed by the label, occupancies times the number of atoms (e.g. per lead atom of the ECAL)."""
+    p = parts[0][1].p_au
+    if any(not np.array_equal(prof.p_au, p) for _, prof, _ in parts):
+        raise ValueError("profiles on different momentum grids")
+    return ComptonProfiles(tuple(f"{label} {s}" for label, prof, _ in parts for s in prof.shells),
+                           np.concatenate([prof.occupancy * count for _, prof, count in parts]),
+                           np.concatenate([prof.binding_kev for _, prof, _ in parts]), p,
+                           np.concatenate([prof.j_au for _, prof, _ in parts]))

@@ -8,9 +8,10 @@ arrays; loading verifies the checksum.
   log-spaced in m (1 keV - 1.2 GeV) and E (30 - 150 GeV) and uniform in logit(x0) (x0 in [0.01, 1 - 2e-5]). Each node
   is a direct integration (``limits.physics.brems``); interpolation is cubic in (ln m, ln E, logit x0) of ln C.
 - ``shower``: the 1-D shower Monte Carlo (``limits.physics.shower``) in y = E/E0, valid for any beam energy.
-- ``compton_pb``: lead's shell Compton profiles J_i(p_z) (Biggs, Mendelsohn & Mann 1975, relativistic Hartree-Fock)
-  as xraylib tabulates them, with occupancies and binding energies (``limits.physics.compton``). Building it needs
-  the optional ``xraylib`` package (``pip install 'limits[tables]'``); loading it does not.
+- ``compton_pb``, ``compton_c``, ``compton_h``: the shell Compton profiles J_i(p_z) of lead, and of carbon and
+  hydrogen for the ECAL's polystyrene scintillator (Biggs, Mendelsohn & Mann 1975, relativistic Hartree-Fock) as
+  xraylib tabulates them, with occupancies and binding energies (``limits.physics.compton``). Building them needs the
+  optional ``xraylib`` package (``pip install 'limits[tables]'``); loading them does not.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ DEFAULT_BREMS_GRID = {
 DEFAULT_COMPTON = {"z": C.PB_Z, "p_au": {"pieces": [[0.0, 5.0, 501], [5.0, 20.0, 301], [20.0, 100.0, 161]]},
                    "source": "xraylib ComptonProfile_Partial, ElectronConfig, EdgeEnergy (Biggs, Mendelsohn & Mann, "
                              "At. Data Nucl. Data Tables 16 (1975) 201; relativistic Hartree-Fock)"}
-TABLES = ("brems_etl", "shower", "compton_pb")
+COMPTON_TABLES = {"compton_pb": C.PB_Z, "compton_c": 6, "compton_h": 1}  # table name -> Z
+TABLES = ("brems_etl", "shower", *COMPTON_TABLES)
 DEFAULT_SHOWER = {"n_primaries": 4_000_000, "seed": 20260606, "y_min": 0.1, "n_bins": 180, "y_soft": 1e-5,
                   "depth_x0": 40.0, "batch": 20_000, "spectrum": "complete_screening"}
 
@@ -195,41 +197,54 @@ def _compton_grid(spec: dict) -> np.ndarray:
     return np.unique(np.concatenate([np.linspace(a, b, int(n)) for a, b, n in spec["pieces"]]))
 
 
-def build_compton(directory: Path | None = None, params: dict | None = None) -> Path:
-    """Tabulate lead's shell Compton profiles from xraylib and write ``compton_pb.npz/.json`` (needs xraylib)."""
+def build_compton(directory: Path | None = None, params: dict | None = None, name: str = "compton_pb") -> Path:
+    """Tabulate an atom's shell Compton profiles from xraylib and write ``<name>.npz/.json`` (needs xraylib); the
+    atom is ``params["z"]`` (default: the Z of the table ``name`` in :data:`COMPTON_TABLES`)."""
     try:
         # optional extra `tables`: only building this table needs it, loading does not
         import xraylib
     except ImportError:
         raise TableError("building the Compton-profile table needs xraylib: pip install 'limits[tables]'") from None
-    params = dict(DEFAULT_COMPTON if params is None else params)
+    params = dict({**DEFAULT_COMPTON, "z": COMPTON_TABLES.get(name, C.PB_Z)} if params is None else params)
     z = int(params["z"])
     names = {getattr(xraylib, n): n[:-6] for n in dir(xraylib) if n.endswith("_SHELL") and n[:-6].isalnum()}
-    shells = []
+    p = _compton_grid(params["p_au"])
+    shells: list[int] = []
+    profiles: list[list[float]] = []
+    shared: dict[str, str] = {}
     for index in sorted(names):
         try:
-            xraylib.ComptonProfile_Partial(z, index, 0.0)
+            if xraylib.ElectronConfig(z, index) <= 0:
+                continue
         except ValueError:
             continue  # not a shell of this atom
+        try:
+            profiles.append([xraylib.ComptonProfile_Partial(z, index, float(q)) for q in p])
+        except ValueError:
+            # a spin-orbit partner without its own profile (carbon's 2p3/2): Biggs et al. tabulate the nl shell once,
+            # under the partner before it, whose profile it shares
+            profiles.append(list(profiles[-1]))
+            shared[names[index]] = names[shells[-1]]
         shells.append(index)
-    p = _compton_grid(params["p_au"])
     arrays = {
         "shell_index": np.array(shells, dtype=float),
         "occupancy": np.array([xraylib.ElectronConfig(z, s) for s in shells]),
         "binding_kev": np.array([xraylib.EdgeEnergy(z, s) for s in shells]),
         "p_au": p,
-        "j_au": np.array([[xraylib.ComptonProfile_Partial(z, s, float(q)) for q in p] for s in shells]),
+        "j_au": np.array(profiles),
     }
     params["shells"] = [names[s] for s in shells]
+    if shared:
+        params["shared_profiles"] = shared
     params["xraylib_version"] = getattr(xraylib, "__version__", "unknown")
     log.info("Compton profiles of Z = %d: %d shells, %d momenta", z, len(shells), p.size)
-    return _save("compton_pb", arrays, params, table_dir() if directory is None else Path(directory))
+    return _save(name, arrays, params, table_dir() if directory is None else Path(directory))
 
 
-@functools.lru_cache(maxsize=4)
-def load_compton(directory: str | None = None) -> ComptonProfiles:
-    """The shipped Compton-profile table of lead (cached)."""
-    arrays, meta = _load("compton_pb", None if directory is None else Path(directory))
+@functools.lru_cache(maxsize=8)
+def load_compton(directory: str | None = None, name: str = "compton_pb") -> ComptonProfiles:
+    """A shipped Compton-profile table (cached): ``compton_pb`` (lead), ``compton_c``, ``compton_h``."""
+    arrays, meta = _load(name, None if directory is None else Path(directory))
     return ComptonProfiles(tuple(meta["parameters"]["shells"]), arrays["occupancy"], arrays["binding_kev"],
                            arrays["p_au"], arrays["j_au"])
 

@@ -32,6 +32,7 @@ from scipy.interpolate import CubicSpline
 
 from limits import constants as C
 from limits.physics import annihilation
+from limits.physics.compton import ComptonProfiles, combined
 from limits.physics.detector import EcalResolution
 from limits.physics.models import DarkSector, Model
 from limits.physics.tables import load_brems, load_compton, load_shower
@@ -101,9 +102,17 @@ def _tracks_per_gev(beam_energy_gev: float, ecut_gev: float):
     return e_edges, all_leptons, positrons
 
 
+@functools.lru_cache(maxsize=1)
+def scintillator_profiles() -> ComptonProfiles:
+    """The polystyrene scintillator's electrons per lead atom of the ECAL sandwich (10.3: carbon and hydrogen shells,
+    (C8H8)n, ``../shared/physics/detector.md`` §4)."""
+    ch_units = C.SC_ELECTRONS_PER_PB_ATOM / 7.0  # a CH unit carries 6 + 1 electrons
+    return combined([("C", load_compton(name="compton_c"), ch_units), ("H", load_compton(name="compton_h"), ch_units)])
+
+
 @functools.lru_cache(maxsize=8)
 def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: float | None = None,
-            electron_model: str = "compton") -> Spectra:
+            electron_model: str = "compton", scintillator: bool = False) -> Spectra:
     """Fold the ETL table with the shower table for one configuration (cached; ~1 s).
 
     Args:
@@ -111,6 +120,8 @@ def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: f
         e_min_gev: lowest Z' energy to fold (default E_cut); lower for a cut smeared by the ECAL resolution.
         electron_model: the atomic electrons' motion in annihilation
             (:data:`limits.physics.annihilation.ELECTRON_MODELS`).
+        scintillator: also annihilate on the scintillator's electrons (their Compton profiles, whatever the model of
+            lead's electrons).
     """
     e_min = float(ecut_gev if e_min_gev is None else e_min_gev)
     brems = load_brems()
@@ -135,6 +146,9 @@ def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: f
     ann_mass = np.arange(m_lo, m_hi + 2.5e-4, 2.5e-4)
     ann = annihilation.spectrum_per_ge2(ann_mass, e_edges, tau_pos, electron_model=electron_model,
                                         profiles=load_compton() if electron_model == "compton" else None)
+    if scintillator:
+        ann = ann + annihilation.spectrum_per_ge2(ann_mass, e_edges, tau_pos, electron_model="compton",
+                                                  profiles=scintillator_profiles())
     return Spectra(beam_energy_gev, ecut_gev, e_min, e_edges, brems.mass_gev, brem, ann_mass, ann)
 
 
@@ -168,7 +182,7 @@ class Yields:
 
 
 @functools.lru_cache(maxsize=16)
-def _finite_width(key: tuple[float, float, float | None, str], dark: DarkSector) -> Spectra:
+def _finite_width(key: tuple[float, float, float | None, str, bool], dark: DarkSector) -> Spectra:
     """:func:`spectra` (arguments ``key``) with the annihilation part spread by the dark sector's Breit-Wigner
     (:func:`limits.physics.annihilation.breit_wigner_matrix`); cached per configuration and dark sector."""
     sp = spectra(*key)
@@ -188,7 +202,8 @@ def decay_factor(model: Model, mass_gev: np.ndarray, coupling: np.ndarray, energ
 
 def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, ecut_gev: float = 50.0,
            l_det_m: float = C.L_DETECTOR_DEFAULT_M, annihilation_on: bool = True,
-           ecal_resolution: EcalResolution | None = None, electron_model: str = "compton", spectrum: bool = False):
+           ecal_resolution: EcalResolution | None = None, electron_model: str = "compton",
+           scintillator_electrons: bool = False, spectrum: bool = False):
     """Yields per EOT for every (mass, coupling) pair (arrays broadcast; chunks of 20000 points).
 
     Args:
@@ -201,6 +216,8 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
         ecal_resolution: the cut acts on the measured ECAL energy with this resolution (default: on the true energy).
         electron_model: the atomic electrons' motion in annihilation: ``compton`` (Hartree-Fock Compton profiles,
             default), ``exponential`` (DMG4's) or ``free`` (at rest); see :mod:`limits.physics.annihilation`.
+        scintillator_electrons: annihilate also on the ECAL scintillator's electrons (+10.3 per lead atom; off by
+            default: DMG4, and so NA64's simulation, counts lead only).
         spectrum: also return the bin edges, dN/dE_Z' (events per EOT per GeV with the decay factor and the pass
             probability) and the pass probability of each bin.
 
@@ -210,14 +227,15 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
     m, c = np.broadcast_arrays(np.atleast_1d(np.asarray(mass_gev, float)), np.atleast_1d(np.asarray(coupling, float)))
     m, c = m.ravel(), c.ravel()
     if ecal_resolution is None or ecal_resolution.is_perfect:
-        key: tuple[float, float, float | None, str] = (float(beam_energy_gev), float(ecut_gev), None, electron_model)
+        key: tuple[float, float, float | None, str, bool] = (float(beam_energy_gev), float(ecut_gev), None,
+                                                             electron_model, bool(scintillator_electrons))
         sp = spectra(*key)
         p_pass = np.ones(sp.e_centres_gev.size)
     else:
         e_min = ecal_resolution.lowest_zprime_energy_gev(beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev)
         # the fold needs lepton energies inside the ETL table and the shower table's range
         e_min = max(e_min, float(load_brems().energy_gev[0]), float(load_shower().y_edges[0]) * beam_energy_gev)
-        key = (float(beam_energy_gev), float(ecut_gev), round(e_min, 6), electron_model)
+        key = (float(beam_energy_gev), float(ecut_gev), round(e_min, 6), electron_model, bool(scintillator_electrons))
         sp = spectra(*key)
         p_pass = ecal_resolution.bin_pass_probability(sp.e_edges_gev, beam_energy_gev=beam_energy_gev,
                                                       ecut_gev=ecut_gev)
