@@ -203,7 +203,7 @@ def decay_factor(model: Model, mass_gev: np.ndarray, coupling: np.ndarray, energ
 def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, ecut_gev: float = 50.0,
            l_det_m: float = C.L_DETECTOR_DEFAULT_M, annihilation_on: bool = True,
            ecal_resolution: EcalResolution | None = None, electron_model: str = "compton",
-           scintillator_electrons: bool = False, spectrum: bool = False):
+           scintillator_electrons: bool = False, finite_width: bool = True, spectrum: bool = False):
     """Yields per EOT for every (mass, coupling) pair (arrays broadcast; chunks of 20000 points).
 
     Args:
@@ -218,6 +218,8 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
             default), ``exponential`` (DMG4's) or ``free`` (at rest); see :mod:`limits.physics.annihilation`.
         scintillator_electrons: annihilate also on the ECAL scintillator's electrons (+10.3 per lead atom; off by
             default: DMG4, and so NA64's simulation, counts lead only).
+        finite_width: spread the annihilation yield of a model with a dark sector by its Breit-Wigner (default); off,
+            the narrow-width approximation (for comparisons).
         spectrum: also return the bin edges, dN/dE_Z' (events per EOT per GeV with the decay factor and the pass
             probability) and the pass probability of each bin.
 
@@ -239,7 +241,7 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
         sp = spectra(*key)
         p_pass = ecal_resolution.bin_pass_probability(sp.e_edges_gev, beam_energy_gev=beam_energy_gev,
                                                       ecut_gev=ecut_gev)
-    if annihilation_on and model.dark is not None:
+    if annihilation_on and finite_width and model.dark is not None:
         # finite width: the dark sector's Gamma/m (0.35 % for a complex scalar chi, 3 % for a Dirac chi at alpha_D =
         # 0.1, m = 3 m_chi) is not negligible; the SM part of the width, ~g^2/(12 pi) m ~ 1e-10 m at the couplings
         # NA64 probes, is left out of the line shape (without a dark sector the narrow width is exact)
