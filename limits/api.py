@@ -72,7 +72,8 @@ def builtin_models() -> tuple[str, ...]:
 
 
 def describe_models(names: Sequence[str] | None = None) -> list[dict[str, str]]:
-    """One row per model (default: the built-ins): name, coupling symbol, charges (e mu tau u d s), invisible channels.
+    """One row per model (default: the built-ins): name, coupling symbol, charges (e mu tau u d s, kinetic mixing
+    included), kinetic mixing epsilon/g, invisible channels.
 
     Example:
         >>> describe_models(["b-3le"])[0]["charges"]
@@ -83,6 +84,7 @@ def describe_models(names: Sequence[str] | None = None) -> list[dict[str, str]]:
         m = get_model(name)
         charges = " ".join(f"{k}={charge_string(m.charges[k])}" for k in ("e", "mu", "tau", "u", "d", "s"))
         rows.append({"model": m.name, "coupling": m.coupling_symbol, "charges": charges,
+                     "mixing": f"eps/g={m.kinetic_mixing:.4g}" if m.kinetic_mixing else "-",
                      "invisible": describe_channels(m)})
     return rows
 

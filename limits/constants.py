@@ -37,6 +37,8 @@ M_MU_GEV = 0.1056583755
 M_TAU_GEV = 1.77686
 
 LEPTON_MASS_GEV = {"e": M_E_GEV, "mu": M_MU_GEV, "tau": M_TAU_GEV}
+# electric charges (units of e) of the fermions the Z' couples to: what kinetic mixing adds, epsilon e Q_em
+EM_CHARGE = {"e": -1.0, "mu": -1.0, "tau": -1.0, "u": 2.0 / 3.0, "d": -1.0 / 3.0, "s": -1.0 / 3.0}
 
 # --- light hadrons [PDG24] --------------------------------------------------------------------------------------
 M_PI0_GEV = 0.1349768

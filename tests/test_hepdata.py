@@ -63,9 +63,11 @@ def test_submission_is_valid_and_complete(record):
         assert all((record / f).is_file() for f in images) and any(f.startswith("thumb_") for f in images)
         # the table is the committed scan, to the 5 significant digits written
         doc = json.loads((REPO / "results" / ANALYSIS / model / "limits.json").read_text())
-        assert np.allclose([v["value"] for v in observed["values"]], [p["g_obs"] for p in doc["points"]],
-                           rtol=1e-4)
-        e = np.array([p["g_exp"] for p in doc["points"]])
+        # the table keeps the masses with every limit (lmu-ltau at 1 GeV has no +2 sigma expected exclusion)
+        points = [p for p in doc["points"] if p["g_obs"] is not None and None not in p["g_exp"]]
+        assert len(points) >= len(doc["points"]) - 1
+        assert np.allclose([v["value"] for v in observed["values"]], [p["g_obs"] for p in points], rtol=1e-4)
+        e = np.array([p["g_exp"] for p in points])
         for row, ref in zip(expected["values"], e):
             one, two = row["errors"]
             assert row["value"] == pytest.approx(ref[2], rel=1e-4)
