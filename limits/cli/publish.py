@@ -11,11 +11,15 @@ from limits.io.paths import FIGURES_DIR, RESULTS_DIR, WORKSPACES_DIR, figures_di
 from limits.io.render import FORMATS, render
 from limits.plots.compare import plot_comparison
 from limits.plots.papers import figures_for, paper_figures
+from limits.io.files import atomic_path
+from limits.publish.export import FORMATS as EXPORT_FORMATS
+from limits.publish.export import export_text
 from limits.publish.hepdata import write_submission
+from limits.scan.result import ScanResult
 from limits.reference.compare import CURVES
 from limits.workspace.build import HEPDATA_PLACEHOLDER
 
-__all__ = ["compare_cmd", "figures_cmd", "hepdata_cmd"]
+__all__ = ["compare_cmd", "export_cmd", "figures_cmd", "hepdata_cmd"]
 
 
 @click.command("figures")
@@ -82,3 +86,23 @@ def compare_cmd(result: str, reference: str, curve: str, fmt: str, plot_path: st
     click.echo(f"{reference}: {cmp.mass_mev.size} masses {cmp.mass_mev.min():g}-{cmp.mass_mev.max():g} MeV; median "
                f"ratio {cmp.median_ratio:.4f}; median |ratio-1| {cmp.median_deviation:.4f}; max |ratio-1| "
                f"{cmp.max_deviation:.4f}", err=fmt != "table")
+
+
+@click.command("export")
+@click.option("--results", "results", required=True, type=click.Path(),
+              help="A scan's directory (or its limits.json).")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="darkcast", show_default=True,
+              help="darkcast: a DarkCast .lmt file (mass in GeV, lower/upper coupling of each excluded interval); "
+                   "csv: one row per excluded interval; yaml: limits and intervals per mass.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of stdout.")
+@api_errors
+def export_cmd(results: str, fmt: str, out: str | None) -> None:
+    """The observed exclusion of a scan, every excluded interval (islands included), for recasting tools."""
+    text = export_text(ScanResult.from_json(results), fmt)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    with atomic_path(out) as tmp:
+        tmp.write_text(text)
+    click.echo(out, err=True)
