@@ -7,16 +7,16 @@ import click
 from limits import api
 from limits.cli.common import api_errors
 from limits.errors import InputError
+from limits.io.files import atomic_path
 from limits.io.paths import FIGURES_DIR, RESULTS_DIR, WORKSPACES_DIR, figures_dir
 from limits.io.render import FORMATS, render
 from limits.plots.compare import plot_comparison
 from limits.plots.papers import figures_for, paper_figures
-from limits.io.files import atomic_path
 from limits.publish.export import FORMATS as EXPORT_FORMATS
 from limits.publish.export import export_text
 from limits.publish.hepdata import write_submission
-from limits.scan.result import ScanResult
 from limits.reference.compare import CURVES
+from limits.scan.result import ScanResult
 from limits.workspace.build import HEPDATA_PLACEHOLDER
 
 __all__ = ["compare_cmd", "export_cmd", "figures_cmd", "hepdata_cmd"]

@@ -3,7 +3,8 @@ explain the measured (g-2)_mu excess.
 
 Delta a_mu = (g_mu^2 / 8 pi^2) int_0^1 dz 2 m_mu^2 z (1 - z)^2 / [m_mu^2 (1 - z)^2 + m^2 z]
 (Leveille, NPB 137 (1978) 63; in this form Pospelov, PRD 80, 095002 (2009), Eq. 2), g_mu the Z' coupling to the
-muon (g Q_mu for a gauged U(1)). For m << m_mu it tends to g_mu^2/(8 pi^2), for m >> m_mu to g_mu^2 m_mu^2/(12 pi^2 m^2).
+muon (g Q_mu for a gauged U(1)). For m << m_mu it tends to g_mu^2/(8 pi^2), for m >> m_mu to
+g_mu^2 m_mu^2/(12 pi^2 m^2).
 
 The band: Delta a_mu = a_mu(exp) - a_mu(SM) = (251 +- 59) x 10^-11 (Muon g-2 Collaboration, PRL 126, 141801 (2021),
 against the 2020 White Paper's SM value, Phys. Rept. 887 (2020) 1), the number NA64's L_mu - L_tau papers compare
