@@ -15,7 +15,7 @@ from hepdata_validator.full_submission_validator import FullSubmissionValidator 
 
 from limits.analysis.definition import get_analysis  # noqa: E402
 from limits.cli import main  # noqa: E402
-from limits.publish.hepdata import likelihood_archive, placeholder_in  # noqa: E402
+from limits.publish.hepdata import likelihood_archive, placeholder_in, upload_archive  # noqa: E402
 from limits.stats.upper_limits import mu_limits  # noqa: E402
 from limits.workspace.io import coupling_for_mu  # noqa: E402
 
@@ -38,10 +38,8 @@ def _tables(record: Path) -> dict[str, dict]:
 
 
 def test_submission_is_valid_and_complete(record):
-    for kwargs in ({"directory": str(record / "_unpacked")}, {"archive": str(record / "submission.tar.gz")}):
-        if "directory" in kwargs:  # the directory as uploaded: the archive's content
-            with tarfile.open(record / "submission.tar.gz") as tar:
-                tar.extractall(kwargs["directory"], filter="data")
+    # the directory as written (hepdata-validate -d), and the upload archive beside it
+    for kwargs in ({"directory": str(record)}, {"archive": str(upload_archive(record))}):
         validator = FullSubmissionValidator()
         assert validator.validate(**kwargs), validator.get_messages()
     head = next(yaml.safe_load_all((record / "submission.yaml").read_text()))
@@ -53,12 +51,13 @@ def test_submission_is_valid_and_complete(record):
     for name, table in tables.items():
         model = name.split()[-1]
         (mass,) = table["data"]["independent_variables"]
-        observed, expected = table["data"]["dependent_variables"]
+        observed, expected, *edges = table["data"]["dependent_variables"]
         assert mass["header"]["units"] == "MeV" and "low" not in mass["values"][0]  # unbinned mass points
         quals = {q["name"]: q["value"] for q in observed["qualifiers"]}
         assert quals["Limit"] == "Observed" and quals["CL"] == "90%" and quals["Model"] == model
-        assert {q["name"]: q["value"] for q in expected["qualifiers"]}["Limit"] == "Expected"
-        assert [e["label"] for e in expected["values"][0]["errors"]] == ["1 s.d.", "2 s.d."]
+        kinds = [{q["name"]: q["value"] for q in v["qualifiers"]}["Limit"] for v in (expected, *edges)]
+        assert kinds == ["Expected", "Expected -2 s.d.", "Expected -1 s.d.", "Expected +1 s.d.", "Expected +2 s.d."]
+        assert all("errors" not in row for v in (expected, *edges) for row in v["values"])  # columns, not errors
         images = [r["location"] for r in table["meta"]["additional_resources"]]
         assert all((record / f).is_file() for f in images) and any(f.startswith("thumb_") for f in images)
         # the table is the committed scan, to the 5 significant digits written
@@ -68,11 +67,8 @@ def test_submission_is_valid_and_complete(record):
         assert len(points) >= len(doc["points"]) - 1
         assert np.allclose([v["value"] for v in observed["values"]], [p["g_obs"] for p in points], rtol=1e-4)
         e = np.array([p["g_exp"] for p in points])
-        for row, ref in zip(expected["values"], e):
-            one, two = row["errors"]
-            assert row["value"] == pytest.approx(ref[2], rel=1e-4)
-            assert row["value"] + one["asymerror"]["plus"] == pytest.approx(ref[3], rel=1e-4)
-            assert row["value"] + two["asymerror"]["minus"] == pytest.approx(ref[0], rel=1e-4)
+        for var, index in zip((expected, *edges), (2, 0, 1, 3, 4)):
+            assert np.allclose([row["value"] for row in var["values"]], e[:, index], rtol=1e-4)
     assert not Path("submission.tar.gz").exists()  # hepdata_lib's stray archive did not land in the CWD
 
 

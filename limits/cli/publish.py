@@ -39,8 +39,8 @@ def figures_cmd(results_dir: str, out_dir: str) -> None:
 @click.option("--analysis", "analysis", default="na64-2026", show_default=True,
               help="Built-in analysis or path to an analysis file; one table per model it is published for.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Output directory (replaced atomically): submission.yaml, tables, images, Likelihoods.tar.gz, "
-                   "submission.tar.gz.")
+              help="Output directory (replaced atomically): submission.yaml, tables, images, Likelihoods.tar.gz; the "
+                   "upload archive goes beside it as OUT.tar.gz.")
 @click.option("--results", "results_dir", default=str(RESULTS_DIR), show_default=True,
               type=click.Path(file_okay=False), help="Directory holding <analysis>/<model>/limits.json.")
 @click.option("--workspaces", "workspaces_dir", default=str(WORKSPACES_DIR), show_default=True,

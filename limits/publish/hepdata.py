@@ -1,7 +1,7 @@
 """A HEPData submission of one analysis, written with hepdata_lib (``limits hepdata``).
 
-One table per model: the Z' mass (MeV, unbinned) against the observed 90 % CL coupling limit and the expected median
-with its +-1 sigma and +-2 sigma band as asymmetric uncertainties ("1 s.d.", "2 s.d."), qualifiers naming the limit,
+One table per model: the Z' mass (MeV, unbinned) against the observed 90 % CL coupling limit, the expected median and
+the -2, -1, +1, +2 sigma band edges, each a column of its own (qualifier "Limit"), qualifiers naming the limit,
 CL, statistical method and data set; the scan's exclusion figure as the table image; the paper figures as record
 resources. The full likelihoods (pyhf JSON: ``<model>/BkgOnly.json`` + ``<model>/patchset.json`` per model, and a
 README) go into ``Likelihoods.tar.gz``, attached to the record as an additional resource of type ``HistFactory``
@@ -9,7 +9,8 @@ README) go into ``Likelihoods.tar.gz``, attached to the record as an additional 
 
 Inputs are the committed scans (``results/<analysis>/<model>/limits.json``) and workspaces
 (``workspaces/<analysis>/<model>/``); both must be on the same mass grid. Output: a directory with ``submission.yaml``,
-the table YAMLs, images, ``Likelihoods.tar.gz`` and the upload archive ``submission.tar.gz``, validated with
+the table YAMLs, images and ``Likelihoods.tar.gz`` (it validates with ``hepdata-validate -d``), and beside it the
+upload archive ``<directory>.tar.gz``, validated with
 hepdata-validator before it replaces any previous output (built in a sibling temporary directory).
 
 The HEPData/INSPIRE id of the record is not known before publication: the patchsets carry the placeholder
@@ -45,11 +46,18 @@ from limits.physics.models import get_model
 from limits.scan.result import ScanResult
 from limits.workspace.build import HEPDATA_PLACEHOLDER, PLACEHOLDER_NOTE
 
-__all__ = ["LIKELIHOOD_ARCHIVE", "likelihood_archive", "placeholder_in", "write_submission"]
+__all__ = ["EXPECTED_COLUMNS", "LIKELIHOOD_ARCHIVE", "likelihood_archive", "placeholder_in", "upload_archive",
+           "write_submission"]
 
 log = logging.getLogger(__name__)
 
 LIKELIHOOD_ARCHIVE = "Likelihoods.tar.gz"
+# (qualifier "Limit", index in the band order -2, -1, median, +1, +2 sigma) of the expected-limit columns
+EXPECTED_COLUMNS = (("Expected", 2), ("Expected -2 s.d.", 0), ("Expected -1 s.d.", 1), ("Expected +1 s.d.", 3),
+                    ("Expected +2 s.d.", 4))
+FORMAT_NOTE = (" Format: the expected median and the -2, -1, +1, +2 s.d. band edges are separate columns (earlier "
+               "records of this package stored the bands as asymmetric uncertainties of the median, which HEPData's "
+               "'sum errors' adds in quadrature).")
 INSPIRE_ID = re.compile(r"^ins[0-9]{7}$")
 SYMBOLS = {"g": ("g", "$g_{Z'}$"), "epsilon": ("epsilon", r"$\varepsilon$")}
 
@@ -157,8 +165,8 @@ def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, ima
     eot = f"{analysis.total_eot:.3g} EOT"
     table.description = (f"{cl} CL upper limits on the coupling {short} of the {model_name} Z' ({model.description}) "
                          f"vs its mass, NA64 missing-energy search, runs {', '.join(r.name for r in analysis.runs)}"
-                         f" ({eot}). Observed limit, and the expected median with its 68% and 95% bands "
-                         f"(asymmetric uncertainties 1 s.d. and 2 s.d.). Everything above the limit is excluded. "
+                         f" ({eot}). Observed limit, the expected median and the edges of its 68% and 95% bands "
+                         f"(-2, -1, +1, +2 s.d.), each its own column. Everything above the limit is excluded. "
                          f"Statistical method: {method}. " + " ".join(f"{k.replace('_', ' ').capitalize()}: {v}"
                                                                   for k, v in analysis.assumptions))
     table.location = "Derived from the NA64 data with the limits package; see the record's figures."
@@ -171,13 +179,14 @@ def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, ima
     table.add_variable(mass)
     observed = hd.Variable(f"{latex} upper limit", is_independent=False, is_binned=False)
     observed.values = list(curves.obs[keep])
-    expected = hd.Variable(f"{latex} upper limit", is_independent=False, is_binned=False)
-    expected.values = list(exp[:, 2])
-    for label, lo, hi in (("1 s.d.", 1, 3), ("2 s.d.", 0, 4)):
-        unc = hd.Uncertainty(label, is_symmetric=False)
-        unc.set_values_from_intervals(list(zip(exp[:, lo], exp[:, hi])), nominal=list(exp[:, 2]))
-        expected.add_uncertainty(unc)
-    for var, kind in ((observed, "Observed"), (expected, "Expected")):
+    # the expected median and each band edge as a column of its own, not as asymmetric errors, which HEPData's
+    # "sum errors" would add in quadrature (hepdata_lib issue 97)
+    columns = [(observed, "Observed")]
+    for kind, index in EXPECTED_COLUMNS:
+        var = hd.Variable(f"{latex} upper limit", is_independent=False, is_binned=False)
+        var.values = list(exp[:, index])
+        columns.append((var, kind))
+    for var, kind in columns:
         var.digits = 5
         var.add_qualifier("Limit", kind)
         var.add_qualifier("CL", cl)
@@ -235,6 +244,7 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
                               f"Limits computed with the open `limits` package from NA64's published inputs; "
                               f"full likelihoods in {LIKELIHOOD_ARCHIVE}. References: "
                               + "; ".join(analysis.references) + "."
+                              + FORMAT_NOTE
                               + ("" if inspire_id else f" The likelihoods' HEPData reference is a placeholder "
                                                        f"({HEPDATA_PLACEHOLDER}) until the record id is known."))
         for model in models:
@@ -260,10 +270,18 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
                 messages = "; ".join(f"{name}: {m.message}" for name, msgs in validator.get_messages().items()
                                      for m in msgs)
                 raise PublishError(f"hepdata-validator rejected the submission: {messages}")
-            os.replace("submission.tar.gz", build / "submission.tar.gz")
+            os.replace("submission.tar.gz", staging / "upload.tar.gz")
         if out_dir.exists():
             shutil.rmtree(out_dir)
         os.replace(build, out_dir)
+        os.replace(staging / "upload.tar.gz", upload_archive(out_dir))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return out_dir / "submission.tar.gz"
+    return upload_archive(out_dir)
+
+
+def upload_archive(out_dir: str | Path) -> Path:
+    """Where the upload archive of a record written to ``out_dir`` goes: ``<out_dir>.tar.gz`` beside it, so that the
+    directory itself validates with ``hepdata-validate -d``."""
+    out = Path(out_dir).absolute()
+    return out.with_name(out.name + ".tar.gz")
