@@ -31,7 +31,7 @@ from limits.analysis.definition import Analysis, analysis_from_document, builtin
 from limits.analysis.definition import get_analysis as _analysis_by_name
 from limits.errors import InputError
 from limits.io.masses import check_masses_mev
-from limits.io.paths import CHECKPOINTS
+from limits.io.paths import CHECKPOINTS, DARK_MATTER_PNG
 from limits.physics.annihilation import ELECTRON_MODELS
 from limits.physics.brems import sigma_total
 from limits.physics.detector import EcalResolution
@@ -40,7 +40,7 @@ from limits.physics.models import get_model as _model_by_name
 from limits.physics.widths import MASS_MAX_GEV, MASS_MIN_GEV, decay_widths
 from limits.physics.yields import BEAM_ENERGY_RANGE_GEV
 from limits.physics.yields import yields as _yields
-from limits.plots.exclusion import plot_exclusion
+from limits.plots.exclusion import plot_dark_matter, plot_exclusion
 from limits.reference.compare import Comparison
 from limits.reference.compare import compare as _compare
 from limits.reference.curves import load_reference, references_for
@@ -497,8 +497,13 @@ def scan(analysis: str | Mapping[str, Any] | Analysis, model: str | Mapping[str,
 
 def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = True) -> list[Path]:
     """Write a scan's limits.json, limits.csv (cls_grid.json in --grid mode) and, with ``plot``, exclusion.png with the
-    published curves of the same analysis and model overlaid; every file atomically. Returns the paths."""
-    return write_outputs(result, Path(out_dir), _exclusion_plot if plot else None)
+    published curves of the same analysis and model overlaid, and for a model with a dark sector dark_matter.png (the
+    limit as y vs m_chi); every file atomically. Returns the paths."""
+    written = write_outputs(result, Path(out_dir), _exclusion_plot if plot else None)
+    if plot and result.dark_sector is not None:
+        plot_dark_matter(result, Path(out_dir) / DARK_MATTER_PNG)
+        written.append(Path(out_dir) / DARK_MATTER_PNG)
+    return written
 
 
 def _exclusion_plot(result: ScanResult, path: Path) -> None:

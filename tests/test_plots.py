@@ -16,7 +16,7 @@ from PIL import Image  # noqa: E402
 import limits  # noqa: E402
 from limits.physics.detector import EcalResolution  # noqa: E402
 from limits.plots.compare import draw_comparison  # noqa: E402
-from limits.plots.exclusion import draw_exclusion  # noqa: E402
+from limits.plots.exclusion import draw_dark_matter, draw_exclusion  # noqa: E402
 from limits.plots.papers import FIGURES, paper_figures  # noqa: E402
 from limits.plots.widths import draw_branching, refine_resonances  # noqa: E402
 from limits.plots.yields import draw_annihilation_window, draw_yields  # noqa: E402
@@ -114,3 +114,18 @@ def test_annihilation_window_figure_shows_each_electron_model():
     expected = limits.yields(model, mass_mev=x[::50], coupling=1e-4).annihilation_per_eot
     np.testing.assert_allclose(np.asarray(line.get_ydata())[::50], np.where(expected > 0, expected, np.nan),
                                rtol=1e-12)
+
+
+def test_dark_matter_plane():
+    # y = eps_eff^2 alpha_D (m_chi/m_Z')^4 with eps_eff = g_e/e: for the dark photon g_e = eps e, m_Z' = 3 m_chi
+    result = limits.ScanResult.from_json(RESULTS / "na64-2026" / "dark-photon")
+    ok = result.ok
+    np.testing.assert_allclose(result.y_obs[ok], result.g_obs[ok] ** 2 * 0.1 / 3**4, rtol=1e-12)
+    np.testing.assert_allclose(result.m_chi_mev, result.mass_mev / 3, rtol=1e-12)
+    ax = draw_dark_matter(result).axes[0]
+    line = _line(ax, "observed 90% CL (exact)")
+    np.testing.assert_allclose(line.get_xdata(), result.m_chi_mev[ok])
+    np.testing.assert_allclose(line.get_ydata(), result.y_obs[ok])
+    assert "chi" in ax.get_xlabel() and "alpha_D" in ax.get_ylabel()
+    with pytest.raises(ValueError):
+        draw_dark_matter(limits.ScanResult.from_json(RESULTS / "na64-2026" / "bl-unbroken"))

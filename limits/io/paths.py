@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["CHECKPOINTS", "EXCLUSION_PNG", "FIGURES_DIR", "LIMITS_CSV", "LIMITS_JSON", "RESULTS_DIR", "WORKSPACES_DIR",
+__all__ = ["CHECKPOINTS", "DARK_MATTER_PNG", "EXCLUSION_PNG", "FIGURES_DIR", "LIMITS_CSV", "LIMITS_JSON", "RESULTS_DIR", "WORKSPACES_DIR",
            "figures_dir", "results_dir", "workspaces_dir"]
 
 RESULTS_DIR = Path("results")
@@ -19,6 +19,7 @@ FIGURES_DIR = RESULTS_DIR / "figures"  # = figures_dir(RESULTS_DIR)
 LIMITS_JSON = "limits.json"
 LIMITS_CSV = "limits.csv"
 EXCLUSION_PNG = "exclusion.png"
+DARK_MATTER_PNG = "dark_matter.png"
 CHECKPOINTS = ".checkpoints"
 
 

@@ -81,6 +81,16 @@ class Model:
         """|g Q_e| per unit coupling parameter: what electron-side production (bremsstrahlung, e+e- -> Z') sees."""
         return self.coupling_scale * abs(self.charges["e"])
 
+    def dark_matter_y(self, coupling: Any) -> Any:
+        """The light-dark-matter variable y = eps_eff^2 alpha_D (m_chi/m_Z')^4, eps_eff = g_e/e the electron coupling
+        in units of e (the dark photon's epsilon), for a coupling parameter (array or number); NaN without a dark
+        sector. The standard plane of light-dark-matter targets (e.g. Izaguirre, Krnjaic, Schuster, Toro, PRL 115,
+        251301 (2015))."""
+        if self.dark is None:
+            return coupling * math.nan
+        eps_eff = self.electron_coupling_per_unit * coupling / C.E_CHARGE
+        return eps_eff**2 * self.dark.alpha_d / self.dark.mass_ratio**4
+
     def gauge_coupling(self, coupling):
         """Gauge coupling g (dimensionless) for the model's coupling parameter (g itself, or epsilon)."""
         return self.coupling_scale * coupling

@@ -151,6 +151,21 @@ class ScanResult:
         return _floats([p.get("g_ref") for p in self.points])
 
     @functools.cached_property
+    def m_chi_mev(self) -> np.ndarray:
+        """Dark-matter mass m_Z'/mass_ratio in MeV (NaN without a dark sector)."""
+        return _floats([p.get("m_chi_mev") for p in self.points])
+
+    @functools.cached_property
+    def y_obs(self) -> np.ndarray:
+        """The observed limit as y = eps_eff^2 alpha_D (m_chi/m_Z')^4 (NaN without a dark sector)."""
+        return _floats([p.get("y_obs") for p in self.points])
+
+    @functools.cached_property
+    def y_exp(self) -> np.ndarray:
+        """The expected limits as y, shape (n, 5)."""
+        return _floats([v for p in self.points for v in p.get("y_exp", [None] * 5)]).reshape(-1, 5)
+
+    @functools.cached_property
     def status(self) -> np.ndarray:
         """Per mass: ``ok``, ``no_exclusion`` or ``failed``."""
         return np.array([p["status"] for p in self.points], dtype=str)
@@ -227,15 +242,18 @@ class ScanResult:
         return cls.from_document(doc, f"{field} {path}")
 
     def csv_text(self) -> str:
-        """``limits.csv``: one row per mass, coupling limits (observed, expected bands), mu_obs, s_obs, status."""
+        """``limits.csv``: one row per mass, coupling limits (observed, expected bands), mu_obs, s_obs, status; with a
+        dark sector also m_chi_mev and the limits as y."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         sym = self.coupling
+        dm = self.dark_sector is not None
         writer.writerow(["mass_mev", f"{sym}_obs", *(f"{sym}_exp_{b}" for b in self.band_order), "mu_obs", "s_obs",
-                         "status"])
+                         "status", *(["m_chi_mev", "y_obs", *(f"y_exp_{b}" for b in self.band_order)] if dm else [])])
         for p in self.points:
+            y = [_cell(p.get("m_chi_mev")), _cell(p.get("y_obs")), *(_cell(v) for v in p.get("y_exp", [None] * 5))]
             writer.writerow([_cell(p["mass_mev"]), _cell(p["g_obs"]), *(_cell(g) for g in p["g_exp"]),
-                             _cell(p["mu_obs"]), _cell(p["s_obs"]), p["status"]])
+                             _cell(p["mu_obs"]), _cell(p["s_obs"]), p["status"], *(y if dm else [])])
         return buf.getvalue()
 
     def grid_document(self) -> dict[str, Any] | None:

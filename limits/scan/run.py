@@ -74,6 +74,10 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
 
         run_tasks(executor, run_task, tasks, record)
     points = [done[i] for i in range(len(masses))]
+    if cfg.model.dark is not None:  # the light-dark-matter plane: y vs m_chi
+        ratio = cfg.model.dark.mass_ratio
+        points = [{**p, "m_chi_mev": p["mass_mev"] / ratio, "y_obs": cfg.model.dark_matter_y(p["g_obs"]),
+                   "y_exp": [cfg.model.dark_matter_y(g) for g in p["g_exp"]]} for p in points]
     failed = sum(p["status"] == "failed" for p in points)
     if failed:
         log.warning("%d of %d masses failed (see their `reason` in limits.json)", failed, len(points))
