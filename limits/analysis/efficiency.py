@@ -9,14 +9,13 @@ inputs digest and into ``limits.json`` (``input_files``).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from limits.errors import InputError
+from limits.io.csvfile import read_csv_rows
 
 __all__ = ["EfficiencyTable", "read_efficiency_csv"]
 
@@ -65,12 +64,7 @@ def read_efficiency_csv(path: Path, name: str, field: str) -> EfficiencyTable:
     Raises:
         InputError: unreadable file, wrong header, a bad number (with its line), unsorted masses, no rows.
     """
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(field, f"cannot read {path}: {exc}") from None
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
+    raw, rows = read_csv_rows(path, field)
     if not rows or tuple(c.strip() for c in rows[0]) not in HEADERS:
         raise InputError(field, f"{path}: the header must be {' or '.join(','.join(h) for h in HEADERS)}")
     ncol = len(rows[0])

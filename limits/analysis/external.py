@@ -24,9 +24,7 @@ A table equal to our own yields therefore reproduces our limits. Each file's SHA
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from limits.errors import InputError
+from limits.io.csvfile import read_csv_rows
 
 __all__ = ["ExternalTable", "ExternalYields", "read_external_table"]
 
@@ -100,12 +99,7 @@ def read_external_table(path: Path, name: str, field: str) -> ExternalTable:
     Raises:
         InputError: unreadable file, wrong header, a bad number (with its line), unsorted masses, no rows.
     """
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(field, f"cannot read {path}: {exc}") from None
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
+    raw, rows = read_csv_rows(path, field)
     header = tuple(c.strip() for c in rows[0]) if rows else ()
     allowed = [("mass_mev", "coupling_ref", q) for q in QUANTITIES] + \
               [("mass_mev", "coupling_ref", f"{q}_brem", f"{q}_annihilation") for q in QUANTITIES]

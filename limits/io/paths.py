@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["CHECKPOINTS", "DARK_MATTER_PNG", "EXCLUSION_PNG", "FIGURES_DIR", "LIMITS_CSV", "LIMITS_JSON", "RESULTS_DIR", "WORKSPACES_DIR",
+__all__ = ["CHECKPOINTS", "DARK_MATTER_PNG", "EXCLUSION_PNG", "FIGURES_DIR", "LIMITS_CSV", "LIMITS_JSON",
+           "RESULTS_DIR", "WORKSPACES_DIR",
            "figures_dir", "results_dir", "workspaces_dir"]
 
 RESULTS_DIR = Path("results")

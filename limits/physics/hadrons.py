@@ -67,7 +67,10 @@ def current_weights(q_u: float, q_d: float, q_s: float) -> dict[str, float]:
 
 
 def _two_body_momentum(sqrt_s: np.ndarray, m1: float, m2: float) -> np.ndarray:
-    """Momentum (GeV) of either daughter in a two-body decay at rest of invariant mass sqrt_s (GeV); 0 below threshold."""
+    """Momentum (GeV) of either daughter in a two-body decay at rest of invariant mass sqrt_s (GeV).
+
+    Zero below threshold.
+    """
     s = sqrt_s**2
     lam = (s - (m1 + m2) ** 2) * (s - (m1 - m2) ** 2)
     return np.sqrt(np.clip(lam, 0.0, None)) / (2.0 * np.maximum(sqrt_s, 1e-30))

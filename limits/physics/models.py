@@ -192,7 +192,8 @@ def describe_channels(model: Model) -> str:
     if model.heavy_n_charges:
         parts.append(f"{len(model.heavy_n_charges)} N (m_N/m_Z'={model.heavy_n_mass_ratio:.3g})")
     if model.dark:
-        parts.append(f"{model.dark.particle} chi (alpha_D={model.dark.alpha_d:g}, m_Z'/m_chi={model.dark.mass_ratio:g})")
+        parts.append(f"{model.dark.particle} chi (alpha_D={model.dark.alpha_d:g}, "
+                     f"m_Z'/m_chi={model.dark.mass_ratio:g})")
     return ", ".join(parts)
 
 

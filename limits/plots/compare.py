@@ -7,7 +7,7 @@ import os
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from limits.io.files import atomic_path
+from limits.plots.figure import save_figure
 from limits.reference.compare import Comparison
 
 __all__ = ["draw_comparison", "plot_comparison"]
@@ -16,10 +16,7 @@ __all__ = ["draw_comparison", "plot_comparison"]
 def plot_comparison(cmp: Comparison, path: str | os.PathLike[str]) -> None:
     """:func:`draw_comparison` written to the image file ``path`` (atomically)."""
     fig = draw_comparison(cmp)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def draw_comparison(cmp: Comparison) -> Figure:

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from limits.io.files import atomic_path
+from limits.plots.figure import save_figure
 from limits.reference.curves import ReferenceCurve
 from limits.scan.result import ScanResult
 
@@ -57,10 +57,7 @@ def plot_exclusion(result: ScanResult, path: str | os.PathLike[str],
                    references: Sequence[ReferenceCurve] = ()) -> None:
     """Draw :func:`draw_exclusion` to the image file ``path`` (format from its suffix; written atomically)."""
     fig = draw_exclusion(result, references)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def draw_dark_matter(result: ScanResult, ax: Axes | None = None) -> Figure:
@@ -97,7 +94,4 @@ def draw_dark_matter(result: ScanResult, ax: Axes | None = None) -> Figure:
 def plot_dark_matter(result: ScanResult, path: str | os.PathLike[str]) -> None:
     """:func:`draw_dark_matter` written to the image file ``path`` (atomically)."""
     fig = draw_dark_matter(result)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130)
-    plt.close(fig)
+    save_figure(fig, path)

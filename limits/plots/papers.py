@@ -5,7 +5,8 @@
   the previous NA64 result (runs I-IV: the published PRL 129 curve where it exists, and our na64-2022 result).
 - arXiv:2606.17320 Fig. 8: na64-2026, the four B-L-type models superimposed.
 
-Masses in MeV on the x axis (the papers use GeV); observed 90 % CL limits, with the expected +-1 sigma and +-2 sigma bands of the headline model.
+Masses in MeV on the x axis (the papers use GeV); observed 90 % CL limits, with the expected +-1 sigma and +-2 sigma
+bands of the headline model.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
-from limits.io.files import atomic_path
 from limits.io.paths import FIGURES_DIR, LIMITS_JSON, RESULTS_DIR
 from limits.io.paths import results_dir as scan_dir
+from limits.plots.figure import save_figure
 from limits.reference.curves import references_for
 from limits.scan.result import LimitCurves, ScanResult
 
@@ -55,13 +55,6 @@ def _finish(ax: Axes, ylabel: str = r"$g_{B-L}$ (90% CL upper limit)") -> None:
     ax.legend(frameon=False, fontsize=7.5, loc="upper left")
 
 
-def _save(fig: Figure, path: Path) -> None:
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130)
-    plt.close(fig)
-
-
 def _prl129_fig3(results: Path, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 5))
     unbroken, broken = _scan(results, "na64-2022", "bl-unbroken"), _scan(results, "na64-2022", "bl-broken")
@@ -72,7 +65,7 @@ def _prl129_fig3(results: Path, path: Path) -> None:
     _published(ax, "na64-2022", "bl-unbroken")
     ax.set_title("NA64 runs I-IV, 3.22e11 EOT (cf. PRL 129, Fig. 3)", fontsize=10)
     _finish(ax)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def _arxiv2606_fig6(results: Path, path: Path) -> None:
@@ -89,7 +82,7 @@ def _arxiv2606_fig6(results: Path, path: Path) -> None:
         ax.set_title(f"NA64 2016-2022 (cf. arXiv:2606.17320, Fig. 6): {title}", fontsize=9.5)
         _finish(ax)
     axes[0].set_xlabel("")
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def _arxiv2606_fig8(results: Path, path: Path) -> None:
@@ -99,7 +92,7 @@ def _arxiv2606_fig8(results: Path, path: Path) -> None:
         ax.plot(c.mass_mev, c.obs, color=color, lw=1.6, label=label)
     ax.set_title("NA64 2016-2022, 9.37e11 EOT (cf. arXiv:2606.17320, Fig. 8)", fontsize=10)
     _finish(ax, r"$g_{Z'}$ (90% CL upper limit)")
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 # file name -> (the analysis whose paper it belongs to, the function drawing it)

@@ -10,9 +10,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from limits import constants as C
-from limits.io.files import atomic_path
 from limits.physics.models import Model
 from limits.physics.widths import DecayWidths, decay_widths
+from limits.plots.figure import save_figure
 
 __all__ = ["KINDS", "draw_branching", "plot_branching", "refine_resonances"]
 
@@ -52,10 +52,7 @@ def plot_branching(models: Sequence[Model], mass_gev: np.ndarray, coupling: floa
                    kind: str = "channels") -> None:
     """:func:`draw_branching` written to the image file ``path`` (format from its suffix; atomically)."""
     fig = draw_branching(models, mass_gev, coupling, kind)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def draw_branching(models: Sequence[Model], mass_gev: np.ndarray, coupling: float, kind: str = "channels") -> Figure:

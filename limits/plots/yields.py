@@ -10,10 +10,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from limits import constants as C
-from limits.io.files import atomic_path
 from limits.physics.annihilation import ELECTRON_MODELS
 from limits.physics.models import Model
 from limits.physics.yields import spectra, yields
+from limits.plots.figure import save_figure
 
 __all__ = ["draw_annihilation_window", "draw_yields", "plot_annihilation_window", "plot_yields"]
 
@@ -22,10 +22,7 @@ def plot_yields(model: Model, mass_gev: np.ndarray, coupling: float, path: str |
                 **kwargs: Any) -> None:
     """:func:`draw_yields` written to the image file ``path`` (format from its suffix; atomically)."""
     fig = draw_yields(model, mass_gev, coupling, **kwargs)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, **kwargs: Any) -> Figure:
@@ -135,7 +132,4 @@ def draw_annihilation_window(model: Model, coupling: float, *, mass_range_gev: t
 def plot_annihilation_window(model: Model, coupling: float, path: str | os.PathLike[str], **kwargs: Any) -> None:
     """:func:`draw_annihilation_window` written to the image file ``path`` (atomically)."""
     fig = draw_annihilation_window(model, coupling, **kwargs)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130)
-    plt.close(fig)
+    save_figure(fig, path)

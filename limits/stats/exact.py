@@ -7,7 +7,8 @@ the probabilities of observing nothing (stats notes §3):
     CLs+b(mu) = P(N = 0 | mu) = E[exp(-mu S(theta) - B(theta))],   CLb = E[exp(-B(theta))],   CLs = E[exp(-mu S(theta))]
 
 when signal and background nuisances are independent; without systematics CLs = exp(-mu S), i.e. S_up = ln 10 =
-2.303 events at 90 % CL for any background. For N_obs > 0 (the expected bands) CLs = P(N <= N_obs | mu)/P(N <= N_obs | 0).
+2.303 events at 90 % CL for any background. For N_obs > 0 (the expected bands)
+CLs = P(N <= N_obs | mu)/P(N <= N_obs | 0).
 
 Nuisance treatment ("hybrid", Cousins & Highland, NIM A320, 331 (1992)): the expectation over each constraint, i.e.
 normsys alpha ~ N(0, 1) mapped through pyhf's code4 interpolation (Gauss-Hermite quadrature; shared parameters in an

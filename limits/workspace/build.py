@@ -141,7 +141,8 @@ def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
                                                         "mu": [float(f"{x:.6g}") for x in mt]}},
                         "patch": ops})
     metadata = {
-        "description": (f"NA64 {analysis.name}, model {model.name}: signal patches vs Z' mass. Each patch is the signal "
+        "description": (f"NA64 {analysis.name}, model {model.name}: signal patches vs Z' mass. "
+                        "Each patch is the signal "
                         f"at {sym} = {sym}_ref (in the patch metadata); at another coupling s(m, {sym}) = "
                         f"s(m, {sym}_ref) * N(m, {sym})/N(m, {sym}_ref), N the yield per EOT of `limits yields` "
                         f"(= ({sym}/{sym}_ref)^2 where the Z' decays promptly), i.e. mu = N(m, {sym})/N(m, {sym}_ref), "
