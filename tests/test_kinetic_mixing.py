@@ -24,7 +24,7 @@ def _doc(name: str) -> dict:
     return yaml_load(resources.files("limits.data").joinpath(f"models/{name}.yaml").read_text())
 
 
-@pytest.mark.parametrize("name", [n for n in builtin_names() if n != "lmu-ltau"])
+@pytest.mark.parametrize("name", [n for n in builtin_names() if "kinetic_mixing" not in _doc(n)])
 def test_zero_mixing_reproduces_every_model(name):
     plain = model_from_document(_doc(name), name)
     mixed = model_from_document({**_doc(name), "kinetic_mixing": {"ratio": 0.0}}, name)
@@ -95,3 +95,19 @@ def test_the_recasting_page_example_runs(tmp_path, run_cli):
     code, _, err = run_cli("export", "--results", str(tmp_path / "my-limit"), "--format", "darkcast",
                            "--out", str(tmp_path / "my-limit" / "NA64_2026.lmt"))
     assert code == 0 and (tmp_path / "my-limit" / "NA64_2026.lmt").read_text().startswith("# NA64 na64-2026")
+
+
+def test_lmu_ltau_dirac_doubles_the_neutrino_width():
+    """Dirac nu: nu_L + nu_R light, Gamma(Z' -> nu nu) = (alpha'/3) m per flavour (Majorana nu_L only: alpha'/6 m);
+    two flavours (nu_mu, nu_tau) with |Q| = 1. Below 2 m_mu the Z' is invisible either way, so the limits agree."""
+    g, m_mev = 1e-3, np.array([1.0, 10.0])
+    alpha_prime = g**2 / (4 * math.pi)
+    for name, per_flavour in (("lmu-ltau", 1 / 6), ("lmu-ltau-dirac", 1 / 3)):
+        w = limits.widths(name, mass_mev=m_mev, coupling=g)
+        inv = w.total_width_gev * w.br["invisible"]
+        np.testing.assert_allclose(inv, 2 * per_flavour * alpha_prime * m_mev * 1e-3, rtol=1e-6)
+    above = [limits.widths(n, mass_mev=[300.0]).br["invisible"][0] for n in ("lmu-ltau", "lmu-ltau-dirac")]
+    assert above[1] > above[0]
+    m_low = np.array([0.01, 1.0, 100.0])
+    a, b = (limits.scan("na64-2026", n, mass_mev=m_low) for n in ("lmu-ltau", "lmu-ltau-dirac"))
+    np.testing.assert_allclose(a.g_obs, b.g_obs, rtol=1e-4)

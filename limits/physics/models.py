@@ -159,7 +159,7 @@ def _builtin_dir():
 def builtin_names() -> tuple[str, ...]:
     """Names of the built-in models, in a stable display order."""
     order = ("bl-unbroken", "bl-broken", "bl-dm-scalar", "b-3le", "b-2le-lmu", "b-le-2lmu", "dark-photon",
-             "dark-photon-dirac", "lmu-ltau")
+             "dark-photon-dirac", "lmu-ltau", "lmu-ltau-dirac")
     found = {p.name[: -len(".yaml")] for p in _builtin_dir().iterdir() if p.name.endswith(".yaml")}
     return tuple(n for n in order if n in found) + tuple(sorted(found - set(order)))
 
