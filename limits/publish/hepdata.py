@@ -58,6 +58,7 @@ EXPECTED_COLUMNS = (("Expected", 2), ("Expected -2 s.d.", 0), ("Expected -1 s.d.
 FORMAT_NOTE = (" Format: the expected median and the -2, -1, +1, +2 s.d. band edges are separate columns (earlier "
                "records of this package stored the bands as asymmetric uncertainties of the median, which HEPData's "
                "'sum errors' adds in quadrature).")
+MISSING = "-"  # HEPData's marker of a missing value in a table
 INSPIRE_ID = re.compile(r"^ins[0-9]{7}$")
 SYMBOLS = {"g": ("g", "$g_{Z'}$"), "epsilon": ("epsilon", r"$\varepsilon$")}
 
@@ -155,7 +156,9 @@ def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, ima
     """One hepdata_lib Table: mass vs observed and expected limits."""
     model = get_model(model_name)
     curves = result.curves()
-    keep = np.isfinite(curves.obs) & np.isfinite(curves.exp).all(axis=1)
+    # a mass without an observed limit has no row; an expected band edge that excludes nothing in the scanned
+    # coupling range is written as HEPData's missing-value marker
+    keep = np.isfinite(curves.obs)
     exp = curves.exp[keep]
     short, latex = SYMBOLS[result.coupling]
     table = hd.Table(f"Limits {model_name}")
@@ -166,7 +169,8 @@ def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, ima
     table.description = (f"{cl} CL upper limits on the coupling {short} of the {model_name} Z' ({model.description}) "
                          f"vs its mass, NA64 missing-energy search, runs {', '.join(r.name for r in analysis.runs)}"
                          f" ({eot}). Observed limit, the expected median and the edges of its 68% and 95% bands "
-                         f"(-2, -1, +1, +2 s.d.), each its own column. Everything above the limit is excluded. "
+                         f"(-2, -1, +1, +2 s.d.), each its own column ('{MISSING}' where that expected limit excludes "
+                         f"nothing in the scanned coupling range). Everything above the limit is excluded. "
                          f"Statistical method: {method}. " + " ".join(f"{k.replace('_', ' ').capitalize()}: {v}"
                                                                   for k, v in analysis.assumptions))
     table.location = "Derived from the NA64 data with the limits package; see the record's figures."
@@ -184,7 +188,7 @@ def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, ima
     columns = [(observed, "Observed")]
     for kind, index in EXPECTED_COLUMNS:
         var = hd.Variable(f"{latex} upper limit", is_independent=False, is_binned=False)
-        var.values = list(exp[:, index])
+        var.values = [float(x) if np.isfinite(x) else MISSING for x in exp[:, index]]
         columns.append((var, kind))
     for var, kind in columns:
         var.digits = 5
