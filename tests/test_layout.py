@@ -120,3 +120,12 @@ def test_public_api_is_complete_and_documented():
                                           if p.name != "__main__.py"))
 def test_every_module_imports_on_its_own(module):
     importlib.import_module(module)
+
+
+def test_the_layout_page_lists_every_module():
+    """docs/layout.md is where a reader finds which module makes a number: every module must be on it."""
+    page = (PACKAGE.parent / "docs" / "layout.md").read_text(encoding="utf-8")
+    tree = page.split("```", 3)[3]  # the second fenced block, the package tree
+    missing = [str(p.relative_to(PACKAGE)) for p in sorted(PACKAGE.rglob("*.py"))
+               if p.name != "__init__.py" and f" {p.name} " not in tree and "_build" not in p.parts]
+    assert not missing, f"add to docs/layout.md: {missing}"
