@@ -140,12 +140,14 @@ class NA64Backend(spey.BackendBase):
         k = self.bm.n_syst
 
         def sampler(number_of_samples: int, include_auxiliary: bool = True) -> np.ndarray:
-            rng = np.random.default_rng()  # spey seeds through numpy's global state; toys only
-            main = rng.poisson(expected[:self.n_main], size=(number_of_samples, self.n_main)).astype(float)
+            # numpy's global state, as spey's own backends (scipy.stats .rvs without random_state): spey has no seed
+            # argument, so ``np.random.seed`` is how a spey user makes toys reproducible
+            main = np.random.poisson(expected[:self.n_main], size=(number_of_samples, self.n_main)).astype(float)
             if not include_auxiliary:
                 return main
-            alpha = rng.normal(expected[self.n_main:self.n_main + k], 1.0, size=(number_of_samples, k))
-            gam = rng.poisson(expected[self.n_main + k:], size=(number_of_samples, expected.size - self.n_main - k))
+            alpha = np.random.normal(expected[self.n_main:self.n_main + k], 1.0, size=(number_of_samples, k))
+            n_gamma = expected.size - self.n_main - k
+            gam = np.random.poisson(expected[self.n_main + k:], size=(number_of_samples, n_gamma))
             return np.concatenate([main, alpha, gam.astype(float)], axis=1)
 
         return sampler
