@@ -9,17 +9,19 @@ inputs digest and into ``limits.json`` (``input_files``).
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from limits.errors import InputError
-from limits.io.csvfile import read_csv_rows
+from limits.io.csvfile import read_mass_table
 
 __all__ = ["EfficiencyTable", "read_efficiency_csv"]
 
 HEADERS = (("mass_mev", "efficiency"), ("mass_mev", "efficiency", "rel_uncertainty"))
+# column -> (lo, hi, lo_open, hi_open) of its allowed range
+RANGES = {"mass_mev": (0.0, 1e6, True, False), "efficiency": (0.0, 1.0, True, False),
+          "rel_uncertainty": (0.0, 1.0, False, True)}
 
 
 @dataclass(frozen=True)
@@ -41,15 +43,16 @@ class EfficiencyTable:
     rel_uncertainty: tuple[float, ...] | None
 
 
-def _number(text: str, field: str, what: str, lo: float, hi: float, lo_open: bool, hi_open: bool = False) -> float:
+def _cell(text: str, where: str, column: str) -> float:
+    lo, hi, lo_open, hi_open = RANGES[column]
     try:
         value = float(text)
     except ValueError:
-        raise InputError(field, f"{what} '{text.strip()}' is not a number") from None
+        raise InputError(where, f"{column} '{text.strip()}' is not a number") from None
     ok = math.isfinite(value) and (value > lo if lo_open else value >= lo) and (value < hi if hi_open else value <= hi)
     if not ok:
         interval = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
-        raise InputError(field, f"{what} {value:g} is outside the allowed range {interval}")
+        raise InputError(where, f"{column} {value:g} is outside the allowed range {interval}")
     return value
 
 
@@ -64,25 +67,6 @@ def read_efficiency_csv(path: Path, name: str, field: str) -> EfficiencyTable:
     Raises:
         InputError: unreadable file, wrong header, a bad number (with its line), unsorted masses, no rows.
     """
-    raw, rows = read_csv_rows(path, field)
-    if not rows or tuple(c.strip() for c in rows[0]) not in HEADERS:
-        raise InputError(field, f"{path}: the header must be {' or '.join(','.join(h) for h in HEADERS)}")
-    ncol = len(rows[0])
-    masses: list[float] = []
-    effs: list[float] = []
-    uncs: list[float] = []
-    for line, row in enumerate(rows[1:], start=2):
-        where = f"{field} {path}: line {line}"
-        if len(row) != ncol:
-            raise InputError(where, f"{len(row)} columns where the header has {ncol}")
-        mass = _number(row[0], where, "mass_mev", 0.0, 1e6, lo_open=True)
-        if masses and mass <= masses[-1]:
-            raise InputError(where, f"mass_mev {mass:g} is not above the previous row's {masses[-1]:g} (sort the rows)")
-        masses.append(mass)
-        effs.append(_number(row[1], where, "efficiency", 0.0, 1.0, lo_open=True))
-        if ncol == 3:
-            uncs.append(_number(row[2], where, "rel_uncertainty", 0.0, 1.0, lo_open=False, hi_open=True))
-    if not masses:
-        raise InputError(field, f"{path}: no rows after the header")
-    return EfficiencyTable(name, hashlib.sha256(raw).hexdigest(), tuple(masses), tuple(effs),
-                           tuple(uncs) if ncol == 3 else None)
+    table = read_mass_table(path, field, HEADERS, _cell)
+    return EfficiencyTable(name, table.sha256, table.mass_mev, table.columns[0],
+                           table.columns[1] if len(table.columns) == 2 else None)

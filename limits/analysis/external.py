@@ -24,7 +24,6 @@ A table equal to our own yields therefore reproduces our limits. Each file's SHA
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,11 +32,13 @@ from pathlib import Path
 import numpy as np
 
 from limits.errors import InputError
-from limits.io.csvfile import read_csv_rows
+from limits.io.csvfile import read_mass_table
 
 __all__ = ["ExternalTable", "ExternalYields", "read_external_table"]
 
 QUANTITIES = ("yield_per_eot", "signal_events")
+HEADERS = [("mass_mev", "coupling_ref", q) for q in QUANTITIES] + \
+          [("mass_mev", "coupling_ref", f"{q}_brem", f"{q}_annihilation") for q in QUANTITIES]
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ class ExternalTable:
         return cols
 
 
-def _number(text: str, where: str, what: str, positive: bool) -> float:
+def _cell(text: str, where: str, what: str) -> float:
+    """A cell: mass_mev and coupling_ref > 0, yields >= 0."""
+    positive = what in ("mass_mev", "coupling_ref")
     try:
         value = float(text)
     except ValueError:
@@ -99,33 +102,12 @@ def read_external_table(path: Path, name: str, field: str) -> ExternalTable:
     Raises:
         InputError: unreadable file, wrong header, a bad number (with its line), unsorted masses, no rows.
     """
-    raw, rows = read_csv_rows(path, field)
-    header = tuple(c.strip() for c in rows[0]) if rows else ()
-    allowed = [("mass_mev", "coupling_ref", q) for q in QUANTITIES] + \
-              [("mass_mev", "coupling_ref", f"{q}_brem", f"{q}_annihilation") for q in QUANTITIES]
-    if header not in allowed:
-        raise InputError(field, f"{path}: the header must be one of " + "; ".join(",".join(h) for h in allowed))
-    quantity = header[2].replace("_brem", "")
-    split = len(header) == 4
-    masses: list[float] = []
-    couplings: list[float] = []
-    cols: list[list[float]] = [[] for _ in header[2:]]
-    for line, row in enumerate(rows[1:], start=2):
-        where = f"{field} {path}: line {line}"
-        if len(row) != len(header):
-            raise InputError(where, f"{len(row)} columns where the header has {len(header)}")
-        mass = _number(row[0], where, "mass_mev", positive=True)
-        if masses and mass <= masses[-1]:
-            raise InputError(where, f"mass_mev {mass:g} is not above the previous row's {masses[-1]:g} (sort the rows)")
-        masses.append(mass)
-        couplings.append(_number(row[1], where, "coupling_ref", positive=True))
-        for col, text, name_ in zip(cols, row[2:], header[2:]):
-            col.append(_number(text, where, name_, positive=False))
-    if not masses:
-        raise InputError(field, f"{path}: no rows after the header")
+    table = read_mass_table(path, field, HEADERS, _cell)
+    coupling_ref, *cols = table.columns
+    split = len(cols) == 2
     total = tuple(sum(v) for v in zip(*cols))
-    return ExternalTable(name, hashlib.sha256(raw).hexdigest(), quantity, split, tuple(masses), tuple(couplings),
-                         total, tuple(cols[0]) if split else None, tuple(cols[1]) if split else None)
+    return ExternalTable(name, table.sha256, table.header[2].replace("_brem", ""), split, table.mass_mev,
+                         coupling_ref, total, cols[0] if split else None, cols[1] if split else None)
 
 
 # (mass_mev, coupling) -> <P_inv> of (bremsstrahlung, annihilation, both together) from our own spectra

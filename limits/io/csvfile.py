@@ -1,25 +1,68 @@
-"""Reading the CSV tables users bring (efficiencies, external yields): bytes for the checksum, rows for the parser."""
+"""Reading the CSV tables users bring (efficiencies, external yields): a header from an allowed list, then one row per
+mass, masses strictly increasing, every cell a number checked by the caller; the file's SHA-256 for the digest."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from limits.errors import InputError
 
-__all__ = ["read_csv_rows"]
+__all__ = ["MassTable", "read_mass_table"]
+
+# (cell text, where (field, file and line), column name) -> the value; raises InputError naming ``where``
+CellParser = Callable[[str, str, str], float]
 
 
-def read_csv_rows(path: Path, field: str) -> tuple[bytes, list[list[str]]]:
-    """(the file's bytes, its non-empty rows) of a UTF-8 CSV file.
+@dataclass(frozen=True)
+class MassTable:
+    """A validated mass table.
+
+    Attributes:
+        sha256: SHA-256 of the file's bytes.
+        header: the header, one of the allowed ones.
+        mass_mev: the first column (MeV), strictly increasing.
+        columns: the other columns, in header order.
+    """
+
+    sha256: str
+    header: tuple[str, ...]
+    mass_mev: tuple[float, ...]
+    columns: tuple[tuple[float, ...], ...]
+
+
+def read_mass_table(path: Path, field: str, headers: Sequence[tuple[str, ...]], cell: CellParser) -> MassTable:
+    """Read a CSV whose first column is ``mass_mev``: header in ``headers``, as many cells per row as the header,
+    each cell through ``cell``, masses strictly increasing, at least one row.
 
     Raises:
-        InputError: the file cannot be read or is not UTF-8 (names ``field`` and the path).
+        InputError: unreadable or non-UTF-8 file, wrong header, a bad row (with its line), unsorted masses, no rows.
     """
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(field, f"cannot read {path}: {exc}") from None
-    return raw, [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
+    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
+    header = tuple(c.strip() for c in rows[0]) if rows else ()
+    if header not in headers:
+        raise InputError(field, f"{path}: the header must be " + " or ".join(",".join(h) for h in headers))
+    masses: list[float] = []
+    columns: list[list[float]] = [[] for _ in header[1:]]
+    for line, row in enumerate(rows[1:], start=2):
+        where = f"{field} {path}: line {line}"
+        if len(row) != len(header):
+            raise InputError(where, f"{len(row)} columns where the header has {len(header)}")
+        mass = cell(row[0], where, header[0])
+        if masses and mass <= masses[-1]:
+            raise InputError(where, f"mass_mev {mass:g} is not above the previous row's {masses[-1]:g} (sort the rows)")
+        masses.append(mass)
+        for column, text, name in zip(columns, row[1:], header[1:]):
+            column.append(cell(text, where, name))
+    if not masses:
+        raise InputError(field, f"{path}: no rows after the header")
+    return MassTable(hashlib.sha256(raw).hexdigest(), header, tuple(masses), tuple(tuple(c) for c in columns))
