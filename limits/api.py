@@ -84,7 +84,8 @@ def describe_models(names: Sequence[str] | None = None) -> list[dict[str, str]]:
         m = get_model(name)
         charges = " ".join(f"{k}={charge_string(m.charges[k])}" for k in ("e", "mu", "tau", "u", "d", "s"))
         rows.append({"model": m.name, "coupling": m.coupling_symbol, "charges": charges,
-                     "mixing": f"eps/g={m.kinetic_mixing:.4g}" if m.kinetic_mixing else "-",
+                     "mixing": (f"eps/g={m.kinetic_mixing:.4g}" if m.kinetic_mixing else
+                                f"eps={m.epsilon:.4g}" if m.epsilon else "-"),
                      "invisible": describe_channels(m)})
     return rows
 
@@ -427,7 +428,7 @@ def cross_section(model: str | Mapping[str, Any] | Model, *, mass_mev: float, en
     if x_min is not None and not (0.0 < x_min <= 1.0):
         raise InputError("x_min", f"{x_min:g} is outside the allowed range (0, 1]")
     sigma_eps1 = sigma_total(mass * C.GEV_PER_MEV, energy_gev, x_min)
-    eps2 = (m.electron_coupling_per_unit * g) ** 2 / (4.0 * np.pi * C.ALPHA_EM)
+    eps2 = m.electron_coupling(g) ** 2 / (4.0 * np.pi * C.ALPHA_EM)
     return float(sigma_eps1 * eps2 * C.GEV2_TO_PB)
 
 

@@ -52,15 +52,57 @@ def test_lmu_ltau_loop_mixing():
     # epsilon = (e g / 12 pi^2) ln(m_tau^2 / m_mu^2) = g/69.3
     expected = C.E_CHARGE / (12 * math.pi**2) * math.log((C.M_TAU_GEV / C.M_MU_GEV) ** 2)
     assert model.kinetic_mixing == pytest.approx(expected, rel=1e-12) and 1 / expected == pytest.approx(69.3, abs=0.1)
-    assert model.electron_coupling_per_unit == pytest.approx(expected * C.E_CHARGE, rel=1e-12)
+    assert model.electron_coupling(1.0) == pytest.approx(expected * C.E_CHARGE, rel=1e-12)
     w = limits.widths(model, mass_mev=[10.0, 300.0])
     assert w.br["invisible"][0] == pytest.approx(1.0, abs=1e-4)  # below 2 m_mu: nu_mu, nu_tau (and eps^2 e+e-)
     assert w.br["mumu"][1] > 0.4  # above 2 m_mu the muons take about half
 
 
-def test_absolute_epsilon_is_refused_with_the_field_named():
-    with pytest.raises(limits.InputError, match="kinetic_mixing.epsilon"):
-        model_from_document({**_doc("bl-unbroken"), "kinetic_mixing": {"epsilon": 1e-5}}, "m")
+def _with_epsilon(name: str, spec: dict) -> limits.Model:
+    return model_from_document({**_doc(name), "kinetic_mixing": spec}, name)
+
+
+@pytest.mark.parametrize("name", ["bl-unbroken", "b-3le", "lmu-ltau", "bl-dm-scalar"])
+@pytest.mark.parametrize("g", [3e-6, 1e-4])
+def test_absolute_epsilon_equals_the_ratio_at_each_g(name, g):
+    # at one g, a fixed epsilon is the ratio epsilon/g: the ratio model computes its widths from the summed charges
+    # directly, the absolute one from three charge sets by polarisation, so this checks the quadratic form
+    doc = {k: v for k, v in _doc(name).items() if k != "kinetic_mixing"}
+    eps = 2e-5
+    absolute = model_from_document({**doc, "kinetic_mixing": {"epsilon": eps}}, name)
+    ratio = model_from_document({**doc, "kinetic_mixing": {"ratio": eps / g}}, name)
+    a, b = decay_widths(absolute, MASSES_GEV, g), decay_widths(ratio, MASSES_GEV, g)
+    for channel in a.partial_gev:
+        np.testing.assert_allclose(a.partial_gev[channel], b.partial_gev[channel], rtol=1e-9, atol=1e-300)
+    assert absolute.electron_coupling(g) == pytest.approx(ratio.electron_coupling(g), rel=1e-12)
+    m = MASSES_GEV[::6]
+    np.testing.assert_allclose(yields(absolute, m, g).total, yields(ratio, m, g).total, rtol=1e-9)
+
+
+def test_absolute_epsilon_alone_is_the_dark_photon():
+    # g -> 0 leaves epsilon e Q_em: the dark photon (without its dark sector) at that epsilon
+    eps = 3e-5
+    model = _with_epsilon("bl-unbroken", {"epsilon": eps})
+    dark_photon = model_from_document({k: v for k, v in _doc("dark-photon").items() if k != "dark_sector"}, "dp")
+    m = MASSES_GEV[MASSES_GEV > 2.1 * C.M_E_GEV]
+    np.testing.assert_allclose(decay_widths(model, m, 0.0).total_gev, decay_widths(dark_photon, m, eps).total_gev,
+                               rtol=1e-12)
+    assert model.electron_coupling(0.0) == pytest.approx(eps * C.E_CHARGE, rel=1e-12)
+
+
+def test_absolute_epsilon_scan_has_a_floor():
+    """B-L with a fixed epsilon = 1e-4. At 1.5 MeV the epsilon part alone (a long-lived dark photon, invisible) gives
+    more than the excluded number of events, so the exclusion reaches the grid's lowest g (status
+    ``excluded_at_scan_floor``, no lower edge); at 300 MeV the epsilon part decays in the detector and g has the usual
+    lower edge, where the total signal is the excluded count."""
+    model = _with_epsilon("bl-unbroken", {"epsilon": 1e-4})
+    res = limits.scan("na64-2026", model, mass_mev=[1.5, 300.0], progress=False)
+    assert res.status.tolist() == ["excluded_at_scan_floor", "ok"]
+    assert res.excluded_intervals()[0][0][0] == pytest.approx(1e-10) and math.isnan(res.g_obs[0])
+    dark_photon = model_from_document({k: v for k, v in _doc("dark-photon").items() if k != "dark_sector"}, "dp")
+    analysis = limits.get_analysis("na64-2026")
+    assert analysis.signal(dark_photon, 1.5, 1e-4).sum() > res.s_obs[0]
+    assert analysis.signal(model, 300.0, res.g_obs[1]).sum() == pytest.approx(res.s_obs[1], rel=1e-6)
 
 
 def test_g_minus_2_loop_limits():

@@ -40,7 +40,7 @@ def test_special_models():
     dp = get_model("dark-photon")
     assert dp.coupling_symbol == "epsilon" and dp.coupling_scale == pytest.approx(C.E_CHARGE)
     assert dp.charges["u"] == pytest.approx(2 / 3) and dp.nu_charges == {"e": 0, "mu": 0, "tau": 0}
-    assert dp.electron_coupling_per_unit == pytest.approx(0.30282, rel=1e-4)
+    assert dp.electron_coupling(1.0) == pytest.approx(0.30282, rel=1e-4)
 
 
 def test_custom_model_file_roundtrip(tmp_path):

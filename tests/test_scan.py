@@ -81,6 +81,55 @@ def test_inversion_with_decay_term_and_islands():
     assert c2[0] == pytest.approx(math.sqrt(2.303e-6), rel=1e-7) and iv2[0][1] == math.inf
 
 
+VISIBLE = {"name": "bl-visible", "coupling": {"symbol": "g", "scale": 1}, "neutrinos": {"light": "majorana"},
+           "charges": {"e": -1, "mu": -1, "tau": -1, "u": "1/3", "d": "1/3", "s": "1/3",
+                       "nu_e": 0, "nu_mu": 0, "nu_tau": 0}}
+
+
+def _brute_force_edges(analysis, model, mass_mev, target):
+    """Edges of {g: S(g) > target} from S on 6000 log-spaced couplings, 1e-8 - 1e-2, ln S interpolated linearly."""
+    g = np.geomspace(1e-8, 1e-2, 6000)
+    ls = np.log(np.maximum(analysis.signal(model, mass_mev, g).sum(axis=1), 1e-300)) - math.log(target)
+    cells = np.nonzero(np.sign(ls[:-1]) != np.sign(ls[1:]))[0]
+    return [float(np.exp(np.log(g[i]) + ls[i] / (ls[i] - ls[i + 1]) * np.log(g[i + 1] / g[i]))) for i in cells]
+
+
+def test_visible_decay_model_islands_match_brute_force():
+    """Issue 13: a model without light-neutrino charges decays only visibly, so S(g) rises, peaks and falls (decays
+    inside the detector). The masses 7.6 - 18 MeV must be excluded on an island whose both edges match a brute-force
+    scan of S(g) to 2 %; 25 MeV (peak signal below the excluded count) is not excluded."""
+    from limits.physics.models import model_from_document
+
+    model = model_from_document(VISIBLE, "visible")
+    masses = [7.6, 10.0, 12.0, 15.0, 18.0, 25.0]
+    res = run_scan(ScanConfig(analysis=get_analysis("na64-2026"), model=model, masses_mev=tuple(masses),
+                              method="exact", ntoys=2000, seed=0))
+    for p in res.points[:-1]:
+        assert p["status"] == "ok", p
+        assert 2.303 < p["s_obs"] < 2.6  # the excluded count at zero observed events
+        edges = _brute_force_edges(get_analysis("na64-2026"), model, p["mass_mev"], p["s_obs"])
+        (lo, hi), = p["excluded_intervals_obs"]
+        assert len(edges) == 2 and lo == pytest.approx(edges[0], rel=0.02) and hi == pytest.approx(edges[1], rel=0.02)
+        assert p["g_obs"] == lo
+    last = res.points[-1]
+    assert last["status"] == "no_exclusion"
+    assert _brute_force_edges(get_analysis("na64-2026"), model, 25.0, 2.303) == []
+
+
+def test_inversion_finds_a_peak_between_grid_points():
+    # a peak of 10 events midway between two grid points (1/64 decade away), as wide as the grid spacing: the grid
+    # values reach 6.35, the target is 7
+    g0 = 10 ** (-5 + 0.5 / 32)
+
+    def s(g):
+        return 1.0 + 9.0 * np.exp(-((np.log(g / g0)) / 0.05) ** 2)
+
+    (crossings, intervals), = invert_coupling(s, [7.0])
+    assert len(crossings) == 2 and crossings[0] < g0 < crossings[1] and intervals == [crossings]
+    for c in crossings:
+        assert s(np.array([c]))[0] == pytest.approx(7.0, rel=1e-6)
+
+
 def _config(masses, method="exact", grid=False, seed=0):
     return ScanConfig(analysis=A22, model=BL, masses_mev=tuple(masses), method=method, ntoys=2000, seed=seed,
                       grid=grid)

@@ -8,6 +8,7 @@ Charges follow arXiv:2606.17320 Table I (Q_q = 1/3 for all quarks in the B - n_i
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass
@@ -61,6 +62,9 @@ class Model:
         references: literature the model follows.
         kinetic_mixing: epsilon/g, the photon kinetic mixing per unit gauge coupling (0 without); ``charges`` already
             include it: Q_f = Q'_f + (epsilon/g) e Q_em,f for the charged fermions (neutrinos get none).
+        epsilon: an absolute kinetic mixing, independent of g (0 without): the coupling of a charged fermion f is
+            g Q_f + epsilon e Q_em,f, not proportional to g, so widths and yields are quadratic forms in (g, epsilon)
+            (:func:`limits.physics.widths.decay_widths`) and the signal has a floor at g -> 0.
     """
 
     name: str
@@ -75,11 +79,26 @@ class Model:
     dark: DarkSector | None = None
     references: tuple[str, ...] = ()
     kinetic_mixing: float = 0.0
+    epsilon: float = 0.0
 
-    @property
-    def electron_coupling_per_unit(self) -> float:
-        """|g Q_e| per unit coupling parameter: what electron-side production (bremsstrahlung, e+e- -> Z') sees."""
-        return self.coupling_scale * abs(self.charges["e"])
+    def electron_coupling(self, coupling: Any) -> Any:
+        """|g Q_e + epsilon e Q_em,e| for a coupling parameter (array or number): the Z'-electron coupling that
+        electron-side production (bremsstrahlung, e+e- -> Z') sees (= epsilon e for the dark photon)."""
+        g_e = self.gauge_coupling(coupling) * self.charges["e"] + self.epsilon * C.E_CHARGE * C.EM_CHARGE["e"]
+        return abs(g_e)
+
+    def photon_like(self) -> Model:
+        """The model's absolute-mixing part alone, per unit epsilon: charges e Q_em, no neutrino, N or dark sector."""
+        return dataclasses.replace(self, coupling_scale=1.0, charges={f: C.E_CHARGE * C.EM_CHARGE[f] for f in
+                                                                       self.charges},
+                                   nu_charges={f: 0.0 for f in self.nu_charges}, heavy_n_charges=(), dark=None,
+                                   epsilon=0.0)
+
+    def plus_photon_like(self) -> Model:
+        """Charges Q_f + e Q_em,f (neutrinos, N, dark sector unchanged): with :meth:`photon_like`, the cross term of
+        a width that is a quadratic form in the couplings, by polarisation."""
+        return dataclasses.replace(self, charges={f: q + C.E_CHARGE * C.EM_CHARGE[f] for f, q in self.charges.items()},
+                                   epsilon=0.0)
 
     def dark_matter_y(self, coupling: Any) -> Any:
         """The light-dark-matter variable y = eps_eff^2 alpha_D (m_chi/m_Z')^4, eps_eff = g_e/e the electron coupling
@@ -88,10 +107,10 @@ class Model:
         251301 (2015))."""
         if self.dark is None:
             return coupling * math.nan
-        eps_eff = self.electron_coupling_per_unit * coupling / C.E_CHARGE
+        eps_eff = self.electron_coupling(coupling) / C.E_CHARGE
         return eps_eff**2 * self.dark.alpha_d / self.dark.mass_ratio**4
 
-    def gauge_coupling(self, coupling):
+    def gauge_coupling(self, coupling: Any) -> Any:
         """Gauge coupling g (dimensionless) for the model's coupling parameter (g itself, or epsilon)."""
         return self.coupling_scale * coupling
 
@@ -118,7 +137,7 @@ def model_from_document(doc: Any, source: str) -> Model:
     scale = C.E_CHARGE if scale == "e" else float(scale)
     heavy = doc["neutrinos"].get("heavy")
     dark = doc.get("dark_sector")
-    mixing = _kinetic_mixing(doc.get("kinetic_mixing"), source)
+    mixing = _kinetic_mixing(doc.get("kinetic_mixing"))
     if mixing:
         charges = {f: q + mixing * C.E_CHARGE * C.EM_CHARGE[f] for f, q in charges.items()}
     return Model(
@@ -134,12 +153,14 @@ def model_from_document(doc: Any, source: str) -> Model:
         dark=DarkSector(dark["particle"], float(dark["alpha_d"]), _number(dark["mass_ratio"])) if dark else None,
         references=tuple(doc.get("references", ())),
         kinetic_mixing=mixing,
+        epsilon=float(doc.get("kinetic_mixing", {}).get("epsilon", 0.0)),
     )
 
 
-def _kinetic_mixing(spec: dict[str, Any] | None, source: str) -> float:
+def _kinetic_mixing(spec: dict[str, Any] | None) -> float:
     """epsilon/g of a model's ``kinetic_mixing``: the ratio, or the loop of two leptons with opposite charges,
-    epsilon = (e g/12 pi^2) ln(m_b^2/m_a^2) (e.g. L_mu - L_tau; Holdom, PLB 166 (1986) 196; Araki et al.)."""
+    epsilon = (e g/12 pi^2) ln(m_b^2/m_a^2) (e.g. L_mu - L_tau; Holdom, PLB 166 (1986) 196; Araki et al.); 0 for an
+    absolute epsilon (:attr:`Model.epsilon`) or none."""
     if spec is None:
         return 0.0
     if "ratio" in spec:
@@ -147,8 +168,7 @@ def _kinetic_mixing(spec: dict[str, Any] | None, source: str) -> float:
     if "loop" in spec:
         a, b = spec["loop"]
         return float(C.E_CHARGE / (12.0 * math.pi**2) * math.log(C.LEPTON_MASS_GEV[b] ** 2 / C.LEPTON_MASS_GEV[a] ** 2))
-    raise InputError(f"{source}: kinetic_mixing.epsilon", "an absolute epsilon (independent of g) is not supported "
-                                                          "yet; give ratio (epsilon/g) or loop")
+    return 0.0
 
 
 def _builtin_dir():

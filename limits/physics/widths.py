@@ -148,7 +148,17 @@ def decay_widths(model: Model, mass_gev, coupling) -> DecayWidths:
         coupling: coupling parameter(s) (g; epsilon for the dark photon), broadcast against ``mass_gev``.
     """
     m, c = np.broadcast_arrays(np.asarray(mass_gev, dtype=float), np.asarray(coupling, dtype=float))
-    g2 = model.gauge_coupling(c) ** 2
-    partial = {name: g2 * w for name, w in reduced_widths(model, m).items()}
+    g = model.gauge_coupling(c)
+    partial = {name: g**2 * w for name, w in reduced_widths(model, m).items()}
+    if model.epsilon:
+        # couplings g Q_f + eps e Q_em,f: every width is a quadratic form in (g, eps) (leptons, and hadrons through
+        # the amplitudes of the VMD current, linear in the quark couplings), so
+        # Gamma = g^2 A + 2 g eps B + eps^2 C with 2B = Gamma(Q + e Q_em) - A - C per unit coupling (polarisation)
+        eps = model.epsilon
+        mixed = reduced_widths(model.plus_photon_like(), m)
+        photon = reduced_widths(model.photon_like(), m)
+        own = reduced_widths(model, m)
+        partial = {name: partial[name] + g * eps * (mixed[name] - own[name] - photon[name]) + eps**2 * photon[name]
+                   for name in partial}
     partial["dark"] = dark_width(model, m)
     return DecayWidths(mass_gev=m, coupling=c, partial_gev={k: partial[k] for k in CHANNELS})

@@ -246,7 +246,7 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
         # 0.1, m = 3 m_chi) is not negligible; the SM part of the width, ~g^2/(12 pi) m ~ 1e-10 m at the couplings
         # NA64 probes, is left out of the line shape (without a dark sector the narrow width is exact)
         sp = _finite_width(key, model.dark)
-    ge2 = (model.electron_coupling_per_unit * c) ** 2
+    ge2 = model.electron_coupling(c) ** 2
     brem, ann, total, brem_inv = np.empty(m.size), np.empty(m.size), np.empty(m.size), np.empty(m.size)
     dn = np.empty((m.size, sp.e_centres_gev.size)) if spectrum else None
     for s in range(0, m.size, 20_000):

@@ -167,7 +167,8 @@ class ScanResult:
 
     @functools.cached_property
     def status(self) -> np.ndarray:
-        """Per mass: ``ok``, ``no_exclusion`` or ``failed``."""
+        """Per mass: ``ok``, ``no_exclusion``, ``excluded_at_scan_floor`` (excluded down to the lowest coupling of the
+        grid, see ``excluded_intervals``) or ``failed``."""
         return np.array([p["status"] for p in self.points], dtype=str)
 
     @property

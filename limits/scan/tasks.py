@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from limits.analysis.coupling_grid import coupling_grid
 from limits.scan.config import ScanConfig
 from limits.scan.grid import grid_column
 from limits.scan.inversion import invert_coupling
@@ -65,10 +66,14 @@ def _point(cfg: ScanConfig, item: MassItem, lim: MuLimit, bkg: dict[str, Any], p
         return np.asarray(cfg.analysis.signal(cfg.model, mass, np.asarray(g)).sum(axis=1))
 
     inverted = invert_coupling(total, s_ref * np.array([lim.mu_obs, *lim.mu_exp]))
-    lower = [iv[0][0] if iv else math.nan for _, iv in inverted]
-    status = "ok" if math.isfinite(lower[0]) else "no_exclusion"
+    floor = float(coupling_grid()[0])
+    # the lower edge of the exclusion; none if nothing is excluded or if it reaches the grid's lowest coupling
+    # (a signal floor from an absolute kinetic mixing: then the intervals say how far up the exclusion goes)
+    lower = [iv[0][0] if iv and iv[0][0] > floor else math.nan for _, iv in inverted]
+    intervals = inverted[0][1]
+    status = ("ok" if math.isfinite(lower[0]) else "excluded_at_scan_floor" if intervals else "no_exclusion")
     point = {"mass_mev": mass, "g_ref": item.g_ref, "g_obs": lower[0], "g_exp": lower[1:], "mu_obs": lim.mu_obs,
-             "mu_exp": list(lim.mu_exp), "s_obs": lim.mu_obs * s_ref, "excluded_intervals_obs": inverted[0][1],
+             "mu_exp": list(lim.mu_exp), "s_obs": lim.mu_obs * s_ref, "excluded_intervals_obs": intervals,
              "status": status, **lim.info}
     if cfg.grid:
         calc = create_calculator(cfg.method, counting_model(bkg, patch), ntoys=cfg.ntoys, seed=seed)

@@ -14,8 +14,8 @@ Interpolation codes are not part of the JSON; every model we build uses
 :data:`limits.stats.counting.MODIFIER_SETTINGS` (normsys code4, histosys code4p: the codes of ``pyhf cls`` and of
 ROOT), recorded in the patchset metadata.
 
-Each patch carries the signal at a reference coupling g_ref (chosen per mass so that the total signal is ~10 events,
-hence mu_up ~ 0.2) and the rule that scales it: s_j(m, g) = s_j(m, g_ref) N(m, g)/N(m, g_ref) with N the yield per EOT
+Each patch carries the signal at a reference coupling g_ref (chosen per mass on a log-g grid so that the total signal
+is ~10 events, hence mu_up ~ 0.2, see :mod:`limits.analysis.coupling_grid`) and the rule that scales it: s_j(m, g) = s_j(m, g_ref) N(m, g)/N(m, g_ref) with N the yield per EOT
 (``limits yields``), which is (g/g_ref)^2 only where the Z' decays promptly.
 """
 
@@ -30,14 +30,13 @@ import numpy as np
 import pyhf
 
 from limits._version import __version__
+from limits.analysis.coupling_grid import reference_couplings
 from limits.analysis.definition import Analysis
 from limits.physics.models import Model
 from limits.stats.counting import MODIFIER_SETTINGS, POI_BOUNDS
 
-__all__ = ["Workspaces", "build_workspaces", "reference_couplings",
-           "HEPDATA_PLACEHOLDER", "PLACEHOLDER_NOTE"]
+__all__ = ["Workspaces", "build_workspaces", "HEPDATA_PLACEHOLDER", "PLACEHOLDER_NOTE"]
 
-TARGET_EVENTS = 10.0
 HEPDATA_PLACEHOLDER = "ins0000000"  # PLACEHOLDER: no HEPData record exists yet; release checks must reject it
 # the sentence of the patchset description that says so; publication with a real id removes it
 PLACEHOLDER_NOTE = f" The hepdata reference is a PLACEHOLDER ({HEPDATA_PLACEHOLDER}): no HEPData record exists yet."
@@ -101,20 +100,6 @@ def _signal_sample(analysis: Analysis, run, signal: float, mass_mev: float) -> d
 
 # the per-patch table mu(g) = N(m, g)/N(m, g_ref): g = g_ref * 10^d for these d (decades), enough for mu 1e-3 - 1e3
 MU_TABLE_DECADES = tuple(np.round(np.linspace(-1.5, 1.5, 61), 3))
-
-
-def reference_couplings(analysis: Analysis, model: Model, mass_mev: np.ndarray) -> np.ndarray:
-    """g_ref per mass with a total expected signal near TARGET_EVENTS (3 significant digits).
-
-    Newton steps in log g on S(g) ~ g^2, then rounding; the exact signal is computed afterwards at the rounded value.
-    """
-    g = np.full(mass_mev.shape, 1e-4)
-    for _ in range(6):
-        s = analysis.signal(model, mass_mev, g).sum(axis=1)
-        g = g * np.sqrt(TARGET_EVENTS / np.maximum(s, 1e-300))
-        g = np.clip(g, 1e-9, 1.0)
-    exponent = np.floor(np.log10(g))
-    return np.round(g / 10**exponent, 2) * 10**exponent
 
 
 def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
