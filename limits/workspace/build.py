@@ -15,8 +15,9 @@ Interpolation codes are not part of the JSON; every model we build uses
 ROOT), recorded in the patchset metadata.
 
 Each patch carries the signal at a reference coupling g_ref (chosen per mass on a log-g grid so that the total signal
-is ~10 events, hence mu_up ~ 0.2, see :mod:`limits.analysis.coupling_grid`) and the rule that scales it: s_j(m, g) = s_j(m, g_ref) N(m, g)/N(m, g_ref) with N the yield per EOT
-(``limits yields``), which is (g/g_ref)^2 only where the Z' decays promptly.
+is ~10 events, hence mu_up ~ 0.2, see :mod:`limits.analysis.coupling_grid`) and the rule that scales it:
+s_j(m, g) = s_j(m, g_ref) N(m, g)/N(m, g_ref) with N the yield per EOT (``limits yields``), which is (g/g_ref)^2
+only where the Z' decays promptly.
 """
 
 from __future__ import annotations
