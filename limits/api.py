@@ -458,7 +458,7 @@ def workspaces(analysis: str | Mapping[str, Any] | Analysis, model: str | Mappin
 
 
 def scan(analysis: str | Mapping[str, Any] | Analysis, model: str | Mapping[str, Any] | Model,
-         mass_mev: ArrayLike | None = None, *, method: str = "exact", cl: float = 0.9, stat_only: bool = False,
+         mass_mev: ArrayLike | None = None, *, method: str = "hybrid", cl: float = 0.9, stat_only: bool = False,
          ntoys: int = 10_000, seed: int = 0, grid: bool = False, executor: str = "local",
          checkpoint_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> ScanResult:
     """CLs upper limits on the coupling vs Z' mass: per mass the observed and expected mu_up, inverted to the coupling
@@ -468,7 +468,8 @@ def scan(analysis: str | Mapping[str, Any] | Analysis, model: str | Mapping[str,
         analysis: see :func:`get_analysis`.
         model: see :func:`get_model`.
         mass_mev: masses in MeV inside the analysis range (default: its 200-point log grid).
-        method: ``exact`` (hybrid CLs, total count), ``asymptotic`` (q~_mu) or ``toys``.
+        method: ``hybrid`` (CLs with the total count, nuisances integrated; ``exact`` is its old name),
+            ``asymptotic`` (q~_mu) or ``toys``.
         cl: confidence level in [0.5, 0.9999].
         stat_only: drop every systematic uncertainty.
         ntoys: toys per hypothesis and mu point (``toys``), in [100, 10^7].

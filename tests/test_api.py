@@ -77,7 +77,10 @@ def test_bad_input_raises_a_typed_error(call, field):
 
 
 def test_calculators_from_the_registry():
-    assert set(limits.METHODS) <= set(("exact", "asymptotic", "toys"))
+    assert set(limits.METHODS) == {"hybrid", "asymptotic", "toys"}
+    from limits.stats.registry import calculator_class
+
+    assert calculator_class("exact") is calculator_class("hybrid")  # the old name is an alias
     ws = limits.workspaces("na64-2022", "bl-unbroken", mass_mev=[10.0])
     from limits.stats.counting import counting_model
 

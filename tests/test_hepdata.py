@@ -51,11 +51,18 @@ def test_submission_is_valid_and_complete(record):
     for name, table in tables.items():
         model = name.split()[-1]
         (mass,) = table["data"]["independent_variables"]
-        observed, expected, *edges = table["data"]["dependent_variables"]
+        def kind(v):
+            return {q["name"]: q["value"] for q in v["qualifiers"]}["Limit"]
+
+        deps = table["data"]["dependent_variables"]
+        observed = deps[0]
+        intervals = [v for v in deps[1:] if kind(v).startswith("Observed, interval")]
+        expected, *edges = [v for v in deps[1:] if kind(v).startswith("Expected")]
+        assert len(deps) == 1 + len(intervals) + 5
         assert mass["header"]["units"] == "MeV" and "low" not in mass["values"][0]  # unbinned mass points
         quals = {q["name"]: q["value"] for q in observed["qualifiers"]}
         assert quals["Limit"] == "Observed" and quals["CL"] == "90%" and quals["Model"] == model
-        kinds = [{q["name"]: q["value"] for q in v["qualifiers"]}["Limit"] for v in (expected, *edges)]
+        kinds = [kind(v) for v in (expected, *edges)]
         assert kinds == ["Expected", "Expected -2 s.d.", "Expected -1 s.d.", "Expected +1 s.d.", "Expected +2 s.d."]
         assert all("errors" not in row for v in (expected, *edges) for row in v["values"])  # columns, not errors
         images = [r["location"] for r in table["meta"]["additional_resources"]]
@@ -73,6 +80,13 @@ def test_submission_is_valid_and_complete(record):
             assert [w == "-" for w in written] == [c is None for c in committed]
             pairs = [(w, c) for w, c in zip(written, committed) if c is not None]
             assert np.allclose(*zip(*pairs), rtol=1e-4)
+        # every excluded interval's edges (issue 13): the first interval's upper edge, '-' where open up to g = 1
+        assert kind(intervals[0]) == "Observed, interval 1 upper edge"
+        uppers = [row["value"] for row in intervals[0]["values"]]
+        committed = [p["excluded_intervals_obs"][0][1] for p in points]
+        assert [u == "-" for u in uppers] == [c is None for c in committed]
+        closed = [(u, c) for u, c in zip(uppers, committed) if c is not None]
+        assert not closed or np.allclose(*zip(*closed), rtol=1e-4)
     assert not Path("submission.tar.gz").exists()  # hepdata_lib's stray archive did not land in the CWD
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+from importlib import resources
 
 import numpy as np
 import pytest
+import yaml
 
 from limits.analysis.definition import get_analysis
+from limits.io.files import yaml_load
 from limits.physics.models import get_model
 from limits.scan import run as run_module
 from limits.scan import tasks as tasks_module
@@ -18,7 +21,7 @@ from limits.scan.inversion import invert_coupling
 from limits.scan.result import ScanResult
 from limits.scan.run import run_scan
 from limits.stats.counting import code4, counting_model
-from limits.stats.exact import ExactCalculator
+from limits.stats.hybrid import HybridCalculator
 from limits.stats.upper_limits import mu_limits
 
 A22 = get_analysis("na64-2022")
@@ -38,7 +41,7 @@ def test_exact_without_systematics_is_ln10(toy_workspace):
 def test_exact_with_systematics_analytic(toy_workspace):
     # one correlated lognormal-ish normsys: CLs = E[exp(-mu S kappa(alpha))], alpha ~ N(0, 1) (code4)
     bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], [0.1, 0.1, 0.2, 0.03, 0.1], syst=0.1)
-    calc = ExactCalculator(counting_model(bkg, patch))
+    calc = HybridCalculator(counting_model(bkg, patch))
     alpha = np.linspace(-8, 8, 20001)
     weight = np.exp(-alpha**2 / 2) / math.sqrt(2 * math.pi) * (alpha[1] - alpha[0])
     for mu in (0.2, 0.3, 0.5):
@@ -49,7 +52,7 @@ def test_exact_with_systematics_analytic(toy_workspace):
 
 def test_exact_bands_enumerate_background_counts(toy_workspace):
     bkg, patch = toy_workspace([1, 1, 2, 0.5, 3], [0.1, 0.1, 0.2, 0.03, 0.1], unc=[0] * 5, syst=0)
-    calc = ExactCalculator(counting_model(bkg, patch))
+    calc = HybridCalculator(counting_model(bkg, patch))
     # B = 0.53: P(0) = 0.589, P(<=1) = 0.901, P(<=2) = 0.983 -> quantiles at 0, 0, 0, 1, 2 events
     assert calc.expected_counts().tolist() == [0, 0, 0, 1, 2]
     # CLs for one observed event, no nuisances: P(N<=1|mu) / P(N<=1|0) with Poisson(mu S + B)
@@ -209,7 +212,7 @@ def test_scan_cli_outputs(run_cli, tmp_path):
     assert code == 0, err
     doc = json.loads((tmp_path / "limits.json").read_text())
     jsonschema.validate(doc, load_schema("limits"))
-    assert doc["seed"] == 0 and doc["method"] == "exact" and doc["cl"] == 0.9 and len(doc["inputs_digest"]) == 64
+    assert doc["seed"] == 0 and doc["method"] == "hybrid" and doc["cl"] == 0.9 and len(doc["inputs_digest"]) == 64
     assert (tmp_path / "limits.csv").read_text().startswith("mass_mev,g_obs")
     assert (tmp_path / "exclusion.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # content: test_plots.py
     result = ScanResult.from_json(tmp_path)
@@ -234,8 +237,13 @@ def test_sigkill_midway_then_rerun_is_identical(tmp_path):
     import sys
     import time
 
+    # a mass-dependent efficiency gives every mass its own signal shape, hence its own toys (~1.5 s each)
+    runs = yaml_load(resources.files("limits.data").joinpath("runs.yaml").read_text())
+    (tmp_path / "eff_I.csv").write_text("mass_mev,efficiency\n0.5,0.30\n1000,0.70\n")
+    runs["runs"]["I"]["efficiency"] = {"file": "eff_I.csv", "status": "derived", "source": "test"}
+    (tmp_path / "runs.yaml").write_text(yaml.safe_dump(runs))
     args = [sys.executable, "-m", "limits.cli", "scan", "--analysis", "na64-2022", "--method", "toys",
-            "--ntoys", "100", "--masses", "1:300:5", "--seed", "3"]
+            "--ntoys", "300", "--masses", "1:300:5", "--seed", "3", "--runs", str(tmp_path / "runs.yaml")]
     full, part = tmp_path / "full", tmp_path / "part"
     subprocess.run(args + ["--out", str(full)], check=True, capture_output=True)
     proc = subprocess.Popen(args + ["--out", str(part)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -36,17 +36,19 @@ def signal_on_grid(analysis: Analysis, model: Model, mass_mev: np.ndarray) -> np
     return np.asarray(s).reshape(m.size, g.size)
 
 
-def reference_couplings(analysis: Analysis, model: Model, mass_mev: np.ndarray,
-                        target: float = TARGET_EVENTS) -> np.ndarray:
+def reference_couplings(signal_grid: np.ndarray, target: float = TARGET_EVENTS) -> np.ndarray:
     """A reference coupling per mass, 3 significant digits, so that the signal patch is ~ ``target`` events where
     that is reachable: the grid point nearest (in ln S) to the first upward crossing of ``target`` by S(g); without
     such a crossing (S below ``target`` everywhere, or above it already at the lowest g), the grid coupling whose
     signal is nearest ``target`` (the peak of S(g), or its floor).
 
-    No assumption on how S scales with g: S is evaluated on the whole grid (no Newton step on S ~ g^2, which ran
-    to g = 1 where a visible-decay model's signal is 0).
+    No assumption on how S scales with g: S is given on the whole grid (no Newton step on S ~ g^2, which ran to g = 1
+    where a visible-decay model's signal is 0).
+
+    Args:
+        signal_grid: :func:`signal_on_grid` of the masses, events, shape (n_masses, n_grid).
     """
-    s = signal_on_grid(analysis, model, mass_mev)
+    s = np.asarray(signal_grid, dtype=float)
     with np.errstate(divide="ignore"):
         distance = np.abs(np.log(np.where(s > 0, s, 0.0)) - np.log(target))
     index = np.argmin(distance, axis=1)  # the first (smallest g) on a tie

@@ -14,7 +14,7 @@ from limits.io.masses import parse_masses_mev
 from limits.io.paths import LIMITS_JSON, results_dir, workspaces_dir
 from limits.scan.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
 from limits.scan.executors import parse_executor
-from limits.stats.registry import METHODS
+from limits.stats.registry import ALIASES, METHODS
 from limits.workspace.io import write_workspaces
 
 __all__ = ["scan_cmd", "workspace_cmd"]
@@ -57,9 +57,10 @@ def workspace_cmd(analysis: str, model: str, masses: str | None, runs: str | Non
 @click.option("--analysis", "analysis", default="na64-2026", show_default=True, help=ANALYSIS_HELP)
 @click.option("--model", "model", default="bl-unbroken", show_default=True,
               help="Built-in model name or path to a YAML/JSON model file.")
-@click.option("--method", type=click.Choice(METHODS), default="exact", show_default=True,
-              help="CLs calculator: exact (closed form at zero counts, nuisances integrated), asymptotic (pyhf, "
-                   "q~_mu), toys (our vectorised LHC-style toys).")
+@click.option("--method", type=click.Choice((*METHODS, *ALIASES)), default="hybrid", show_default=True,
+              help="CLs calculator: hybrid (total count, nuisances integrated over their priors; the published "
+                   "limits' method; 'exact' is its old name), asymptotic (q~_mu asymptotics as pyhf), toys "
+                   "(LHC-style q~_mu toys, vectorised).")
 @click.option("--stat-only", is_flag=True, help="Drop all systematic uncertainties.")
 @click.option("--cl", type=click.FloatRange(*CL_RANGE), default=0.9, show_default=True,
               help="Confidence level, in [0.5, 0.9999].")

@@ -139,6 +139,22 @@ class DecayWidths:
         return p / self.mass_gev * self.ctau_m
 
 
+_MEMO: dict[tuple[str, bytes], dict[str, np.ndarray]] = {}
+
+
+def _reduced_memo(model: Model, mass_gev: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`reduced_widths`, remembered for small mass arrays: a scan inverts each mass with a few calls at one
+    mass, and the VMD hadronic width costs ~1 ms a call."""
+    if mass_gev.size > 64:
+        return reduced_widths(model, mass_gev)
+    key = (repr(model), mass_gev.tobytes())
+    if key not in _MEMO:
+        if len(_MEMO) > 20_000:
+            _MEMO.clear()
+        _MEMO[key] = reduced_widths(model, mass_gev)
+    return _MEMO[key]
+
+
 def decay_widths(model: Model, mass_gev, coupling) -> DecayWidths:
     """All partial widths of ``model`` at ``mass_gev`` (GeV) and coupling parameter ``coupling``.
 
@@ -149,15 +165,19 @@ def decay_widths(model: Model, mass_gev, coupling) -> DecayWidths:
     """
     m, c = np.broadcast_arrays(np.asarray(mass_gev, dtype=float), np.asarray(coupling, dtype=float))
     g = model.gauge_coupling(c)
-    partial = {name: g**2 * w for name, w in reduced_widths(model, m).items()}
+    # the reduced widths depend on the mass only: once per distinct mass (a coupling scan repeats each mass)
+    unique, inverse = np.unique(m, return_inverse=True)
+
+    def reduced(mod: Model) -> dict[str, np.ndarray]:
+        return {name: w[inverse].reshape(m.shape) for name, w in _reduced_memo(mod, unique).items()}
+
+    partial = {name: g**2 * w for name, w in reduced(model).items()}
     if model.epsilon:
         # couplings g Q_f + eps e Q_em,f: every width is a quadratic form in (g, eps) (leptons, and hadrons through
         # the amplitudes of the VMD current, linear in the quark couplings), so
         # Gamma = g^2 A + 2 g eps B + eps^2 C with 2B = Gamma(Q + e Q_em) - A - C per unit coupling (polarisation)
         eps = model.epsilon
-        mixed = reduced_widths(model.plus_photon_like(), m)
-        photon = reduced_widths(model.photon_like(), m)
-        own = reduced_widths(model, m)
+        mixed, photon, own = reduced(model.plus_photon_like()), reduced(model.photon_like()), reduced(model)
         partial = {name: partial[name] + g * eps * (mixed[name] - own[name] - photon[name]) + eps**2 * photon[name]
                    for name in partial}
     partial["dark"] = dark_width(model, m)

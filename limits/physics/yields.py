@@ -25,17 +25,21 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy.interpolate import CubicSpline
 
 from limits import constants as C
+from limits._version import __version__
+from limits.io.cache import cache_key, load_arrays, save_arrays
 from limits.physics import annihilation
 from limits.physics.compton import ComptonProfiles, combined
 from limits.physics.detector import EcalResolution
 from limits.physics.models import DarkSector, Model
-from limits.physics.tables import load_brems, load_compton, load_shower
+from limits.physics.tables import load_brems, load_compton, load_shower, table_checksums
 from limits.physics.widths import dark_sector_width, decay_widths
 
 __all__ = ["BEAM_ENERGY_RANGE_GEV", "Spectra", "Yields", "spectra", "yields"]
@@ -110,10 +114,22 @@ def scintillator_profiles() -> ComptonProfiles:
     return combined([("C", load_compton(name="compton_c"), ch_units), ("H", load_compton(name="compton_h"), ch_units)])
 
 
+@functools.lru_cache(maxsize=1)
+def _fold_code_digest() -> str:
+    """SHA-256 of the source of the modules the fold depends on: a cached fold never outlives a code change."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for rel in ("constants.py", "physics/annihilation.py", "physics/compton.py", "physics/brems.py",
+                "physics/shower.py", "physics/tables.py", "physics/yields.py"):
+        h.update((root / rel).read_bytes())
+    return h.hexdigest()
+
+
 @functools.lru_cache(maxsize=8)
 def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: float | None = None,
             electron_model: str = "compton", scintillator: bool = False) -> Spectra:
-    """Fold the ETL table with the shower table for one configuration (cached; ~1 s).
+    """Fold the ETL table with the shower table for one configuration (~1 s; cached in memory and on disk,
+    :mod:`limits.io.cache`, keyed by the arguments, the tables' checksums and the fold's source code).
 
     Args:
         beam_energy_gev, ecut_gev: beam energy and the nominal cut E_Z' > E_cut (GeV).
@@ -125,6 +141,15 @@ def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: f
     """
     e_min = float(ecut_gev if e_min_gev is None else e_min_gev)
     brems = load_brems()
+    # the fold costs ~1 s; its arrays are kept on disk, keyed by everything they depend on
+    key = cache_key("spectra", {"beam_energy_gev": float(beam_energy_gev), "ecut_gev": float(ecut_gev),
+                                "e_min_gev": e_min, "electron_model": electron_model,
+                                "scintillator": bool(scintillator), "tables": table_checksums(),
+                                "code": _fold_code_digest(), "version": __version__})
+    cached = load_arrays(key)
+    if cached is not None:
+        return Spectra(beam_energy_gev, ecut_gev, e_min, cached["e_edges"], cached["brem_mass"], cached["brem"],
+                       cached["ann_mass"], cached["ann"])
     e_edges, tau_all, tau_pos = _tracks_per_gev(beam_energy_gev, e_min)
     e_lep = 0.5 * (e_edges[1:] + e_edges[:-1])  # lepton energies, the same bins as E_Z'
     d_e = np.diff(e_edges)
@@ -149,6 +174,7 @@ def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: f
     if scintillator:
         ann = ann + annihilation.spectrum_per_ge2(ann_mass, e_edges, tau_pos, electron_model="compton",
                                                   profiles=scintillator_profiles())
+    save_arrays(key, {"e_edges": e_edges, "brem_mass": brems.mass_gev, "brem": brem, "ann_mass": ann_mass, "ann": ann})
     return Spectra(beam_energy_gev, ecut_gev, e_min, e_edges, brems.mass_gev, brem, ann_mass, ann)
 
 
@@ -194,10 +220,14 @@ def decay_factor(model: Model, mass_gev: np.ndarray, coupling: np.ndarray, energ
                  l_det_m: float) -> np.ndarray:
     """P_inv = BR_inv + (1 - BR_inv) exp(-L_det/L_Z') for (m, g) rows and E_Z' columns (PRL 129 Eq. 6)."""
     w = decay_widths(model, mass_gev, coupling)
-    br_inv = w.br_invisible[:, None]
-    p = np.sqrt(np.clip(energy_gev[None, :] ** 2 - mass_gev[:, None] ** 2, 0.0, None))
-    lab_length = p / mass_gev[:, None] * w.ctau_m[:, None]
-    return br_inv + (1.0 - br_inv) * np.exp(-l_det_m / lab_length)
+    total = w.total_gev[:, None]
+    stable = total <= 0  # no open channel (e.g. below 2 m_e without invisible ones): the Z' escapes, P_inv = 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        br_inv = np.where(stable, 1.0, w.br_invisible[:, None])
+        p = np.sqrt(np.clip(energy_gev[None, :] ** 2 - mass_gev[:, None] ** 2, 0.0, None))
+        lab_length = p / mass_gev[:, None] * w.ctau_m[:, None]
+        escape = np.where(stable, 1.0, np.exp(-l_det_m / lab_length))
+    return br_inv + (1.0 - br_inv) * escape
 
 
 def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, ecut_gev: float = 50.0,
@@ -251,8 +281,10 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
     dn = np.empty((m.size, sp.e_centres_gev.size)) if spectrum else None
     for s in range(0, m.size, 20_000):
         sl = slice(s, s + 20_000)
-        b = sp.brem_at(m[sl]) * p_pass
-        a = sp.ann_at(m[sl]) * p_pass if annihilation_on else np.zeros_like(b)
+        # the spectra depend on the mass only: interpolate once per distinct mass (coupling scans repeat masses)
+        unique, inverse = np.unique(m[sl], return_inverse=True)
+        b = (sp.brem_at(unique) * p_pass)[inverse]
+        a = (sp.ann_at(unique) * p_pass)[inverse] if annihilation_on else np.zeros_like(b)
         p_inv = decay_factor(model, m[sl], c[sl], sp.e_centres_gev, l_det_m)
         brem[sl] = ge2[sl] * b.sum(axis=1)
         ann[sl] = ge2[sl] * a.sum(axis=1)

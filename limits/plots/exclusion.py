@@ -1,4 +1,4 @@
-"""Exclusion figure: observed 90 % CL limit, expected median with +-1/2 sigma bands, published curves overlaid."""
+"""Exclusion figure: the excluded region (islands, upper edges), observed limit, expected bands, published curves."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from limits.analysis.coupling_grid import coupling_grid
 from limits.plots.figure import save_figure
 from limits.reference.curves import ReferenceCurve
 from limits.scan.result import ScanResult
@@ -18,8 +19,43 @@ from limits.scan.result import ScanResult
 __all__ = ["draw_dark_matter", "draw_exclusion", "plot_dark_matter", "plot_exclusion"]
 
 
+def _runs(mask: np.ndarray) -> list[slice]:
+    """Slices of consecutive True entries of ``mask``."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
+    return [slice(a, b) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def _excluded_regions(result: ScanResult, g_top: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(masses, lower, upper) of each excluded band to fill: consecutive masses with a result and the same number of
+    observed intervals, interval k of each; an open upper end is drawn to ``g_top`` (the frame)."""
+    intervals = result.excluded_intervals()
+    counts = np.array([len(iv) for iv in intervals])
+    usable = np.isin(result.status, ("ok", "excluded_at_scan_floor")) & (counts > 0)
+    regions = []
+    for run in _runs(usable):
+        for same in _runs_by_value(counts[run]):
+            idx = np.arange(run.start, run.stop)[same]
+            for k in range(counts[idx[0]]):
+                lo = np.array([intervals[i][k][0] for i in idx])
+                hi = np.array([min(intervals[i][k][1], g_top) for i in idx])
+                regions.append((result.mass_mev[idx], lo, hi))
+    return regions
+
+
+def _runs_by_value(values: np.ndarray) -> list[slice]:
+    """Slices of consecutive equal entries."""
+    cuts = np.flatnonzero(np.diff(values)) + 1
+    bounds = np.concatenate([[0], cuts, [values.size]])
+    return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
 def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = (), ax: Axes | None = None) -> Figure:
-    """Draw a scan's observed limit and expected bands (masses with status ``ok``), published curves overlaid.
+    """Draw a scan's excluded region, observed limit and expected bands, published curves overlaid.
+
+    The observed excluded region is filled from each mass's excluded intervals (islands and upper edges included; an
+    open region is drawn to the top of the frame); with ``--grid`` the CLs = 1 - CL contours are drawn too, clipped
+    to the scanned masses. Lines are broken at masses without a result, and failed masses are marked with a red x
+    on the mass axis (not bridged).
 
     Args:
         result: the scan.
@@ -29,23 +65,49 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
     Returns:
         The figure drawn into.
     """
-    m, obs, exp = result.curves()
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.5, 5))
+        fig.subplots_adjust(left=0.11, right=0.97, bottom=0.11, top=0.93)
     else:
         fig = cast(Figure, ax.get_figure(root=True))
     sym = r"\varepsilon" if result.coupling == "epsilon" else "g"
-    if m.size:
-        ax.fill_between(m, exp[:, 0], exp[:, 4], color="#ffdf00", lw=0, label=r"expected $\pm 2\sigma$")
-        ax.fill_between(m, exp[:, 1], exp[:, 3], color="#00c000", lw=0, label=r"expected $\pm 1\sigma$")
-        ax.plot(m, exp[:, 2], "k--", lw=1, label="expected median")
-        ax.plot(m, obs, "k-", lw=1.8, label=f"observed {result.cl * 100:.0f}% CL ({result.method})")
+    m = result.mass_mev
+    shown = result.ok
+    obs = np.where(shown, result.g_obs, np.nan)  # NaN breaks the lines at masses without a lower edge
+    exp = np.where(shown[:, None], result.g_exp, np.nan)
+    edges = np.array([e for ivs in result.excluded_intervals() for iv in ivs for e in iv], dtype=float)
+    finite = np.concatenate([obs[np.isfinite(obs)], exp[np.isfinite(exp)],
+                             edges[np.isfinite(edges) & (edges > float(coupling_grid()[0]))]])
+    y_lo = 0.3 * float(finite.min()) if finite.size else 1e-6
+    y_hi = min(3.0 * float(finite.max()), 1.0) if finite.size else 1.0
+    for k, (mm, lo, hi) in enumerate(_excluded_regions(result, y_hi)):
+        ax.fill_between(mm, np.maximum(lo, y_lo), hi, color="0.82", lw=0, zorder=0,
+                        label="excluded (observed)" if k == 0 else None)
+        ax.plot(mm, np.where(hi < y_hi, hi, np.nan), "k-", lw=1.2)
+    for run in _runs(shown):
+        ax.fill_between(m[run], exp[run, 0], exp[run, 4], color="#ffdf00", lw=0, alpha=0.85,
+                        label=r"expected $\pm 2\sigma$ band" if run.start == _runs(shown)[0].start else None)
+        ax.fill_between(m[run], exp[run, 1], exp[run, 3], color="#00c000", lw=0, alpha=0.85,
+                        label=r"expected $\pm 1\sigma$ band" if run.start == _runs(shown)[0].start else None)
+    ax.plot(m, exp[:, 2], "k--", lw=1, label="expected median")
+    ax.plot(m, obs, "k-", lw=1.8, label=f"observed {result.cl * 100:.0f}% CL ({result.method})")
+    if result.contours:
+        for k, line in enumerate(result.contours.get("obs", [])):
+            pts = np.array(line)
+            ax.plot(pts[:, 0], pts[:, 1], color="tab:red", lw=1, ls=":",
+                    label="observed CLs contour (--grid)" if k == 0 else None)
+    failed = result.status == "failed"
+    if failed.any():
+        ax.plot(m[failed], np.full(failed.sum(), y_lo * 1.15), "x", color="tab:red", ms=6, mew=1.5,
+                label=f"failed ({failed.sum()}): see limits.json")
     for ref in references:
         ax.plot(ref.mass_mev, ref.coupling, color="tab:blue", lw=1.5, ls="-.", label=ref.label)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.set_xlim(float(m.min()), float(m.max()))
+    ax.set_ylim(y_lo, y_hi)
     ax.set_xlabel(r"$m_{Z'}$ [MeV]")
-    ax.set_ylabel(f"${sym}$ upper limit")
+    ax.set_ylabel(f"${sym}$")
     ax.set_title(f"{result.analysis}, {result.model}" + (" (stat. only)" if result.stat_only else ""),
                  fontsize=10)
     ax.grid(alpha=0.3, which="both", lw=0.5)
@@ -57,7 +119,7 @@ def plot_exclusion(result: ScanResult, path: str | os.PathLike[str],
                    references: Sequence[ReferenceCurve] = ()) -> None:
     """Draw :func:`draw_exclusion` to the image file ``path`` (format from its suffix; written atomically)."""
     fig = draw_exclusion(result, references)
-    save_figure(fig, path)
+    save_figure(fig, path, layout=False)
 
 
 def draw_dark_matter(result: ScanResult, ax: Axes | None = None) -> Figure:

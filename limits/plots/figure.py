@@ -1,4 +1,4 @@
-"""Writing a figure: tight layout, saved atomically (format from the file's suffix), closed."""
+"""Writing a figure: tight layout (optional), saved atomically (format from the file's suffix), closed."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from limits.io.files import atomic_path
 __all__ = ["save_figure"]
 
 
-def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
-    """Lay out ``fig``, write it to ``path`` atomically at 130 dpi, and close it."""
-    fig.tight_layout()
+def save_figure(fig: Figure, path: str | os.PathLike[str], layout: bool = True) -> None:
+    """Lay out ``fig`` (``layout=False``: its margins are already set, which saves ~0.4 s of text measuring), write it
+    to ``path`` atomically at 130 dpi, and close it."""
+    if layout:
+        fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=130)
     plt.close(fig)

@@ -24,6 +24,7 @@ import gzip
 import io
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -152,6 +153,29 @@ def _load_scan(results_dir: Path, analysis: Analysis, model: str, patch_masses: 
     return result
 
 
+METHOD_TEXT = {
+    "hybrid": ("CLs, hybrid (formerly 'exact'): total count as test statistic, nuisances integrated over their "
+               "priors (normsys alpha ~ N(0, 1); background scale gamma ~ Gamma(tau, tau), the posterior of the "
+               "Poisson auxiliary measurement under a 1/gamma prior)"),
+    "exact": "CLs, hybrid (recorded under its old name 'exact')",
+    "asymptotic": "CLs, asymptotic (q~_mu, Asimov bands)",
+    "toys": "CLs, LHC-style toys with q~_mu ({ntoys} per point, seed {seed})",
+}
+
+
+def _band_coverage(result: ScanResult) -> str:
+    """A sentence on the discrete expected counts and the actual coverage of the bands (hybrid method), or ''."""
+    facts = [p for p in result.points if "band_coverage" in p]
+    if not facts:
+        return ""
+    p = facts[0]
+    counts = ", ".join(str(n) for n in p["expected_counts"])
+    return (f" Expected limits of a counting experiment: the background-only total count at the -2..+2 s.d. "
+            f"quantiles is N = {counts} (at the first mass), so the '68%' band covers "
+            f"{100 * p['band_coverage']['1sigma']:.1f}% and the '95%' band {100 * p['band_coverage']['2sigma']:.1f}% "
+            f"of outcomes.")
+
+
 def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, image: Path | None) -> Any:
     """One hepdata_lib Table: mass vs observed and expected limits."""
     model = get_model(model_name)
@@ -163,16 +187,19 @@ def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, ima
     short, latex = SYMBOLS[result.coupling]
     table = hd.Table(f"Limits {model_name}")
     cl = f"{result.cl * 100:g}%"
-    method = {"exact": "CLs, exact (hybrid, total count)", "asymptotic": "CLs, asymptotic (q~_mu)",
-              "toys": f"CLs, toys ({result.ntoys} per point, seed {result.seed})"}[result.method]
+    method = METHOD_TEXT.get(result.method, result.method).format(ntoys=result.ntoys, seed=result.seed)
+    coverage = _band_coverage(result)
     eot = f"{analysis.total_eot:.3g} EOT"
     table.description = (f"{cl} CL upper limits on the coupling {short} of the {model_name} Z' ({model.description}) "
                          f"vs its mass, NA64 missing-energy search, runs {', '.join(r.name for r in analysis.runs)}"
                          f" ({eot}). Observed limit, the expected median and the edges of its 68% and 95% bands "
                          f"(-2, -1, +1, +2 s.d.), each its own column ('{MISSING}' where that expected limit excludes "
-                         f"nothing in the scanned coupling range). Everything above the limit is excluded. "
-                         f"Statistical method: {method}. " + " ".join(f"{k.replace('_', ' ').capitalize()}: {v}"
-                                                                  for k, v in analysis.assumptions))
+                         f"nothing in the scanned coupling range). Everything above the limit is excluded up to the "
+                         f"upper edge of the excluded interval, where the Z' decays inside the detector (columns "
+                         f"'Observed, interval k upper edge', '{MISSING}' where the exclusion is open up to the "
+                         f"largest scanned coupling, 1); further intervals (islands) have their own lower and upper "
+                         f"columns. Statistical method: {method}.{coverage} "
+                         + " ".join(f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in analysis.assumptions))
     table.location = "Derived from the NA64 data with the limits package; see the record's figures."
     table.keywords["observables"] = ["LIMIT"]
     table.keywords["reactions"] = ["E- PB --> E- PB ZPRIME", "ZPRIME --> INVISIBLE"]
@@ -186,6 +213,17 @@ def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, ima
     # the expected median and each band edge as a column of its own, not as asymmetric errors, which HEPData's
     # "sum errors" would add in quadrature (hepdata_lib issue 97)
     columns = [(observed, "Observed")]
+    intervals = [iv for iv, k in zip(result.excluded_intervals(), result.ok) if k]
+    intervals = [iv for iv, k in zip(intervals, keep) if k]
+    for k in range(max((len(iv) for iv in intervals), default=0)):
+        for side, label in ((0, "lower"), (1, "upper")):
+            if (k, side) == (0, 0):
+                continue  # the observed limit itself
+            var = hd.Variable(f"{latex} excluded interval {k + 1} {label} edge", is_independent=False,
+                              is_binned=False)
+            var.values = [float(iv[k][side]) if len(iv) > k and math.isfinite(iv[k][side]) else MISSING
+                          for iv in intervals]
+            columns.append((var, f"Observed, interval {k + 1} {label} edge"))
     for kind, index in EXPECTED_COLUMNS:
         var = hd.Variable(f"{latex} upper limit", is_independent=False, is_binned=False)
         var.values = [float(x) if np.isfinite(x) else MISSING for x in exp[:, index]]

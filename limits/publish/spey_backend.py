@@ -11,9 +11,9 @@ counts, then the auxiliary data (normsys a_k, shapesys m_j); ``expected_data`` r
 data carry the fitted nuisances as pyhf's do. The parameter of interest is the signal strength of the patch at
 ``coupling_ref``; :meth:`NA64Backend.coupling_for_mu` turns a limit on it into one on the coupling (decay factor
 included). What spey can express: its asymptotic and toy calculators (q~_mu, LHC-style). What it cannot: our default
-"exact" method, a hybrid CLs with the nuisances integrated over their priors and the total count as test statistic,
-which is not a profile-likelihood test statistic; spey's asymptotic limits therefore match our ``asymptotic`` method,
-not the published ``exact`` limits.
+``hybrid`` method (formerly "exact"), CLs with the nuisances integrated over their priors and the total count as test
+statistic, which is not a profile-likelihood test statistic; spey's asymptotic limits therefore match our
+``asymptotic`` method, not the published ``hybrid`` limits.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from limits.errors import InputError
 from limits.io.masses import check_masses_mev
 from limits.physics.models import Model
 from limits.physics.tables import table_checksums
-from limits.stats.registry import METHODS
+from limits.stats.registry import METHODS, canonical_method
 
 __all__ = ["CL_RANGE", "NTOYS_RANGE", "SEED_RANGE", "ScanConfig"]
 
@@ -43,7 +43,8 @@ class ScanConfig:
         analysis: the analysis (runs, channels, mass range).
         model: the Z' model.
         masses_mev: Z' masses in MeV, inside the analysis' mass range.
-        method: CLs calculator, one of :data:`limits.stats.registry.METHODS`.
+        method: CLs calculator, one of :data:`limits.stats.registry.METHODS` (``exact``, the old name of ``hybrid``,
+            is accepted and recorded as ``hybrid``).
         cl: confidence level in [0.5, 0.9999].
         stat_only: drop every systematic uncertainty.
         ntoys: toys per hypothesis and mu point (``toys``), in [100, 10^7].
@@ -57,7 +58,7 @@ class ScanConfig:
     analysis: Analysis
     model: Model
     masses_mev: tuple[float, ...]
-    method: str = "exact"
+    method: str = "hybrid"
     cl: float = 0.9
     stat_only: bool = False
     ntoys: int = 10_000
@@ -65,8 +66,9 @@ class ScanConfig:
     grid: bool = False
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "method", canonical_method(self.method))  # "exact" is recorded as "hybrid"
         if self.method not in METHODS:
-            raise InputError("method", f"'{self.method}' is not one of {', '.join(METHODS)}")
+            raise InputError("method", f"'{self.method}' is not one of {', '.join(METHODS)} (alias: exact = hybrid)")
         _check("cl", self.cl, *CL_RANGE)
         _check("ntoys", self.ntoys, *NTOYS_RANGE, whole=True)
         _check("seed", self.seed, *SEED_RANGE, whole=True)

@@ -80,7 +80,7 @@ def invert_coupling(signal_total: Callable[[np.ndarray], np.ndarray], targets: A
     for (t_index, (a, b), est), lv in zip(located, fine_v):
         d = lv - math.log(targets[t_index])
         cells = np.nonzero(np.sign(d[:-1]) != np.sign(d[1:]))[0]
-        if cells.size == 1 and a <= est * math.exp(offsets[0]) and est * math.exp(offsets[-1]) <= b:
+        if cells.size == 1:
             k = cells[0]
             frac = d[k] / (d[k] - d[k + 1])
             root = est * math.exp(offsets[k] + frac * (offsets[k + 1] - offsets[k]))

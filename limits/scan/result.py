@@ -91,6 +91,7 @@ class ScanResult:
             "mass_ratio": m_Z'/m_chi}``, or None without one.
         contours: --grid mode: CLs = 1 - CL contours ``{"obs": [...], "exp": {label: [...]}}`` of [mass_mev, g]
             polylines; None otherwise.
+        method_description: what the method is (test statistic, nuisance treatment and priors), for readers.
 
     Arrays (length n = number of masses; NaN where a mass has no limit): ``mass_mev``, ``g_obs``, ``g_exp`` (n, 5),
     ``mu_obs``, ``mu_exp`` (n, 5), ``s_obs`` (events), ``g_ref``, ``status`` (str), ``ok`` (bool).
@@ -113,6 +114,7 @@ class ScanResult:
     input_files: dict[str, dict[str, str]] = field(default_factory=dict)
     contours: dict[str, Any] | None = None
     band_order: tuple[str, ...] = field(default=BAND_LABELS)
+    method_description: str = ""
 
     # -- arrays ------------------------------------------------------------------------------------------------
     @functools.cached_property
@@ -195,6 +197,7 @@ class ScanResult:
         doc: dict[str, Any] = {key: getattr(self, key) for key in _SETTINGS}
         doc.update(assumptions=dict(self.assumptions), versions=dict(self.versions),
                    band_order=list(self.band_order), dark_sector=self.dark_sector,
+                   **({"method_description": self.method_description} if self.method_description else {}),
                    points=[{k: v for k, v in p.items() if k != "grid"} for p in self.points])
         if self.contours is not None:
             doc["contours"] = self.contours
@@ -220,7 +223,7 @@ class ScanResult:
         return cls(**{key: doc[key] for key in _SETTINGS}, assumptions=dict(doc.get("assumptions", {})),
                    versions=dict(doc["versions"]), points=tuple(doc["points"]), dark_sector=doc.get("dark_sector"),
                    input_files=dict(doc.get("input_files", {})), contours=doc.get("contours"),
-                   band_order=tuple(doc["band_order"]))
+                   band_order=tuple(doc["band_order"]), method_description=doc.get("method_description", ""))
 
     @classmethod
     def from_json(cls, path: str | Path, field: str = "--results") -> ScanResult:

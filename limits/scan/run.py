@@ -55,7 +55,8 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
     done: dict[int, dict[str, Any]] = checkpoints.load() if checkpoints else {}
     sym = cfg.model.coupling_symbol
-    items = [MassItem(i, float(m), p["metadata"][f"{sym}_ref"], ws.bkg_only, p)
+    items = [MassItem(i, float(m), p["metadata"][f"{sym}_ref"], ws.bkg_only, p,
+                      None if ws.signal_grid is None else ws.signal_grid[i])
              for i, (m, p) in enumerate(zip(masses, ws.patchset["patches"])) if i not in done]
     size = chunk_size(cfg.method)
     tasks = [Task(cfg, tuple(items[k:k + size])) for k in range(0, len(items), size)]
@@ -85,6 +86,7 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
         analysis=cfg.analysis.name, model=cfg.model.name, coupling=sym, method=cfg.method, cl=cfg.cl,
         stat_only=cfg.stat_only, seed=cfg.seed, ntoys=cfg.ntoys if cfg.method == "toys" else None,
         expected_bands=calculator_class(cfg.method).expected_bands, inputs_digest=digest,
+        method_description=calculator_class(cfg.method).description,
         assumptions=dict(cfg.analysis.assumptions), versions=_versions(), points=tuple(points),
         dark_sector=dataclasses.asdict(cfg.model.dark) if cfg.model.dark is not None else None,
         input_files=cfg.analysis.input_files(),

@@ -3,8 +3,10 @@
 Per mass: the signal patch at g_ref (``limits.workspace.build``), the calculator of the scan's method
 (:mod:`limits.stats.registry`), observed and expected mu_up, then every crossing of S(m, g) = mu_up S(m, g_ref)
 (:mod:`limits.scan.inversion`) and, in --grid mode, the CLs column. A failure becomes status ``failed`` with the reason.
-Each mass has its own seed, ``SeedSequence(seed, spawn_key=(mass index,))``, so nothing depends on how masses are
-grouped into tasks or where tasks run. The asymptotic method fits all masses of a chunk together.
+Masses with the same signal shape (per-run fractions, systematics) share one limit solve
+(:func:`limits.stats.upper_limits.mu_limits_batch`), and toys are seeded from that shape,
+``SeedSequence(seed, spawn_key=(shape key,))``, so nothing depends on how masses are grouped into tasks or where tasks
+run. The asymptotic method fits all masses of a chunk together.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from limits.scan.inversion import invert_coupling
 from limits.stats.counting import counting_model
 from limits.stats.interface import MuLimit
 from limits.stats.registry import calculator_class, create_calculator
-from limits.stats.upper_limits import mu_limits_batch, strip_systematics
+from limits.stats.upper_limits import mu_limits_batch, shape_seed, strip_systematics
 
 __all__ = ["MassItem", "Task", "chunk_size", "run_task"]
 
@@ -32,13 +34,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class MassItem:
-    """One mass of a scan: its index in the scan, mass (MeV), reference coupling and workspace."""
+    """One mass of a scan: its index in the scan, mass (MeV), reference coupling, workspace, and the total signal on
+    the coupling grid (events; None to compute it in the task)."""
 
     index: int
     mass_mev: float
     g_ref: float
     bkg_only: dict[str, Any]
     patch: dict[str, Any]
+    signal_grid: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,8 @@ def _failed(base: dict[str, Any], exc: BaseException) -> dict[str, Any]:
             "s_obs": math.nan, "excluded_intervals_obs": [], "status": "failed", "reason": reason}
 
 
-def _point(cfg: ScanConfig, item: MassItem, lim: MuLimit, bkg: dict[str, Any], patch: dict[str, Any],
-           seed: np.random.SeedSequence) -> dict[str, Any]:
+def _point(cfg: ScanConfig, item: MassItem, lim: MuLimit, bkg: dict[str, Any], patch: dict[str, Any]
+           ) -> dict[str, Any]:
     """Invert one mass's mu limits to the coupling and build its result point."""
     mass = item.mass_mev
     s_ref = float(sum(op["value"]["data"][0] for op in patch["patch"]))
@@ -65,7 +69,7 @@ def _point(cfg: ScanConfig, item: MassItem, lim: MuLimit, bkg: dict[str, Any], p
     def total(g: np.ndarray) -> np.ndarray:
         return np.asarray(cfg.analysis.signal(cfg.model, mass, np.asarray(g)).sum(axis=1))
 
-    inverted = invert_coupling(total, s_ref * np.array([lim.mu_obs, *lim.mu_exp]))
+    inverted = invert_coupling(total, s_ref * np.array([lim.mu_obs, *lim.mu_exp]), values=item.signal_grid)
     floor = float(coupling_grid()[0])
     # the lower edge of the exclusion; none if nothing is excluded or if it reaches the grid's lowest coupling
     # (a signal floor from an absolute kinetic mixing: then the intervals say how far up the exclusion goes)
@@ -76,7 +80,8 @@ def _point(cfg: ScanConfig, item: MassItem, lim: MuLimit, bkg: dict[str, Any], p
              "mu_exp": list(lim.mu_exp), "s_obs": lim.mu_obs * s_ref, "excluded_intervals_obs": intervals,
              "status": status, **lim.info}
     if cfg.grid:
-        calc = create_calculator(cfg.method, counting_model(bkg, patch), ntoys=cfg.ntoys, seed=seed)
+        counts = counting_model(bkg, patch)
+        calc = create_calculator(cfg.method, counts, ntoys=cfg.ntoys, seed=shape_seed(cfg.seed, counts))
         point["grid"] = grid_column(calc, total, s_ref)
     return point
 
@@ -89,24 +94,30 @@ def run_task(task: Task) -> list[tuple[int, dict[str, Any]]]:
         bkg, patch = item.bkg_only, item.patch
         if cfg.stat_only:
             bkg, patch = strip_systematics(bkg, patch)
-        prepared.append((item, bkg, patch, np.random.SeedSequence(cfg.seed, spawn_key=(item.index,))))
+        prepared.append((item, bkg, patch))
     limits_: list[MuLimit | None] = [None] * len(prepared)
     errors: list[BaseException | None] = [None] * len(prepared)
     try:
-        limits_ = list(mu_limits_batch(cfg.method, prepared[0][1], [p for _, _, p, _ in prepared], cfg.cl,
-                                       ntoys=cfg.ntoys, seeds=[s for *_, s in prepared]))
+        limits_ = list(mu_limits_batch(cfg.method, prepared[0][1], [p for _, _, p in prepared], cfg.cl,
+                                       ntoys=cfg.ntoys, seed=cfg.seed))
     except Exception as exc:  # noqa: BLE001 - recorded per mass
         errors = [exc] * len(prepared)
     out = []
-    for (item, bkg, patch, seed), lim, err in zip(prepared, limits_, errors):
+    for (item, bkg, patch), lim, err in zip(prepared, limits_, errors):
         base = {"mass_mev": item.mass_mev, "g_ref": item.g_ref}
         if err is not None or lim is None:
             out.append((item.index, _failed(base, err or RuntimeError("no limit computed"))))
             continue
+        if lim.info.get("no_signal"):
+            out.append((item.index, {**base, "g_obs": math.nan, "g_exp": [math.nan] * 5, "mu_obs": math.nan,
+                                     "mu_exp": [math.nan] * 5, "s_obs": math.nan, "excluded_intervals_obs": [],
+                                     "status": "no_exclusion",
+                                     "reason": "the model gives no signal at this mass (S = 0 at every coupling)"}))
+            continue
         try:
             if not (math.isfinite(lim.mu_obs) and all(math.isfinite(m) for m in lim.mu_exp)):
                 raise ArithmeticError("CLs = 1 - CL not bracketed in the allowed signal-strength range")
-            out.append((item.index, _point(cfg, item, lim, bkg, patch, seed)))
+            out.append((item.index, _point(cfg, item, lim, bkg, patch)))
         except Exception as exc:  # noqa: BLE001
             out.append((item.index, _failed(base, exc)))
     return out

@@ -91,6 +91,7 @@ class AsymptoticCalculator(Calculator):
     """
 
     name = "asymptotic"
+    description = "asymptotic CLs with q~_mu (Cowan, Cranmer, Gross, Vitells 2011), profile likelihood as pyhf"
     batch_size = 50  # masses fitted together in one scan task
     expected_bands = "pyhf asymptotic (Asimov, post-fit to the observed data)"
 

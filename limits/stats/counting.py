@@ -3,9 +3,10 @@
 Our workspaces (``limits.workspace.build``) have, per channel j, a background b_j with a ``shapesys`` (Poisson
 auxiliary measurement, tau_j = (b_j/db_j)^2) and a signal s_j with normfactor mu and ``normsys`` modifiers, some shared
 between channels (``signal_yield``). This module reads those into arrays, and implements pyhf's normsys
-interpolation code4 so that our own calculators (exact, toys) use the very likelihood pyhf builds:
+interpolation code4 so that our own calculators (hybrid, toys) use the very likelihood pyhf builds:
 
-    L = prod_j Pois(n_j | mu s_j prod_k kappa_k(alpha_k) + gamma_j b_j) prod_k N(a_k | alpha_k, 1) prod_j Pois(m_j | gamma_j tau_j)
+    L = prod_j Pois(n_j | mu s_j prod_k kappa_k(alpha_k) + gamma_j b_j)
+        x prod_k N(a_k | alpha_k, 1) x prod_j Pois(m_j | gamma_j tau_j)
 """
 
 from __future__ import annotations

@@ -57,11 +57,13 @@ class Calculator(ABC):
         name: the registry name of the method.
         batch_size: models a scan task gives :meth:`upper_limits` at once (1 unless the method is vectorised).
         expected_bands: how the expected limits are defined (recorded in ``limits.json``).
+        description: what the method is, test statistic and nuisance treatment (recorded in ``limits.json``).
     """
 
     name: ClassVar[str]
     batch_size: ClassVar[int] = 1
     expected_bands: ClassVar[str]
+    description: ClassVar[str] = ""
 
     def __init__(self, counts: CountingModel):
         self.counts = counts

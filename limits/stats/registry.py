@@ -1,7 +1,8 @@
 """The one registry of CLs calculators, chosen by name (as pyhf's ``infer.utils.create_calculator``).
 
-- ``exact``: hybrid CLs, total count as test statistic, nuisances integrated over their constraints
-  (:class:`~limits.stats.exact.ExactCalculator`; the published limits' method);
+- ``hybrid``: hybrid CLs, total count as test statistic, nuisances integrated over their constraints
+  (:class:`~limits.stats.hybrid.HybridCalculator`; the published limits' method). ``exact`` is an alias (the
+  method's name before version 0.4: the counting is exact, the nuisance treatment is not);
 - ``asymptotic``: q~_mu asymptotics as pyhf, batched fits (:class:`~limits.stats.asymptotic.AsymptoticCalculator`);
 - ``toys``: q~_mu with toys as pyhf's ToyCalculator, batched and seeded (:class:`~limits.stats.toys.ToyCalculator`);
 - ``asymptotic-pyhf``: pyhf's own asymptotic calculator, for cross-checks
@@ -15,17 +16,30 @@ import numpy as np
 from limits.errors import InputError
 from limits.stats.asymptotic import AsymptoticCalculator
 from limits.stats.counting import CountingModel
-from limits.stats.exact import ExactCalculator
+from limits.stats.hybrid import HybridCalculator
 from limits.stats.interface import Calculator
 from limits.stats.pyhf_model import PyhfAsymptoticCalculator
 from limits.stats.toys import ToyCalculator
 
-__all__ = ["CALCULATORS", "METHODS", "calculator_class", "create_calculator"]
+__all__ = ["ALIASES", "CALCULATORS", "METHODS", "calculator_class", "canonical_method", "create_calculator"]
 
 CALCULATORS: dict[str, type[Calculator]] = {
-    cls.name: cls for cls in (ExactCalculator, AsymptoticCalculator, ToyCalculator, PyhfAsymptoticCalculator)}
-METHODS = ("exact", "asymptotic", "toys")
+    cls.name: cls for cls in (HybridCalculator, AsymptoticCalculator, ToyCalculator, PyhfAsymptoticCalculator)}
+METHODS = ("hybrid", "asymptotic", "toys")
 """The methods offered for scans (``asymptotic-pyhf`` is for cross-checks only)."""
+
+ALIASES = {"exact": "hybrid"}
+"""Old names still accepted, mapped to the registry name (results record the registry name)."""
+
+
+def canonical_method(method: str) -> str:
+    """The registry name of ``method`` (an alias resolved).
+
+    Example:
+        >>> canonical_method("exact")
+        'hybrid'
+    """
+    return ALIASES.get(method, method)
 
 
 def calculator_class(method: str, field: str = "method") -> type[Calculator]:
@@ -35,11 +49,11 @@ def calculator_class(method: str, field: str = "method") -> type[Calculator]:
         InputError: unknown name (the message lists the registered ones).
 
     Example:
-        >>> calculator_class("exact").__name__
-        'ExactCalculator'
+        >>> calculator_class("hybrid").__name__
+        'HybridCalculator'
     """
     try:
-        return CALCULATORS[method]
+        return CALCULATORS[canonical_method(method)]
     except KeyError:
         raise InputError(field, f"unknown method '{method}'; use one of {', '.join(CALCULATORS)}") from None
 

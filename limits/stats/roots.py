@@ -34,8 +34,13 @@ def solve_monotonic(f: Callable[[float], float], target: float, x0: float, *, rt
         RootNotBracketed: if f - target has no sign change in [x_min, x_max].
     """
     def g(x: float) -> float:
-        return f(x) - target
+        value = f(x) - target
+        if math.isnan(value):
+            raise RootNotBracketed(f"the function is NaN at {x:g}")
+        return value
 
+    if not (math.isfinite(x0) and math.isfinite(target)):
+        raise RootNotBracketed(f"non-finite start ({x0:g}) or target ({target:g})")
     if bracket is not None:
         a, b = bracket
         ga, gb = g(a), g(b)

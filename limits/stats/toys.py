@@ -22,12 +22,15 @@ from numpy.typing import ArrayLike
 
 from limits.io.progress import progress_bar
 from limits.stats.counting import CountingModel
-from limits.stats.exact import ExactCalculator
 from limits.stats.fit import BatchLikelihood, minimize
+from limits.stats.hybrid import HybridCalculator
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
 from limits.stats.roots import solve_monotonic
 
 __all__ = ["ToyCalculator"]
+
+TOY_CHUNK = 20_000
+"""Toys fitted together: memory ~14 kB per toy in a chunk, so ~0.3 GB whatever --ntoys (plus 16 bytes per toy kept)."""
 
 Q_SIGMA = -N_SIGMA  # b-only q~ quantile for each expected band: a large q~ (Phi(+2)) gives the -2 sigma limit
 
@@ -46,6 +49,8 @@ class ToyCalculator(Calculator):
     """
 
     name = "toys"
+    description = ("LHC-style CLs with q~_mu from toys (as pyhf's ToyCalculator): toys at the conditional MLEs, "
+                   "auxiliary data randomised")
     expected_bands = "quantiles of the background-only toy CLs distribution"
 
     def __init__(self, counts: CountingModel, ntoys: int = 10_000, seed: np.random.SeedSequence | None = None,
@@ -76,16 +81,28 @@ class ToyCalculator(Calculator):
         q = np.clip(cond.nll2 - free.nll2, 0.0, None)
         return np.where(free.x[:, 0] > mu, 0.0, q), free.converged & cond.converged
 
-    def _sample(self, rng: np.random.Generator, pars: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """ntoys datasets (main, normsys aux, shapesys aux) drawn at parameters ``pars`` (1, P)."""
+    def _sample(self, rngs: tuple[np.random.Generator, ...], pars: np.ndarray,
+                size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``size`` datasets (main, normsys aux, shapesys aux) drawn at parameters ``pars`` (1, P), each kind from its
+        own generator so that drawing in chunks gives the same toys as drawing at once."""
         bm = self.bm
         nu = bm.expected(pars)[0]
-        n = rng.poisson(nu, size=(self.ntoys, nu.size)).astype(float)
+        n = rngs[0].poisson(nu, size=(size, nu.size)).astype(float)
         alpha = pars[0, 1:1 + bm.n_syst]
-        a = rng.normal(alpha, 1.0, size=(self.ntoys, alpha.size))
+        a = rngs[1].normal(alpha, 1.0, size=(size, alpha.size))
         gamma = pars[0, 1 + bm.n_syst:]
-        m = rng.poisson(gamma * bm.counts.tau[bm.gamma_channels], size=(self.ntoys, gamma.size)).astype(float)
+        m = rngs[2].poisson(gamma * bm.counts.tau[bm.gamma_channels], size=(size, gamma.size)).astype(float)
         return n, a, m
+
+    def _toy_qtilde(self, mu: float, seed: np.random.SeedSequence, pars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """q~_mu of ``ntoys`` toys drawn at ``pars``, in chunks of :data:`TOY_CHUNK` (bounded memory)."""
+        rngs = tuple(np.random.default_rng(s) for s in seed.spawn(3))
+        q, ok = np.empty(self.ntoys), np.empty(self.ntoys, dtype=bool)
+        for start in range(0, self.ntoys, TOY_CHUNK):
+            size = min(TOY_CHUNK, self.ntoys - start)
+            n, a, m = self._sample(rngs, pars, size)
+            q[start:start + size], ok[start:start + size] = self._qtilde(mu, n, a, m, np.repeat(pars, size, axis=0))
+        return q, ok
 
     def hypotest(self, mu: float, index: int) -> dict[str, Any]:
         """CLs (observed, expected 5) and CLs+b, CLb with their binomial errors at ``mu`` (mu-grid point ``index``)."""
@@ -97,12 +114,9 @@ class ToyCalculator(Calculator):
         x_0 = self.free_obs.x.copy()
         x_0[:, 0] = 0.0
         fit_0 = minimize(bm, x_0, self.n_obs, self.aux_a, self.aux_m, fix_mu=True)
-        rng_sb, rng_b = (np.random.default_rng(s) for s in
-                         np.random.SeedSequence(self.seed.entropy, spawn_key=(*self.seed.spawn_key, index)).spawn(2))
-        n, a, m = self._sample(rng_sb, fit_mu.x)
-        q_sb, ok_sb = self._qtilde(mu, n, a, m, np.repeat(fit_mu.x, self.ntoys, axis=0))
-        n, a, m = self._sample(rng_b, fit_0.x)
-        q_b, ok_b = self._qtilde(mu, n, a, m, np.repeat(fit_0.x, self.ntoys, axis=0))
+        seed_sb, seed_b = np.random.SeedSequence(self.seed.entropy, spawn_key=(*self.seed.spawn_key, index)).spawn(2)
+        q_sb, ok_sb = self._toy_qtilde(mu, seed_sb, fit_mu.x)
+        q_b, ok_b = self._toy_qtilde(mu, seed_b, fit_0.x)
         tol = 1e-9 * max(1.0, float(q_obs[0]))  # inclusive counting, robust to round-off at q = q_obs
 
         def tails(t: float) -> tuple[float, float]:
@@ -129,30 +143,61 @@ class ToyCalculator(Calculator):
         return np.array([r["cls"] for r in rows]), np.array([r["cls_exp"] for r in rows]).reshape(mu.size, 5)
 
     def upper_limit(self, level: float) -> MuLimit:
-        """CLs on a log grid of mu around the exact limit (same seeds at every mu), each curve's crossing of
-        ``level`` by linear interpolation of ln CLs after enforcing monotonicity."""
-        exact = ExactCalculator(self.counts)
+        """CLs on a log grid of mu around the hybrid limit (same seeds at every mu), each curve's crossing of
+        ``level`` by linear interpolation of ln CLs after enforcing monotonicity.
+
+        Adaptive bracketing: while a curve does not cross ``level`` inside the grid (already below it at the lowest
+        mu, or never below it), the grid is extended by 4 points per side by a factor 3.5 (at most 6 times), each new
+        point with the next seed index, so no mass fails for want of a bracket. The Monte Carlo uncertainty of each
+        limit is the binomial error of CLs at the crossing over the slope of the curve there (``mu_mc_err`` in the
+        info, observed first, then the bands, whose CLs error is approximated by the observed curve's at the same
+        mu); the expected limits are made non-decreasing from -2 to +2 sigma (a
+        band's order can flip by toy fluctuations; the larger of two crossings is kept).
+        """
+        exact = HybridCalculator(self.counts)
         mu_ex = solve_monotonic(exact.cls_at, level, math.log(1 / level) / max(self.counts.signal.sum(), 1e-300))
-        mu_grid = mu_ex * np.geomspace(0.35, 3.5, self.n_grid)
-        bar = progress_bar(mu_grid.size, f"toys ({self.ntoys} per hypothesis)", self.progress, unit="mu")
-        results = [self.hypotest(float(m), i) for i, m in enumerate(bar(mu_grid))]
-        obs = _crossing(mu_grid, np.array([r["cls"] for r in results]), level)
-        exp = tuple(_crossing(mu_grid, np.array([r["cls_exp"][k] for r in results]), level) for k in range(5))
-        return MuLimit(obs, exp, {"toys_per_point": self.ntoys, "mu_grid_points": self.n_grid,
-                                  "toy_fit_convergence": min(r["converged"] for r in results)})
+        bar = progress_bar(self.n_grid, f"toys ({self.ntoys} per hypothesis)", self.progress, unit="mu")
+        points = {float(m): self.hypotest(float(m), i)
+                  for i, m in enumerate(bar(mu_ex * np.geomspace(0.35, 3.5, self.n_grid)))}
+        for _ in range(6):
+            mu_grid = np.array(sorted(points))
+            curves = [np.array([points[m]["cls"] for m in mu_grid])] + \
+                [np.array([points[m]["cls_exp"][k] for m in mu_grid]) for k in range(5)]
+            low = any(np.minimum.accumulate(np.clip(c, 0, 1))[0] < level for c in curves)
+            high = any(np.min(c) >= level for c in curves)
+            if not (low or high):
+                break
+            extra = ([mu_grid[0] * f for f in np.geomspace(1 / 3.5, 0.9, 4)] if low else []) + \
+                ([mu_grid[-1] * f for f in np.geomspace(1.1, 3.5, 4)] if high else [])
+            for m in extra:
+                points[float(m)] = self.hypotest(float(m), len(points))
+        mu_grid = np.array(sorted(points))
+        rows = [points[m] for m in mu_grid]
+        errs = np.array([r.get("cls_err", 0.0) for r in rows])
+        obs, obs_err = _crossing(mu_grid, np.array([r["cls"] for r in rows]), level, errs)
+        exp_err = [_crossing(mu_grid, np.array([r["cls_exp"][k] for r in rows]), level, errs) for k in range(5)]
+        exp = np.maximum.accumulate(np.array([e for e, _ in exp_err]))
+        return MuLimit(obs, tuple(float(e) for e in exp),
+                       {"toys_per_point": self.ntoys, "mu_grid_points": int(mu_grid.size),
+                        "toy_fit_convergence": min(r.get("converged", 1.0) for r in rows),
+                        "mu_mc_err": [obs_err, *(err for _, err in exp_err)]})
 
 
 def _phi(x: float) -> float:
     return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
-def _crossing(mu: np.ndarray, cls: np.ndarray, level: float) -> float:
-    """First crossing of ``level`` by a (made monotone) CLs(mu) curve, linear in ln CLs; NaN if not bracketed."""
+def _crossing(mu: np.ndarray, cls: np.ndarray, level: float, cls_err: np.ndarray | None = None) -> tuple[float, float]:
+    """First crossing of ``level`` by a (made monotone) CLs(mu) curve, linear in ln CLs, and its Monte Carlo error
+    (the CLs error at the crossing over |dCLs/dmu| of the segment); (NaN, NaN) if not bracketed."""
     c = np.minimum.accumulate(np.clip(cls, 1e-300, 1.0))
     below = np.nonzero(c < level)[0]
     if below.size == 0 or below[0] == 0:
-        return math.nan
+        return math.nan, math.nan
     i = below[0]
     y0, y1 = math.log(c[i - 1]), math.log(c[i])
     t = (math.log(level) - y0) / (y1 - y0) if y1 != y0 else 0.0
-    return float(mu[i - 1] + t * (mu[i] - mu[i - 1]))
+    root = float(mu[i - 1] + t * (mu[i] - mu[i - 1]))
+    slope = abs(c[i] - c[i - 1]) / (mu[i] - mu[i - 1])
+    err = 0.0 if cls_err is None else float(cls_err[i - 1] + t * (cls_err[i] - cls_err[i - 1]))
+    return root, (err / slope if slope > 0 else math.inf)

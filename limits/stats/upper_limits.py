@@ -9,16 +9,20 @@ are read into :class:`~limits.stats.counting.CountingModel` arrays, and the calc
 from __future__ import annotations
 
 import copy
+import dataclasses
+import hashlib
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from limits.stats.counting import counting_model
+from limits.stats.counting import CountingModel, counting_model
 from limits.stats.interface import MuLimit
 from limits.stats.registry import calculator_class
 
-__all__ = ["mu_limits", "mu_limits_batch", "strip_systematics"]
+__all__ = ["CANONICAL_EVENTS", "SHAPE_RTOL", "canonical_shape", "mu_limits", "mu_limits_batch", "shape_seed",
+           "strip_systematics"]
 
 
 def strip_systematics(bkg_only: dict[str, Any], patch: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -33,24 +37,110 @@ def strip_systematics(bkg_only: dict[str, Any], patch: dict[str, Any]) -> tuple[
     return bkg, patch
 
 
+SHAPE_RTOL = 1e-12
+"""Signal vectors whose per-channel fractions s_j/sum(s) agree to this relative precision share one limit solve."""
+
+CANONICAL_EVENTS = 10.0
+"""Total signal of the canonical model of a shape (mu_up ~ 0.2 at zero observed events)."""
+
+
+def canonical_shape(counts: CountingModel) -> tuple[bytes, CountingModel]:
+    """(key, canonical model) of a counting model's signal shape.
+
+    The signal fractions s_j/sum(s) are quantised in ln to :data:`SHAPE_RTOL`; the canonical model has these
+    fractions times :data:`CANONICAL_EVENTS` and everything else of ``counts``; the key is the SHA-256 of all of it.
+    Every mass of a shape is solved on the same canonical model, so its limit on mu x sum(s) is one number, whatever
+    mass was solved first, on whichever worker, and with or without sharing.
+
+    Why this is safe: CLs decreases in every s_j (more signal in any channel makes the count stochastically larger),
+    so if two signal vectors of equal sum differ per channel by a factor within 1 +- delta, their limits on
+    mu x sum(s) differ by a factor within 1 +- delta; quantisation keeps delta <= SHAPE_RTOL. NA64's analyses with a
+    flat efficiency have one shape at every mass (fractions equal to ~1e-15), so a 200-mass scan solves once.
+    """
+    s = np.asarray(counts.signal, dtype=float)
+    frac = s / s.sum()
+    positive = frac > 0
+    quantised = np.where(positive, np.round(np.log(np.where(positive, frac, 1.0)) / SHAPE_RTOL), 0.0)
+    canon = np.where(positive, np.exp(quantised * SHAPE_RTOL), 0.0)
+    canon = CANONICAL_EVENTS * canon / canon.sum()
+    h = hashlib.sha256()
+    for part in (canon, counts.background, counts.background_unc, counts.observed, counts.syst_hi, counts.syst_lo):
+        h.update(np.ascontiguousarray(part, dtype=float).tobytes())
+    h.update(repr((counts.channels, counts.syst_names)).encode())
+    return h.digest(), dataclasses.replace(counts, signal=canon)
+
+
+def shape_seed(seed: int, counts: CountingModel) -> np.random.SeedSequence:
+    """The toys' seed for one signal shape: ``SeedSequence(seed, spawn_key=(first 8 bytes of the shape key,))``.
+
+    Derived from the model's content, not from a mass index, so that masses with one shape share their toys (one
+    solve) and the result does not depend on the order, grouping or executor of the masses.
+    """
+    return _seed_of(seed, canonical_shape(counts)[0])
+
+
+def _seed_of(seed: int, key: bytes) -> np.random.SeedSequence:
+    return np.random.SeedSequence(seed, spawn_key=(int.from_bytes(key[:8], "big"),))
+
+
+# limits of canonical models by (method, cl, ntoys, seed, shape key), shared by every task of this process: the memo
+# of a pure function
+_SOLVED: dict[tuple[Any, ...], MuLimit] = {}
+_SOLVED_MAX = 4096
+
+
 def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dict[str, Any]], cl: float, *,
-                    ntoys: int = 10_000, seeds: Sequence[np.random.SeedSequence | None] | None = None) -> list[MuLimit]:
+                    ntoys: int = 10_000, seed: int = 0, share_shapes: bool = True) -> list[MuLimit]:
     """Observed and expected mu upper limits at confidence level ``cl`` for each signal patch of one workspace.
 
+    Each patch is solved on the canonical model of its signal shape (:func:`canonical_shape`), and patches with the
+    same shape share that solve (memoised in this process): mu_up = (mu_up x CANONICAL_EVENTS)_shape / sum(s).
+    ``share_shapes=False`` solves every patch anew, with identical results (tested).
+
     Args:
-        method: a registry name (``exact``, ``asymptotic``, ``toys``, ``asymptotic-pyhf``).
+        method: a registry name (``hybrid`` or its alias ``exact``, ``asymptotic``, ``toys``, ``asymptotic-pyhf``).
         bkg_only: the background-only workspace (pyhf JSON).
         patches: signal patches (one per mass).
         cl: confidence level, e.g. 0.9.
         ntoys: toys per hypothesis and mu point (``toys``).
-        seeds: one seed per patch (``toys``); default ``SeedSequence(0)`` each.
+        seed: the toys' seed; each shape's toys use :func:`shape_seed`.
+        share_shapes: solve once per distinct signal shape.
     """
-    counts = [counting_model(bkg_only, p) for p in patches]
-    seeds = [None] * len(counts) if seeds is None else list(seeds)
-    return calculator_class(method).upper_limits(counts, 1.0 - cl, ntoys=ntoys, seeds=seeds)
+    all_counts = [counting_model(bkg_only, p) for p in patches]
+    # a patch without signal (the model gives none at this mass) has no limit: NaN, flagged ``no_signal``
+    usable = [i for i, c in enumerate(all_counts) if np.isfinite(c.signal).all() and c.signal.sum() > 0]
+    if len(usable) < len(all_counts):
+        found = dict(zip(usable, mu_limits_batch(method, bkg_only, [patches[i] for i in usable], cl, ntoys=ntoys,
+                                                  seed=seed, share_shapes=share_shapes))) if usable else {}
+        nan = MuLimit(math.nan, (math.nan,) * 5, {"no_signal": True})
+        return [found.get(i, nan) for i in range(len(all_counts))]
+    counts = all_counts
+    calc = calculator_class(method)
+    shapes = [canonical_shape(c) for c in counts]
+    keys = [(calc.name, cl, ntoys, seed, key) for key, _ in shapes]
+    todo: dict[tuple[Any, ...], int] = {}
+    for i, k in enumerate(keys):
+        if not share_shapes or k not in _SOLVED:
+            todo.setdefault(k if share_shapes else (*k, i), i)
+    solved = calc.upper_limits([shapes[i][1] for i in todo.values()], 1.0 - cl, ntoys=ntoys,
+                               seeds=[_seed_of(seed, shapes[i][0]) for i in todo.values()])
+    fresh = dict(zip(todo, solved))
+    if share_shapes:
+        if len(_SOLVED) + len(fresh) > _SOLVED_MAX:
+            _SOLVED.clear()
+        _SOLVED.update(fresh)
+    out = []
+    for i, (c, k) in enumerate(zip(counts, keys)):
+        lim = _SOLVED[k] if share_shapes else fresh[(*k, i)]
+        scale = CANONICAL_EVENTS / float(c.signal.sum())
+        info = dict(lim.info)
+        if "mu_mc_err" in info:
+            info["mu_mc_err"] = [e * scale for e in info["mu_mc_err"]]
+        out.append(MuLimit(lim.mu_obs * scale, tuple(m * scale for m in lim.mu_exp), info))
+    return out
 
 
 def mu_limits(method: str, bkg_only: dict[str, Any], patch: dict[str, Any], cl: float, *, ntoys: int = 10_000,
-              seed: np.random.SeedSequence | None = None) -> MuLimit:
+              seed: int = 0) -> MuLimit:
     """:func:`mu_limits_batch` for one patch."""
-    return mu_limits_batch(method, bkg_only, [patch], cl, ntoys=ntoys, seeds=[seed])[0]
+    return mu_limits_batch(method, bkg_only, [patch], cl, ntoys=ntoys, seed=seed)[0]

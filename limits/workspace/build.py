@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pyhf
 
 from limits._version import __version__
-from limits.analysis.coupling_grid import reference_couplings
+from limits.analysis.coupling_grid import reference_couplings, signal_on_grid
 from limits.analysis.definition import Analysis
 from limits.physics.models import Model
 from limits.stats.counting import MODIFIER_SETTINGS, POI_BOUNDS
@@ -49,6 +49,9 @@ class Workspaces:
 
     bkg_only: dict[str, Any]
     patchset: dict[str, Any]
+    signal_grid: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """Total signal on the coupling grid per mass (:func:`limits.analysis.coupling_grid.signal_on_grid`), events;
+    not part of the JSON (None when read from files)."""
 
     @property
     def masses_mev(self) -> np.ndarray:
@@ -107,7 +110,8 @@ def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
     """Background-only workspace and patchset (one patch per mass, label ``m_Zprime_MeV``)."""
     mass_mev = np.asarray(mass_mev, dtype=float)
     bkg = bkg_only_spec(analysis)
-    g_ref = reference_couplings(analysis, model, mass_mev)
+    s_grid = signal_on_grid(analysis, model, mass_mev)
+    g_ref = reference_couplings(s_grid)
     signal = analysis.signal(model, mass_mev, g_ref)
     scale = np.array(MU_TABLE_DECADES)
     g_table = g_ref[:, None] * 10.0**scale[None, :]
@@ -146,4 +150,4 @@ def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
         "total_eot": analysis.total_eot,
         "limits_version": __version__,
     }
-    return Workspaces(bkg, {"metadata": metadata, "patches": patches, "version": "1.0.0"})
+    return Workspaces(bkg, {"metadata": metadata, "patches": patches, "version": "1.0.0"}, s_grid)

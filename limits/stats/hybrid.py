@@ -1,4 +1,10 @@
-"""Exact CLs for counting experiments, nuisance parameters integrated over their constraints.
+"""Hybrid CLs for counting experiments: total-count test statistic, nuisance parameters integrated over their
+constraints (registry name ``hybrid``; ``exact`` is an alias kept for old commands and results).
+
+Why "hybrid" and not "exact": the counting probabilities are exact, but the nuisances are averaged over priors (a
+Bayesian step inside a frequentist test, Cousins & Highland), and the test statistic is the total count, not the LHC
+q~_mu. At NA64's zero observed events it excludes ~2.33 events, where LHC-style toys exclude ~2.1 and asymptotics
+~1.75: the most conservative of the three, and the one that reproduces the published limits.
 
 Test statistic: the total count N = sum_j n_j (fewer events = less signal-like). For the all-zero observation of
 NA64 this ordering coincides with q~_mu: the all-zero outcome is the least signal-like for both, so the p-values are
@@ -34,7 +40,7 @@ from limits.stats.counting import CountingModel, code4
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
 from limits.stats.roots import solve_monotonic
 
-__all__ = ["ExactCalculator"]
+__all__ = ["HybridCalculator"]
 
 BAND_QUANTILES = ndtr(N_SIGMA)  # b-only quantiles of the total count behind each expected band
 
@@ -63,9 +69,9 @@ def _convolve(a: np.ndarray, b: np.ndarray, k_max: int) -> np.ndarray:
     return out
 
 
-class ExactCalculator(Calculator):
+class HybridCalculator(Calculator):
     """CLs of a :class:`CountingModel` with the total-count test statistic, nuisances integrated (registry name
-    ``exact``; see the module docstring).
+    ``hybrid``, alias ``exact``; see the module docstring).
 
     Args:
         counts: the counting model (signal at mu = 1).
@@ -78,14 +84,20 @@ class ExactCalculator(Calculator):
         >>> from limits.stats.counting import CountingModel
         >>> counts = CountingModel(("run",), np.array([10.0]), np.array([0.5]), np.array([0.0]), np.array([0.0]),
         ...                        (), np.zeros((0, 1)), np.zeros((0, 1)))
-        >>> lim = ExactCalculator(counts).upper_limit(0.1)
+        >>> lim = HybridCalculator(counts).upper_limit(0.1)
         >>> round(lim.mu_obs * 10.0, 4)
         2.3026
     """
 
-    name = "exact"
+    name = "hybrid"
+    description = ("hybrid CLs (Cousins-Highland; formerly 'exact'): total observed count as test statistic, "
+                   "nuisances integrated over their priors: normsys alpha ~ N(0, 1) through code4, background scale "
+                   "gamma ~ Gamma(tau, tau) with tau = (b/db)^2, the posterior of the Poisson auxiliary measurement "
+                   "under a 1/gamma prior (a flat prior, Gamma(tau + 1, tau), moves the band limits by 2-3 %)")
     expected_bands = ("quantiles of the total count under the background-only hypothesis (nuisances integrated), "
-                      "each mapped to its limit; several quantiles coincide at n = 0")
+                      "each mapped to its limit: a discrete count, so several quantiles can coincide and a band covers "
+                      "more than its nominal 68 % / 95 % (the counts, their probabilities and each band's actual "
+                      "coverage are recorded per mass)")
 
     def __init__(self, counts: CountingModel, n_nodes: int = 20):
         super().__init__(counts)
@@ -187,5 +199,14 @@ class ExactCalculator(Calculator):
 
         counts = self.expected_counts()
         by_count = {n: limit(n) for n in {self.n_obs, *counts.tolist()}}  # one solve per distinct total count
-        return MuLimit(by_count[self.n_obs], tuple(by_count[n] for n in counts),
-                       {"expected_counts": [int(n) for n in counts]})
+        return MuLimit(by_count[self.n_obs], tuple(by_count[n] for n in counts), self.band_facts(counts))
+
+    def band_facts(self, counts: np.ndarray) -> dict[str, object]:
+        """The counts behind the expected limits (-2..+2 sigma), P(N = k | b) for k = 0..max of them, and the
+        probability that N falls inside each band, P(k_-1 <= N <= k_+1) and P(k_-2 <= N <= k_+2), i.e. its actual
+        coverage (nominal 68.3 % and 95.4 %)."""
+        pmf = self.background_pmf(int(counts.max()))
+        return {"expected_counts": [int(n) for n in counts],
+                "count_probabilities": [float(p) for p in pmf],
+                "band_coverage": {"1sigma": float(pmf[counts[1]:counts[3] + 1].sum()),
+                                  "2sigma": float(pmf[counts[0]:counts[4] + 1].sum())}}
