@@ -46,14 +46,15 @@ from limits.reference.compare import compare as _compare
 from limits.reference.curves import load_reference, references_for
 from limits.scan.checkpoints import Checkpoints
 from limits.scan.config import ScanConfig
+from limits.scan.merge import merge_results
 from limits.scan.result import ScanResult, write_outputs
 from limits.scan.run import run_scan
 from limits.workspace.build import Workspaces, build_workspaces
 
 __all__ = ["COUPLING_RANGE", "MASS_RANGE_MEV", "WidthTable", "YieldSpectrum", "YieldTable", "builtin_analyses",
            "builtin_jobs", "builtin_models", "builtin_pairs", "compare", "cross_section", "describe_models",
-           "get_analysis", "get_model", "run_and_save", "save_scan", "scan", "widths", "workspaces", "yield_spectrum",
-           "yields"]
+           "get_analysis", "get_model", "merge_scans", "run_and_save", "save_scan", "scan", "widths", "workspaces",
+           "yield_spectrum", "yields"]
 
 MASS_RANGE_MEV = (MASS_MIN_GEV * C.MEV_PER_GEV, MASS_MAX_GEV * C.MEV_PER_GEV)
 """Z' masses the physics covers, MeV."""
@@ -495,6 +496,41 @@ def scan(analysis: str | Mapping[str, Any] | Analysis, model: str | Mapping[str,
     if directory is not None:
         Checkpoints(directory, result.inputs_digest).clear()
     return result
+
+
+def merge_scans(parts: Sequence[ScanResult | str | os.PathLike[str]], *, runs: str | None = None,
+                analysis: str | Mapping[str, Any] | Analysis | None = None,
+                model: str | Mapping[str, Any] | Model | None = None) -> ScanResult:
+    """Merge scans of one configuration over different masses (e.g. toy scans split across jobs) into the result
+    of one scan over their union: identical points, digest and files (:mod:`limits.scan.merge`).
+
+    Args:
+        parts: results or paths of their limits.json (or directories).
+        runs: the run-input file the parts used, if not the shipped one.
+        analysis, model: the analysis and model the parts used, if not the built-ins they name.
+
+    Raises:
+        InputError: differing settings, a part not made from these inputs, conflicting points.
+
+    Example:
+        >>> a = scan("na64-2026", "bl-unbroken", mass_mev=[1.0])
+        >>> b = scan("na64-2026", "bl-unbroken", mass_mev=[10.0])
+        >>> merged = merge_scans([a, b])
+        >>> merged.to_document() == scan("na64-2026", "bl-unbroken", mass_mev=[1.0, 10.0]).to_document()
+        True
+    """
+    results = [p if isinstance(p, ScanResult) else ScanResult.from_json(Path(p)) for p in parts]
+    if not results:
+        raise InputError("--results", "nothing to merge: give at least one result")
+    a = get_analysis(results[0].analysis if analysis is None else analysis, runs=runs)
+    m = get_model(results[0].model if model is None else model)
+
+    def config_for(part: ScanResult, masses: tuple[float, ...]) -> ScanConfig:
+        return ScanConfig(analysis=a, model=m, masses_mev=masses, method=part.method, cl=part.cl,
+                          stat_only=part.stat_only, ntoys=part.ntoys or 10_000, seed=part.seed,
+                          grid=part.contours is not None)
+
+    return merge_results(results, config_for)
 
 
 def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = True) -> list[Path]:

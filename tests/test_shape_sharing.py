@@ -76,3 +76,31 @@ def test_toy_limits_are_bracketed_with_few_toys_and_carry_an_mc_error():
         assert np.isfinite(lim.mu_obs) and np.all(np.isfinite(lim.mu_exp))
         assert list(lim.mu_exp) == sorted(lim.mu_exp)
         assert 0 < lim.info["mu_mc_err"][0] < lim.mu_obs
+
+
+def test_a_scan_with_more_masses_than_one_batch_is_complete():
+    """The second batch of an asymptotic scan finds its one shape solved already (an empty solve is skipped)."""
+    from limits.stats.registry import calculator_class
+
+    n = calculator_class("asymptotic").batch_size + 10
+    res = limits.scan("na64-2022", "bl-unbroken", mass_mev=np.geomspace(1.0, 300.0, n), method="asymptotic",
+                      progress=False)
+    assert res.status.tolist() == ["ok"] * n
+
+
+def test_toy_jobs_merge_into_one_run(tmp_path, run_cli):
+    """Issue 13: toy scans of separate jobs over different masses merge into the byte-identical result of one run."""
+    common = ["--analysis", "na64-2022", "--method", "toys", "--ntoys", "300", "--seed", "7"]
+    for name, masses in (("a", "1,30"), ("b", "5,300"), ("all", "1,5,30,300")):
+        code, _, err = run_cli("scan", *common, "--masses", masses, "--out", str(tmp_path / name))
+        assert code == 0, err
+    code, _, err = run_cli("merge", "--results", str(tmp_path / "a"), "--results", str(tmp_path / "b"),
+                           "--out", str(tmp_path / "merged"))
+    assert code == 0, err
+    for name in ("limits.json", "limits.csv"):
+        assert (tmp_path / "merged" / name).read_bytes() == (tmp_path / "all" / name).read_bytes()
+    # a part of another configuration is refused with one line naming the input
+    code, _, err = run_cli("scan", "--analysis", "na64-2022", "--masses", "2", "--out", str(tmp_path / "c"))
+    code, _, err = run_cli("merge", "--results", str(tmp_path / "a"), "--results", str(tmp_path / "c"),
+                           "--out", str(tmp_path / "bad"))
+    assert code == 2 and "--results" in err and "method" in err and not (tmp_path / "bad").exists()

@@ -15,7 +15,7 @@ import matplotlib
 
 from limits._version import __version__
 from limits.cli.physics import models_cmd, tables_group, widths_cmd, xsec_cmd, yields_cmd
-from limits.cli.pipeline import scan_cmd, workspace_cmd
+from limits.cli.pipeline import merge_cmd, scan_cmd, workspace_cmd
 from limits.cli.publish import compare_cmd, export_cmd, figures_cmd, hepdata_cmd
 from limits.errors import InputError, LimitsError
 
@@ -53,8 +53,8 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     ctx.call_on_close(restore)
 
 
-for command in (models_cmd, widths_cmd, yields_cmd, xsec_cmd, workspace_cmd, scan_cmd, figures_cmd, hepdata_cmd,
-                compare_cmd, export_cmd, tables_group):
+for command in (models_cmd, widths_cmd, yields_cmd, xsec_cmd, workspace_cmd, scan_cmd, merge_cmd, figures_cmd,
+                hepdata_cmd, compare_cmd, export_cmd, tables_group):
     cli.add_command(command)
 
 

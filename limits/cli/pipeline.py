@@ -14,6 +14,7 @@ from limits.io.masses import parse_masses_mev
 from limits.io.paths import LIMITS_JSON, results_dir, workspaces_dir
 from limits.scan.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
 from limits.scan.executors import parse_executor
+from limits.scan.run import toy_time_estimate
 from limits.stats.registry import ALIASES, METHODS
 from limits.workspace.io import write_workspaces
 
@@ -100,6 +101,28 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
              out_dir if out_dir else results_dir(a.name, m.name))
             for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]  # every input checked first
     for cfg, out in jobs:
+        if cfg.method == "toys":
+            shapes, seconds = toy_time_estimate(cfg)
+            click.echo(f"limits: toys: {shapes} signal shape(s) x {cfg.ntoys} toys, estimated {seconds:.0f} s on one "
+                       f"core", err=True)
         result = api.run_and_save(cfg, out, executor=executor, progress=progress_enabled())
         failed = int((result.status == "failed").sum())
         click.echo(f"{Path(out) / LIMITS_JSON}: {len(result)} masses, {failed} failed", err=True)
+
+
+@click.command("merge")
+@click.option("--results", "parts", multiple=True, required=True, type=click.Path(),
+              help="A limits.json (or its directory) to merge; repeat for each part.")
+@click.option("--runs", "runs", type=click.Path(dir_okay=False), default=None, help=RUNS_HELP)
+@click.option("--analysis", "analysis", default=None,
+              help="The analysis the parts used when it is a file (default: the built-in they name).")
+@click.option("--model", "model", default=None,
+              help="The model the parts used when it is a file (default: the built-in they name).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Output directory.")
+@api_errors
+def merge_cmd(parts: tuple[str, ...], runs: str | None, analysis: str | None, model: str | None,
+              out_dir: str) -> None:
+    """Merge scans of one configuration over different masses (e.g. toy jobs) into the result of one scan."""
+    result = api.merge_scans(list(parts), runs=runs, analysis=analysis, model=model)
+    api.save_scan(result, out_dir)
+    click.echo(f"{Path(out_dir) / LIMITS_JSON}: {len(result)} masses from {len(parts)} parts", err=True)

@@ -1,8 +1,9 @@
 """``--grid`` mode: CLs on a full (mass, coupling) grid and its CLs = 1 - CL contours, islands included.
 
-Each mass column evaluates CLs at mu = S(m, g)/S(m, g_ref) for a log grid of g (:data:`GRID_G`), with the scan's
-calculator. Contours are extracted with contourpy (marching squares) on (log10 m, log10 g) at CLs = 1 - CL, with the
-frame padded by CLs = 1 (not excluded) so that regions touching the grid edge close (stats notes §6C). Per-mass
+Each mass column is CLs at S(m, g) for a log grid of g (:data:`GRID_G`), read off the scan calculator's CLs table
+of the mass's signal shape (one table per shape and method, :func:`limits.stats.upper_limits.cls_table`). Contours
+are extracted with contourpy (marching squares) on (log10 m, log10 g) at CLs = 1 - CL, with the frame padded by
+CLs = 1 (not excluded) so that regions touching the grid edge close (stats notes §6C). Per-mass
 crossings are found along each column by interpolating -ln(-ln CLs) linearly in ln g, and give the excluded intervals
 of every mass, islands included.
 """
@@ -17,23 +18,34 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from limits.scan.inversion import excluded_intervals
-from limits.stats.interface import BAND_LABELS, Calculator
+from limits.stats.interface import BAND_LABELS
 
 __all__ = ["GRID_G", "column_crossings", "contours", "grid_column"]
 
 GRID_G = (1e-9, 1.0, 91)  # the coupling grid of every column: 10 points per decade
 
 
-def grid_column(calc: Calculator, signal_total: Callable[[np.ndarray], np.ndarray], s_ref: float) -> dict[str, Any]:
-    """CLs (observed and expected) along the log g grid at one mass: mu = S(g)/S(g_ref) for each g.
+def grid_column(table: tuple[np.ndarray, np.ndarray, np.ndarray],
+                signal_total: Callable[[np.ndarray], np.ndarray]) -> dict[str, Any]:
+    """CLs (observed and expected) along the log g grid at one mass, read off the CLs table of the mass's signal
+    shape (:func:`limits.stats.upper_limits.cls_table`) at S(m, g): -ln(-ln CLs) interpolated linearly in ln S
+    (exact for CLs = exp(-c S)); CLs = 1 below the table's smallest signal, its last value above the largest.
 
     Returns:
         ``{"g": [...], "cls_obs": [...], "cls_exp": [[...] x 5]}`` (expected in :data:`BAND_LABELS` order).
     """
     g = np.geomspace(*GRID_G)
-    mu = signal_total(g) / s_ref
-    obs, exp = calc.cls(mu)
-    return {"g": g.tolist(), "cls_obs": obs.tolist(), "cls_exp": exp.T.tolist()}
+    events, obs_t, exp_t = table
+    ls = np.log(np.maximum(np.asarray(signal_total(g), dtype=float), 1e-300))
+    x = np.log(events)
+
+    def column(curve: np.ndarray) -> np.ndarray:
+        y = np.interp(ls, x, _loglog(curve), left=float(_loglog(1.0)), right=float(_loglog(curve[-1])))
+        return np.asarray(np.exp(-np.exp(-y)))
+
+    obs = column(obs_t)
+    exp = np.array([column(exp_t[:, k]) for k in range(exp_t.shape[1])])
+    return {"g": g.tolist(), "cls_obs": obs.tolist(), "cls_exp": exp.tolist()}
 
 
 def _loglog(cls: ArrayLike) -> np.ndarray:
@@ -76,7 +88,9 @@ def contours(points: Sequence[dict[str, Any]], cl: float) -> dict[str, Any]:
         zp[1:-1, 1:-1] = z
         gen = contourpy.contour_generator(xp, yp, _loglog(zp))
         segments = cast(list[np.ndarray], gen.lines(float(_loglog(level))))  # default line type: (n, 2) arrays
-        return [[[float(10**a), float(10**b)] for a, b in seg] for seg in segments]
+        # the padding closes regions at the frame; clip it back so no line leaves the scanned masses and couplings
+        return [[[float(10 ** np.clip(a, x[0], x[-1])), float(10 ** np.clip(b, y[0], y[-1]))] for a, b in seg]
+                for seg in segments]
 
     out: dict[str, Any] = {"obs": lines(np.array([p["grid"]["cls_obs"] for p in ok]).T)}
     out["exp"] = {lab: lines(np.array([p["grid"]["cls_exp"][i] for p in ok]).T) for i, lab in enumerate(BAND_LABELS)}

@@ -246,18 +246,21 @@ class ScanResult:
         return cls.from_document(doc, f"{field} {path}")
 
     def csv_text(self) -> str:
-        """``limits.csv``: one row per mass, coupling limits (observed, expected bands), mu_obs, s_obs, status; with a
-        dark sector also m_chi_mev and the limits as y."""
+        """``limits.csv``: one row per mass, coupling limits (observed, expected bands), mu_obs, s_obs, status, and
+        ``excluded_obs``, every observed excluded interval as ``lo:hi`` joined by ``;`` (``inf`` where open above,
+        empty without an exclusion); with a dark sector also m_chi_mev and the limits as y."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         sym = self.coupling
         dm = self.dark_sector is not None
         writer.writerow(["mass_mev", f"{sym}_obs", *(f"{sym}_exp_{b}" for b in self.band_order), "mu_obs", "s_obs",
-                         "status", *(["m_chi_mev", "y_obs", *(f"y_exp_{b}" for b in self.band_order)] if dm else [])])
-        for p in self.points:
+                         "status", "excluded_obs",
+                         *(["m_chi_mev", "y_obs", *(f"y_exp_{b}" for b in self.band_order)] if dm else [])])
+        for p, intervals in zip(self.points, self.excluded_intervals()):
             y = [_cell(p.get("m_chi_mev")), _cell(p.get("y_obs")), *(_cell(v) for v in p.get("y_exp", [None] * 5))]
+            excluded = ";".join(f"{_cell(lo)}:{_cell(hi)}" for lo, hi in intervals)
             writer.writerow([_cell(p["mass_mev"]), _cell(p["g_obs"]), *(_cell(g) for g in p["g_exp"]),
-                             _cell(p["mu_obs"]), _cell(p["s_obs"]), p["status"], *(y if dm else [])])
+                             _cell(p["mu_obs"]), _cell(p["s_obs"]), p["status"], excluded, *(y if dm else [])])
         return buf.getvalue()
 
     def grid_document(self) -> dict[str, Any] | None:

@@ -25,8 +25,11 @@ from limits.scan.executors import parse_executor, run_tasks
 from limits.scan.grid import contours
 from limits.scan.result import ScanResult
 from limits.scan.tasks import MassItem, Task, chunk_size, run_task
+from limits.stats.counting import counting_model
 from limits.stats.registry import calculator_class
-from limits.workspace.build import build_workspaces
+from limits.stats.toys import GRID_POINTS
+from limits.stats.upper_limits import canonical_shape, strip_systematics
+from limits.workspace.build import Workspaces, build_workspaces
 
 __all__ = ["run_scan"]
 
@@ -35,6 +38,23 @@ log = logging.getLogger(__name__)
 
 def _versions() -> dict[str, str]:
     return {"limits": __version__, "pyhf": pyhf.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
+
+
+TOY_SECONDS = 1.9e-4  # one toy, both fits, on one core of the reference machine (tests/benchmarks/bench_scan.py)
+
+
+def toy_time_estimate(cfg: ScanConfig, ws: Workspaces | None = None) -> tuple[int, float]:
+    """(distinct signal shapes, estimated seconds) of a toy scan: GRID_POINTS mu points x 2 hypotheses x ntoys toys
+    per shape at :data:`TOY_SECONDS` each (more if a curve needs the grid extended)."""
+    ws = build_workspaces(cfg.analysis, cfg.model, np.array(cfg.masses_mev)) if ws is None else ws
+    bkg = ws.bkg_only
+    shapes = set()
+    for patch in ws.patchset["patches"]:
+        b, p = strip_systematics(bkg, patch) if cfg.stat_only else (bkg, patch)
+        counts = counting_model(b, p)
+        if counts.signal.sum() > 0:
+            shapes.add(canonical_shape(counts)[0])
+    return len(shapes), len(shapes) * GRID_POINTS * 2 * cfg.ntoys * TOY_SECONDS
 
 
 def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, executor: str = "local",
@@ -51,6 +71,9 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     parse_executor(executor)  # a bad spec fails before any work
     masses = np.array(cfg.masses_mev)
     ws = build_workspaces(cfg.analysis, cfg.model, masses)
+    if cfg.method == "toys":
+        shapes, seconds = toy_time_estimate(cfg, ws)
+        log.info("toys: %d signal shape(s) x %d toys, estimated %.0f s on one core", shapes, cfg.ntoys, seconds)
     digest = cfg.digest()
     checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
     done: dict[int, dict[str, Any]] = checkpoints.load() if checkpoints else {}

@@ -11,6 +11,7 @@ run. The asymptotic method fits all masses of a chunk together.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from dataclasses import dataclass
@@ -21,11 +22,11 @@ import numpy as np
 from limits.analysis.coupling_grid import coupling_grid
 from limits.scan.config import ScanConfig
 from limits.scan.grid import grid_column
-from limits.scan.inversion import invert_coupling
+from limits.scan.inversion import invert_couplings
 from limits.stats.counting import counting_model
 from limits.stats.interface import MuLimit
-from limits.stats.registry import calculator_class, create_calculator
-from limits.stats.upper_limits import mu_limits_batch, shape_seed, strip_systematics
+from limits.stats.registry import calculator_class
+from limits.stats.upper_limits import cls_table, mu_limits_batch, strip_systematics
 
 __all__ = ["MassItem", "Task", "chunk_size", "run_task"]
 
@@ -60,34 +61,43 @@ def _failed(base: dict[str, Any], exc: BaseException) -> dict[str, Any]:
             "s_obs": math.nan, "excluded_intervals_obs": [], "status": "failed", "reason": reason}
 
 
-def _point(cfg: ScanConfig, item: MassItem, lim: MuLimit, bkg: dict[str, Any], patch: dict[str, Any]
-           ) -> dict[str, Any]:
-    """Invert one mass's mu limits to the coupling and build its result point."""
-    mass = item.mass_mev
-    s_ref = float(sum(op["value"]["data"][0] for op in patch["patch"]))
+def _s_ref(patch: dict[str, Any]) -> float:
+    """Total signal of a patch (events at the reference coupling)."""
+    return float(sum(op["value"]["data"][0] for op in patch["patch"]))
 
-    def total(g: np.ndarray) -> np.ndarray:
-        return np.asarray(cfg.analysis.signal(cfg.model, mass, np.asarray(g)).sum(axis=1))
 
-    inverted = invert_coupling(total, s_ref * np.array([lim.mu_obs, *lim.mu_exp]), values=item.signal_grid)
+def _point(cfg: ScanConfig, item: MassItem, lim: MuLimit, patch: dict[str, Any],
+           inverted: list[tuple[list[float], list[list[float]]]]) -> dict[str, Any]:
+    """One mass's result point from its mu limits and their inversion to the coupling."""
     floor = float(coupling_grid()[0])
     # the lower edge of the exclusion; none if nothing is excluded or if it reaches the grid's lowest coupling
     # (a signal floor from an absolute kinetic mixing: then the intervals say how far up the exclusion goes)
     lower = [iv[0][0] if iv and iv[0][0] > floor else math.nan for _, iv in inverted]
     intervals = inverted[0][1]
     status = ("ok" if math.isfinite(lower[0]) else "excluded_at_scan_floor" if intervals else "no_exclusion")
-    point = {"mass_mev": mass, "g_ref": item.g_ref, "g_obs": lower[0], "g_exp": lower[1:], "mu_obs": lim.mu_obs,
-             "mu_exp": list(lim.mu_exp), "s_obs": lim.mu_obs * s_ref, "excluded_intervals_obs": intervals,
-             "status": status, **lim.info}
-    if cfg.grid:
-        counts = counting_model(bkg, patch)
-        calc = create_calculator(cfg.method, counts, ntoys=cfg.ntoys, seed=shape_seed(cfg.seed, counts))
-        point["grid"] = grid_column(calc, total, s_ref)
+    point = {"mass_mev": item.mass_mev, "g_ref": item.g_ref, "g_obs": lower[0], "g_exp": lower[1:],
+             "mu_obs": lim.mu_obs, "mu_exp": list(lim.mu_exp), "s_obs": lim.mu_obs * _s_ref(patch),
+             "excluded_intervals_obs": intervals, "status": status, **lim.info}
     return point
 
 
+def _at_mass(signal: Any, mass_mev: float, g: np.ndarray) -> np.ndarray:
+    """``signal`` (mass, g) -> events at one mass, as a function of g."""
+    return np.asarray(signal(np.full(np.shape(g), mass_mev), np.asarray(g, dtype=float)))
+
+
+def _no_signal(base: dict[str, Any]) -> dict[str, Any]:
+    return {**base, "g_obs": math.nan, "g_exp": [math.nan] * 5, "mu_obs": math.nan, "mu_exp": [math.nan] * 5,
+            "s_obs": math.nan, "excluded_intervals_obs": [], "status": "no_exclusion",
+            "reason": "the model gives no signal at this mass (S = 0 at every coupling)"}
+
+
 def run_task(task: Task) -> list[tuple[int, dict[str, Any]]]:
-    """Compute a chunk of mass points: (mass index, point) pairs; a failure becomes a ``failed`` point."""
+    """Compute a chunk of mass points: (mass index, point) pairs; a failure becomes a ``failed`` point.
+
+    The mu limits of the chunk come from one call (shared per signal shape), and their inversions to the coupling
+    from one batched evaluation of the signal (:func:`limits.scan.inversion.invert_couplings`).
+    """
     cfg = task.config
     prepared = []
     for item in task.items:
@@ -100,27 +110,62 @@ def run_task(task: Task) -> list[tuple[int, dict[str, Any]]]:
     try:
         limits_ = list(mu_limits_batch(cfg.method, prepared[0][1], [p for _, _, p in prepared], cfg.cl,
                                        ntoys=cfg.ntoys, seed=cfg.seed))
-    except Exception as exc:  # noqa: BLE001 - recorded per mass
-        errors = [exc] * len(prepared)
-    out = []
-    for (item, bkg, patch), lim, err in zip(prepared, limits_, errors):
+    except Exception:  # noqa: BLE001 - retried mass by mass, so that one failing mass does not take the chunk
+        for k, (_, bkg, patch) in enumerate(prepared):
+            try:
+                limits_[k] = mu_limits_batch(cfg.method, bkg, [patch], cfg.cl, ntoys=cfg.ntoys, seed=cfg.seed)[0]
+            except Exception as exc:  # noqa: BLE001 - recorded per mass
+                errors[k] = exc
+    results: dict[int, dict[str, Any]] = {}
+    todo = []
+    for k, ((item, bkg, patch), lim, err) in enumerate(zip(prepared, limits_, errors)):
         base = {"mass_mev": item.mass_mev, "g_ref": item.g_ref}
         if err is not None or lim is None:
-            out.append((item.index, _failed(base, err or RuntimeError("no limit computed"))))
+            results[k] = _failed(base, err or RuntimeError("no limit computed"))
+        elif lim.info.get("no_signal"):
+            results[k] = _no_signal(base)
+        elif not (math.isfinite(lim.mu_obs) and all(math.isfinite(m) for m in lim.mu_exp)):
+            results[k] = _failed(base, ArithmeticError("CLs = 1 - CL not bracketed in the allowed signal-strength "
+                                                        "range"))
+        else:
+            todo.append(k)
+
+    def signal(m: np.ndarray, g: np.ndarray) -> np.ndarray:
+        return np.asarray(cfg.analysis.signal(cfg.model, m, g).sum(axis=1))
+
+    def targets(k: int) -> np.ndarray:
+        lim = limits_[k]
+        assert lim is not None
+        return _s_ref(prepared[k][2]) * np.array([lim.mu_obs, *lim.mu_exp])
+
+    try:
+        inverted = invert_couplings(signal, [prepared[k][0].mass_mev for k in todo], [targets(k) for k in todo],
+                                    [prepared[k][0].signal_grid for k in todo])
+    except Exception:  # noqa: BLE001 - retried mass by mass so that one failure does not take the chunk
+        inverted = []
+        for k in todo:
+            try:
+                inverted.append(invert_couplings(signal, [prepared[k][0].mass_mev], [targets(k)],
+                                                 [prepared[k][0].signal_grid])[0])
+            except Exception as exc:  # noqa: BLE001
+                inverted.append(exc)  # type: ignore[arg-type]
+    for k, inv in zip(todo, inverted):
+        item, bkg, patch = prepared[k]
+        base = {"mass_mev": item.mass_mev, "g_ref": item.g_ref}
+        if isinstance(inv, BaseException):
+            results[k] = _failed(base, inv)
             continue
-        if lim.info.get("no_signal"):
-            out.append((item.index, {**base, "g_obs": math.nan, "g_exp": [math.nan] * 5, "mu_obs": math.nan,
-                                     "mu_exp": [math.nan] * 5, "s_obs": math.nan, "excluded_intervals_obs": [],
-                                     "status": "no_exclusion",
-                                     "reason": "the model gives no signal at this mass (S = 0 at every coupling)"}))
-            continue
+        lim = limits_[k]
+        assert lim is not None
         try:
-            if not (math.isfinite(lim.mu_obs) and all(math.isfinite(m) for m in lim.mu_exp)):
-                raise ArithmeticError("CLs = 1 - CL not bracketed in the allowed signal-strength range")
-            out.append((item.index, _point(cfg, item, lim, bkg, patch)))
+            point = _point(cfg, item, lim, patch, inv)
+            if cfg.grid:
+                table = cls_table(cfg.method, counting_model(bkg, patch), ntoys=cfg.ntoys, seed=cfg.seed)
+                point["grid"] = grid_column(table, functools.partial(_at_mass, signal, item.mass_mev))
+            results[k] = point
         except Exception as exc:  # noqa: BLE001
-            out.append((item.index, _failed(base, exc)))
-    return out
+            results[k] = _failed(base, exc)
+    return [(prepared[k][0].index, results[k]) for k in range(len(prepared))]
 
 
 def chunk_size(method: str) -> int:

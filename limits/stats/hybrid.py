@@ -33,8 +33,7 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats as sps
-from scipy.special import logsumexp, ndtr
+from scipy.special import gammaln, logsumexp, ndtr
 
 from limits.stats.counting import CountingModel, code4
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
@@ -69,6 +68,16 @@ def _convolve(a: np.ndarray, b: np.ndarray, k_max: int) -> np.ndarray:
     return out
 
 
+def _negative_binomial_pmf(k: np.ndarray, tau: float, b: float) -> np.ndarray:
+    """P(n = k) for n ~ Poisson(gamma b), gamma ~ Gamma(shape tau, rate tau): the negative binomial with n = tau,
+    p = tau/(tau + b), Gamma(k + tau)/(k! Gamma(tau)) p^tau (1 - p)^k (in logs; scipy.stats.nbinom.pmf, without
+    importing scipy.stats, ~0.15 s of start-up)."""
+    log_p, log_q = math.log(tau / (tau + b)), math.log(b / (tau + b)) if b > 0 else -math.inf
+    with np.errstate(invalid="ignore"):
+        log_pmf = gammaln(k + tau) - gammaln(k + 1.0) - gammaln(tau) + tau * log_p + np.where(k > 0, k * log_q, 0.0)
+    return np.asarray(np.exp(log_pmf))
+
+
 class HybridCalculator(Calculator):
     """CLs of a :class:`CountingModel` with the total-count test statistic, nuisances integrated (registry name
     ``hybrid``, alias ``exact``; see the module docstring).
@@ -90,6 +99,7 @@ class HybridCalculator(Calculator):
     """
 
     name = "hybrid"
+    batch_size = 20  # masses per scan task: their limits are shared per shape, their inversions batched
     description = ("hybrid CLs (Cousins-Highland; formerly 'exact'): total observed count as test statistic, "
                    "nuisances integrated over their priors: normsys alpha ~ N(0, 1) through code4, background scale "
                    "gamma ~ Gamma(tau, tau) with tau = (b/db)^2, the posterior of the Poisson auxiliary measurement "
@@ -156,7 +166,7 @@ class HybridCalculator(Calculator):
             if np.isinf(tau):
                 pmf = _poisson_pmf(k_max, b)
             else:  # Poisson(gamma b), gamma ~ Gamma(tau, rate tau): NB with n = tau, p = tau/(tau + b)
-                pmf = sps.nbinom.pmf(k, tau, tau / (tau + b))
+                pmf = _negative_binomial_pmf(k, tau, b)
             total = _convolve(total, pmf, k_max)
         self._bkg_cache[k_max] = total
         return total

@@ -6,10 +6,11 @@ m ~ Poisson(gamma tau)); CLs+b and CLb count toys with q~ >= q~_obs (inclusive: 
 the expected CLs are taken at the b-only test-statistic quantiles Phi(2, 1, 0, -1, -2). Unlike pyhf's calculator
 (one toy at a time, NumPy's global RNG, broken on numpy >= 2.4) the toys of one hypothesis are fitted together and
 every random number comes from an explicit seed: the toys at (mass, mu index) use
-``SeedSequence(seed, spawn_key=(mass index, mu index))``.
+``SeedSequence(seed, spawn_key=(shape key, mu index))`` (:func:`limits.stats.upper_limits.shape_seed`).
 
-Limits: CLs is evaluated on a log grid of mu around the exact limit (the same toys seeds for every mu), and each curve's
-crossing of 1 - CL is found by linear interpolation of ln CLs in mu, after enforcing monotonicity.
+Limits: CLs is evaluated on a log grid of mu around the hybrid limit (toys seeded per mu point), and each curve's
+crossing of 1 - CL is found by linear interpolation of ln CLs in mu, after enforcing monotonicity; ``cls`` (the
+``--grid`` tables) uses the same seeds at every mu.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from limits.stats.roots import solve_monotonic
 
 __all__ = ["ToyCalculator"]
 
+GRID_POINTS = 12
+"""mu points of a toy limit (before any extension)."""
+
 TOY_CHUNK = 20_000
 """Toys fitted together: memory ~14 kB per toy in a chunk, so ~0.3 GB whatever --ntoys (plus 16 bytes per toy kept)."""
 
@@ -44,7 +48,9 @@ class ToyCalculator(Calculator):
         seed: SeedSequence of this model (mass); mu point i uses a child with spawn key i appended (default
             ``SeedSequence(0)``).
         mu_max: upper bound of mu in the fits.
-        n_grid: mu points of the limit search (log-spaced around the exact limit).
+        n_grid: mu points of the limit search, log-spaced over [0.5, 3.5] x the hybrid limit (the toys' observed
+            and -2 sigma limits lie above ~0.7 of it at NA64's counts, the +2 sigma one below ~3.4; the adaptive
+            bracketing extends the grid where a curve is not crossed).
         progress: show a progress bar over the tested mu points (tqdm, stderr).
     """
 
@@ -54,7 +60,7 @@ class ToyCalculator(Calculator):
     expected_bands = "quantiles of the background-only toy CLs distribution"
 
     def __init__(self, counts: CountingModel, ntoys: int = 10_000, seed: np.random.SeedSequence | None = None,
-                 mu_max: float = 20.0, n_grid: int = 16, progress: bool = False):
+                 mu_max: float = 20.0, n_grid: int = GRID_POINTS, progress: bool = False):
         super().__init__(counts)
         seed = np.random.SeedSequence(0) if seed is None else seed
         self.n_grid = n_grid
@@ -135,11 +141,11 @@ class ToyCalculator(Calculator):
                 "cls_err": err, "converged": float(np.mean(ok_sb & ok_b))}
 
     def cls(self, mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-        """(observed (n,), expected (n, 5)) CLs from toys at each mu; point i uses the toys seeded with index i."""
+        """(observed (n,), expected (n, 5)) CLs from toys at each mu, every mu with the same seeds (index 0: common
+        random numbers, so that a CLs curve, e.g. a ``--grid`` column, is smooth in mu; its points are correlated)."""
         mu = np.atleast_1d(np.asarray(mu, dtype=float))
         bar = progress_bar(mu.size, f"toys ({self.ntoys} per hypothesis)", self.progress, unit="mu")
-        rows = [self.hypotest(float(m), i) if m > 0 else {"cls": 1.0, "cls_exp": [1.0] * 5}
-                for i, m in enumerate(bar(mu))]
+        rows = [self.hypotest(float(m), 0) if m > 0 else {"cls": 1.0, "cls_exp": [1.0] * 5} for m in bar(mu)]
         return np.array([r["cls"] for r in rows]), np.array([r["cls_exp"] for r in rows]).reshape(mu.size, 5)
 
     def upper_limit(self, level: float) -> MuLimit:
@@ -158,7 +164,7 @@ class ToyCalculator(Calculator):
         mu_ex = solve_monotonic(exact.cls_at, level, math.log(1 / level) / max(self.counts.signal.sum(), 1e-300))
         bar = progress_bar(self.n_grid, f"toys ({self.ntoys} per hypothesis)", self.progress, unit="mu")
         points = {float(m): self.hypotest(float(m), i)
-                  for i, m in enumerate(bar(mu_ex * np.geomspace(0.35, 3.5, self.n_grid)))}
+                  for i, m in enumerate(bar(mu_ex * np.geomspace(0.5, 3.5, self.n_grid)))}
         for _ in range(6):
             mu_grid = np.array(sorted(points))
             curves = [np.array([points[m]["cls"] for m in mu_grid])] + \

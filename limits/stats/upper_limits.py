@@ -21,8 +21,8 @@ from limits.stats.counting import CountingModel, counting_model
 from limits.stats.interface import MuLimit
 from limits.stats.registry import calculator_class
 
-__all__ = ["CANONICAL_EVENTS", "SHAPE_RTOL", "canonical_shape", "mu_limits", "mu_limits_batch", "shape_seed",
-           "strip_systematics"]
+__all__ = ["CANONICAL_EVENTS", "CLS_TABLE_EVENTS", "SHAPE_RTOL", "canonical_shape", "cls_table", "mu_limits",
+           "mu_limits_batch", "shape_seed", "strip_systematics"]
 
 
 def strip_systematics(bkg_only: dict[str, Any], patch: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -123,7 +123,7 @@ def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dic
         if not share_shapes or k not in _SOLVED:
             todo.setdefault(k if share_shapes else (*k, i), i)
     solved = calc.upper_limits([shapes[i][1] for i in todo.values()], 1.0 - cl, ntoys=ntoys,
-                               seeds=[_seed_of(seed, shapes[i][0]) for i in todo.values()])
+                               seeds=[_seed_of(seed, shapes[i][0]) for i in todo.values()]) if todo else []
     fresh = dict(zip(todo, solved))
     if share_shapes:
         if len(_SOLVED) + len(fresh) > _SOLVED_MAX:
@@ -138,6 +138,31 @@ def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dic
             info["mu_mc_err"] = [e * scale for e in info["mu_mc_err"]]
         out.append(MuLimit(lim.mu_obs * scale, tuple(m * scale for m in lim.mu_exp), info))
     return out
+
+
+CLS_TABLE_EVENTS = np.geomspace(0.02, 200.0, 121)
+"""Total signal (events) at which :func:`cls_table` evaluates CLs: 30 points per decade."""
+
+_TABLES: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def cls_table(method: str, counts: CountingModel, *, ntoys: int = 10_000,
+              seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CLs of a signal shape as a function of its total signal: (events (k,), observed (k,), expected (k, 5)).
+
+    Evaluated once per (method, shape) on the canonical model (:func:`canonical_shape`) at
+    :data:`CLS_TABLE_EVENTS` and remembered: every mass of a shape reads its CLs column off this table (``--grid``),
+    whatever the method (the toys use the shape's seed, :func:`shape_seed`).
+    """
+    key, canon = canonical_shape(counts)
+    memo = (calculator_class(method).name, ntoys, seed, key)
+    if memo not in _TABLES:
+        calc = calculator_class(method).create(canon, ntoys=ntoys, seed=_seed_of(seed, key))
+        obs, exp = calc.cls(CLS_TABLE_EVENTS / CANONICAL_EVENTS)
+        if len(_TABLES) > 256:
+            _TABLES.clear()
+        _TABLES[memo] = (CLS_TABLE_EVENTS, np.asarray(obs, float), np.asarray(exp, float))
+    return _TABLES[memo]
 
 
 def mu_limits(method: str, bkg_only: dict[str, Any], patch: dict[str, Any], cl: float, *, ntoys: int = 10_000,
