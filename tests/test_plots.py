@@ -125,7 +125,7 @@ def test_dark_matter_plane():
     np.testing.assert_allclose(result.y_obs[ok], result.g_obs[ok] ** 2 * 0.1 / 3**4, rtol=1e-12)
     np.testing.assert_allclose(result.m_chi_mev, result.mass_mev / 3, rtol=1e-12)
     ax = draw_dark_matter(result).axes[0]
-    line = _line(ax, "observed 90% CL (exact)")
+    line = _line(ax, "observed 90% CL (hybrid)")
     np.testing.assert_allclose(line.get_xdata(), result.m_chi_mev[ok])
     np.testing.assert_allclose(line.get_ydata(), result.y_obs[ok])
     assert "chi" in ax.get_xlabel() and "alpha_D" in ax.get_ylabel()

@@ -31,10 +31,13 @@ excitations, so the dark-photon hadronic width is underestimated above ~1 GeV. V
 from __future__ import annotations
 
 import functools
+import hashlib
+import inspect
 
 import numpy as np
 
 from limits import constants as C
+from limits.io.cache import cache_key, load_arrays, save_arrays
 
 __all__ = ["CHANNELS", "current_weights", "r_ratio", "r_ratio_total"]
 
@@ -85,8 +88,14 @@ def _three_pion_table() -> tuple[np.ndarray, np.ndarray]:
     """
     mp, m0 = C.M_PIPM_GEV, C.M_PI0_GEV
     masses = np.linspace(2 * mp + m0 + 1e-6, 1.35, 400)
-    values = np.zeros_like(masses)
     n = 240
+    # ~0.13 s at every start-up otherwise: kept on disk, keyed by the pion masses, the grid and this code
+    key = cache_key("three_pion", {"mp": mp, "m0": m0, "n": n, "masses": [masses[0], masses[-1], masses.size],
+                                   "code": hashlib.sha256(inspect.getsource(_three_pion_table).encode()).hexdigest()})
+    cached = load_arrays(key)
+    if cached is not None:
+        return cached["masses"], cached["values"]
+    values = np.zeros_like(masses)
     for i, big_m in enumerate(masses):
         # s1 = m^2(pi+ pi0), s2 = m^2(pi- pi0); midpoint grid over the enclosing rectangle, Dalitz region masked.
         lo, hi = (mp + m0) ** 2, (big_m - mp) ** 2
@@ -102,6 +111,7 @@ def _three_pion_table() -> tuple[np.ndarray, np.ndarray]:
         cross2 = p_plus2 * p_minus2 - dot**2
         inside = (cross2 > 0) & (p_plus2 > 0) & (p_minus2 > 0)
         values[i] = np.sum(np.where(inside, cross2, 0.0)) * (edges[1] - edges[0]) ** 2 / big_m
+    save_arrays(key, {"masses": masses, "values": values})
     return masses, values
 
 
