@@ -105,3 +105,10 @@ def test_workspace_cli_default_out(run_cli, tmp_path, monkeypatch):
     code, out, err = run_cli("workspace", "--analysis", "na64-2022", "--model", "b-3le", "--masses", "1,10")
     assert code == 0, err
     assert (tmp_path / "workspaces" / "na64-2022" / "b-3le" / "patchset.json").is_file()
+
+
+def test_our_workspace_digest_is_pyhfs():
+    from limits.workspace.build import workspace_digest
+
+    ws = build_workspaces(get_analysis("na64-2022"), get_model("bl-unbroken"), np.array([10.0]))
+    assert workspace_digest(ws.bkg_only) == pyhf.utils.digest(ws.bkg_only)

@@ -18,13 +18,14 @@ from limits.stats.asymptotic import AsymptoticCalculator
 from limits.stats.counting import CountingModel
 from limits.stats.hybrid import HybridCalculator
 from limits.stats.interface import Calculator
-from limits.stats.pyhf_model import PyhfAsymptoticCalculator
 from limits.stats.toys import ToyCalculator
 
 __all__ = ["ALIASES", "CALCULATORS", "METHODS", "calculator_class", "canonical_method", "create_calculator"]
 
 CALCULATORS: dict[str, type[Calculator]] = {
-    cls.name: cls for cls in (HybridCalculator, AsymptoticCalculator, ToyCalculator, PyhfAsymptoticCalculator)}
+    cls.name: cls for cls in (HybridCalculator, AsymptoticCalculator, ToyCalculator)}
+LAZY = ("asymptotic-pyhf",)
+"""Registered on first use: ``asymptotic-pyhf`` imports pyhf (~0.3 s with scipy.stats), which scans do not need."""
 METHODS = ("hybrid", "asymptotic", "toys")
 """The methods offered for scans (``asymptotic-pyhf`` is for cross-checks only)."""
 
@@ -52,10 +53,14 @@ def calculator_class(method: str, field: str = "method") -> type[Calculator]:
         >>> calculator_class("hybrid").__name__
         'HybridCalculator'
     """
+    if method in LAZY and method not in CALCULATORS:
+        from limits.stats.pyhf_model import PyhfAsymptoticCalculator  # leaf module: no cycle
+
+        CALCULATORS[PyhfAsymptoticCalculator.name] = PyhfAsymptoticCalculator
     try:
         return CALCULATORS[canonical_method(method)]
     except KeyError:
-        raise InputError(field, f"unknown method '{method}'; use one of {', '.join(CALCULATORS)}") from None
+        raise InputError(field, f"unknown method '{method}'; use one of {', '.join((*CALCULATORS, *LAZY))}") from None
 
 
 def create_calculator(method: str, counts: CountingModel, *, ntoys: int = 10_000,

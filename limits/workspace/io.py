@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pyhf
 
 from limits.io.files import atomic_path
 from limits.workspace.build import Workspaces
@@ -16,6 +15,8 @@ __all__ = ["coupling_for_mu", "write_workspaces", "read_workspaces"]
 
 def write_workspaces(ws: Workspaces, directory: str | Path) -> tuple[Path, Path]:
     """Validate against pyhf's 1.0.0 schemas, verify the patchset digest, then write both files atomically."""
+    import pyhf  # lazily: only writing workspaces needs pyhf's validation, not a scan
+
     pyhf.PatchSet(ws.patchset).verify(pyhf.Workspace(ws.bkg_only))
     directory = Path(directory)
     bkg_text, patch_text = ws.dumps()
