@@ -104,3 +104,18 @@ def test_toy_jobs_merge_into_one_run(tmp_path, run_cli):
     code, _, err = run_cli("merge", "--results", str(tmp_path / "a"), "--results", str(tmp_path / "c"),
                            "--out", str(tmp_path / "bad"))
     assert code == 2 and "--results" in err and "method" in err and not (tmp_path / "bad").exists()
+
+
+def test_disk_cache_on_and_off_give_identical_files(tmp_path, monkeypatch):
+    """The yield fold read back from the disk cache gives byte-identical limits.json to a fold computed afresh."""
+    from limits.physics import hadrons, yields
+
+    docs = []
+    for cache in (str(tmp_path / "cache"), str(tmp_path / "cache"), "off"):  # fill, read back, none
+        monkeypatch.setenv("LIMITS_CACHE_DIR", cache)
+        yields.spectra.cache_clear()
+        hadrons._three_pion_table.cache_clear()
+        res = limits.scan("na64-2022", "bl-unbroken", mass_mev=[0.5, 20.0, 300.0], progress=False)
+        docs.append(res.to_json(tmp_path / f"limits_{len(docs)}.json").read_bytes())
+    assert any((tmp_path / "cache").glob("spectra-*.npz"))
+    assert docs[0] == docs[1] == docs[2]
