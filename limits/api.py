@@ -29,9 +29,9 @@ from numpy.typing import ArrayLike
 from limits import constants as C
 from limits.analysis.definition import Analysis, analysis_from_document, builtin_analyses, builtin_pairs
 from limits.analysis.definition import get_analysis as _analysis_by_name
-from limits.errors import InputError
+from limits.errors import InputError, LimitsError
 from limits.io.masses import check_masses_mev
-from limits.io.paths import CHECKPOINTS, DARK_MATTER_PNG
+from limits.io.paths import CHECKPOINTS, DARK_MATTER_PNG, EXCLUSION_PNG, LIMITS_CSV, LIMITS_JSON
 from limits.physics.annihilation import ELECTRON_MODELS
 from limits.physics.brems import sigma_total
 from limits.physics.detector import EcalResolution
@@ -43,7 +43,7 @@ from limits.physics.yields import yields as _yields
 from limits.plots.exclusion import plot_dark_matter, plot_exclusion
 from limits.reference.compare import Comparison
 from limits.reference.compare import compare as _compare
-from limits.reference.curves import load_reference, references_for
+from limits.reference.curves import load_reference, reference_names, references_for
 from limits.scan.checkpoints import Checkpoints
 from limits.scan.config import ScanConfig
 from limits.scan.merge import merge_results
@@ -53,8 +53,8 @@ from limits.workspace.build import Workspaces, build_workspaces
 
 __all__ = ["COUPLING_RANGE", "MASS_RANGE_MEV", "WidthTable", "YieldSpectrum", "YieldTable", "builtin_analyses",
            "builtin_jobs", "builtin_models", "builtin_pairs", "compare", "cross_section", "describe_models",
-           "get_analysis", "get_model", "merge_scans", "run_and_save", "save_scan", "scan", "widths", "workspaces",
-           "yield_spectrum", "yields"]
+           "finished_scan", "get_analysis", "get_model", "merge_scans", "reference_curves", "run_and_save",
+           "save_scan", "scan", "widths", "workspaces", "yield_spectrum", "yields"]
 
 MASS_RANGE_MEV = (MASS_MIN_GEV * C.MEV_PER_GEV, MASS_MAX_GEV * C.MEV_PER_GEV)
 """Z' masses the physics covers, MeV."""
@@ -548,6 +548,19 @@ def _exclusion_plot(result: ScanResult, path: Path) -> None:
     plot_exclusion(result, path, references_for(result.analysis, result.model))
 
 
+def finished_scan(config: ScanConfig, out_dir: str | os.PathLike[str]) -> ScanResult | None:
+    """The scan already in ``out_dir`` if it was made from exactly these inputs (same ``inputs_digest``) and its
+    files are all there, else None: rerunning a finished scan reuses it."""
+    out = Path(out_dir)
+    if not all((out / name).is_file() for name in (LIMITS_JSON, LIMITS_CSV, EXCLUSION_PNG)):
+        return None
+    try:
+        result = ScanResult.from_json(out / LIMITS_JSON)
+    except LimitsError:
+        return None
+    return result if result.inputs_digest == config.digest() else None
+
+
 def run_and_save(config: ScanConfig, out_dir: str | os.PathLike[str], *, executor: str = "local",
                  progress: bool = False) -> ScanResult:
     """Run a scan with checkpoints under ``out_dir/.checkpoints`` (an interrupted run resumes), write its files
@@ -559,17 +572,37 @@ def run_and_save(config: ScanConfig, out_dir: str | os.PathLike[str], *, executo
     return result
 
 
-def compare(result: ScanResult | str | os.PathLike[str], reference: str, curve: str = "obs") -> Comparison:
+def compare(result: ScanResult | str | os.PathLike[str], reference: str, curve: str = "obs",
+            force: bool = False) -> Comparison:
     """Ratio of our coupling limit (``curve``: ``obs`` or ``median``) to a published curve vs mass, over the overlap.
+
+    The scan must be of the curve's analysis, model, coupling symbol and confidence level (a ratio of a g limit to an
+    epsilon curve, or of 2026 data to a 2022 curve, means nothing); ``force`` compares anyway.
 
     Args:
         result: a scan, or the path of its limits.json (or its directory).
         reference: a published curve's name (:func:`limits.reference.curves.reference_names`).
         curve: which of our curves.
+        force: skip the check that the scan and the curve are of the same thing.
+
+    Raises:
+        InputError: an unknown curve, an unreadable result, or (without ``force``) a mismatch, field ``--reference``.
     """
-    load_reference(reference)  # an unknown name fails before any file is read
+    ref = load_reference(reference)  # an unknown name fails before any file is read
     res = result if isinstance(result, ScanResult) else ScanResult.from_json(Path(result), field="result")
+    if not force:
+        mine = {"analysis": res.analysis, "model": res.model, "coupling": res.coupling, "cl": res.cl}
+        differ = [f"{k} {mine[k]!r} vs {ref.entry[k]!r}" for k in mine if ref.entry.get(k) != mine[k]]
+        if differ:
+            raise InputError("reference", f"{reference} is not a curve of this scan ({'; '.join(differ)}); "
+                                          "force=True (--force) compares anyway")
     return _compare(res, reference, curve)
+
+
+def reference_curves() -> list[dict[str, Any]]:
+    """The shipped published curves: name, analysis, model, coupling, CL, points and source of each."""
+    keys = ("name", "analysis", "model", "coupling", "cl", "points", "source")
+    return [{k: load_reference(n).entry.get(k) for k in keys} for n in reference_names()]
 
 
 def builtin_jobs(analysis: str, model: str, all_builtin: bool, runs: str | None = None) -> list[tuple[Analysis, Model]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -51,3 +52,20 @@ def test_compare_bad_input(run_cli, tmp_path):
     assert code == 2 and "not valid JSON" in err
     code, _, err = run_cli("compare", "--results", str(tmp_path), "--reference", "nope")
     assert code == 2 and "--reference" in err
+
+
+def test_compare_refuses_a_curve_of_another_scan(run_cli):
+    """Issue 14: a g result against an epsilon curve, or 2026 data against a 2022 curve, is refused (exit 2, one
+    line naming --reference and what differs); --force compares anyway; --list shows the curves."""
+    root = Path(__file__).resolve().parents[1] / "results"
+    code, out, err = run_cli("compare", "--results", str(root / "na64-2026" / "bl-unbroken"),
+                             "--reference", "na64-prl129-2022-bl-unbroken")
+    assert code == 2 and err.count("\n") == 1 and "--reference" in err and "na64-2026" in err and not out
+    code, _, err = run_cli("compare", "--results", str(root / "na64-2022" / "bl-unbroken"),
+                           "--reference", "na64-prl123-2019-dark-photon")
+    assert code == 2 and "coupling 'g' vs 'epsilon'" in err
+    code, out, _ = run_cli("compare", "--results", str(root / "na64-2026" / "bl-unbroken"),
+                           "--reference", "na64-prl129-2022-bl-unbroken", "--force")
+    assert code == 0 and out
+    code, out, _ = run_cli("compare", "--list", "--format", "csv")
+    assert code == 0 and out.count("\n") == 4 and "na64-prd97-2018-dark-photon" in out

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import math
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -279,3 +280,32 @@ def test_negative_binomial_pmf_is_scipys(tau, b):
     k = np.arange(40)
     np.testing.assert_allclose(_negative_binomial_pmf(k, tau, b), stats.nbinom.pmf(k, tau, tau / (tau + b)),
                                rtol=1e-12, atol=1e-300)
+
+
+def test_default_output_is_not_the_committed_tree_and_is_reused(tmp_path, run_cli, monkeypatch):
+    """Issue 14: `limits scan` writes under ./limits-output/, prints where, and reuses a finished scan."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli("scan", "--analysis", "na64-2022", "--masses", "1,10")
+    out = tmp_path / "limits-output" / "na64-2022" / "bl-unbroken"
+    assert code == 0, err
+    assert f"-> {Path('limits-output') / 'na64-2022' / 'bl-unbroken'}" in err
+    assert (out / "limits.json").is_file() and not (tmp_path / "results").exists()
+    before = (out / "limits.json").stat().st_mtime_ns
+    code, _, err = run_cli("scan", "--analysis", "na64-2022", "--masses", "1,10")
+    assert code == 0 and "up to date" in err and (out / "limits.json").stat().st_mtime_ns == before
+    code, _, err = run_cli("scan", "--analysis", "na64-2022", "--masses", "1,10", "--rerun")
+    assert code == 0 and "up to date" not in err
+
+
+def test_a_scan_with_failed_masses_exits_3_and_lists_them(tmp_path, run_cli, monkeypatch):
+    real = tasks_module.mu_limits_batch
+
+    def flaky(method, bkg, patches, cl, **kw):
+        if any(p["metadata"]["values"][0] == 10.0 for p in patches):
+            raise FloatingPointError("boom")
+        return real(method, bkg, patches, cl, **kw)
+
+    monkeypatch.setattr(tasks_module, "mu_limits_batch", flaky)
+    code, _, err = run_cli("scan", "--analysis", "na64-2022", "--masses", "1,10", "--out", str(tmp_path))
+    assert code == 3 and "limits: failed: na64-2022/bl-unbroken at 10 MeV: FloatingPointError: boom" in err
+    assert (tmp_path / "limits.json").is_file()

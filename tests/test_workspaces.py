@@ -104,7 +104,9 @@ def test_workspace_cli_default_out(run_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli("workspace", "--analysis", "na64-2022", "--model", "b-3le", "--masses", "1,10")
     assert code == 0, err
-    assert (tmp_path / "workspaces" / "na64-2022" / "b-3le" / "patchset.json").is_file()
+    # issue 14: the default is not the committed tree
+    assert (tmp_path / "limits-output" / "workspaces" / "na64-2022" / "b-3le" / "patchset.json").is_file()
+    assert not (tmp_path / "workspaces").exists()
 
 
 def test_our_workspace_digest_is_pyhfs():

@@ -62,7 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     """Console entry point: runs the CLI and maps bad input (ours or click's) to one line and exit status 2."""
     matplotlib.use("Agg")  # batch nodes and CI have no display
     try:
-        cli.main(args=argv, prog_name="limits", standalone_mode=False)
+        # without standalone mode click returns a command's Exit status instead of raising it (scan: 3 = partial)
+        status = cli.main(args=argv, prog_name="limits", standalone_mode=False)
+        if isinstance(status, int) and status:
+            return status
     except InputError as exc:
         click.echo(f"limits: error: {exc}", err=True)
         return 2

@@ -11,7 +11,7 @@ from limits.analysis.definition import Analysis
 from limits.cli.common import api_errors, progress_enabled
 from limits.errors import InputError
 from limits.io.masses import parse_masses_mev
-from limits.io.paths import LIMITS_JSON, results_dir, workspaces_dir
+from limits.io.paths import LIMITS_JSON, output_scan_dir, output_workspaces_dir, results_dir, workspaces_dir
 from limits.scan.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
 from limits.scan.executors import parse_executor
 from limits.scan.run import toy_time_estimate
@@ -39,19 +39,24 @@ def _masses(analysis: Analysis, masses: str | None) -> tuple[float, ...]:
 @click.option("--masses", default=None, help=MASSES_HELP)
 @click.option("--runs", "runs", type=click.Path(dir_okay=False), default=None, help=RUNS_HELP)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Output directory (default: workspaces/<analysis>/<model>/).")
+              help="Output directory (default: limits-output/workspaces/<analysis>/<model>/).")
 @click.option("--all", "all_builtin", is_flag=True,
               help="Regenerate the committed workspaces: every built-in analysis x its models into "
-                   "workspaces/ (ignores --analysis, --model, --out).")
+                   "workspaces/<analysis>/<model>/ (ignores --analysis, --model, --out).")
 @api_errors
 def workspace_cmd(analysis: str, model: str, masses: str | None, runs: str | None, out_dir: str | None,
                   all_builtin: bool) -> None:
     """Write BkgOnly.json and patchset.json (pyhf 1.0.0 schemas, one patch per mass, label m_Zprime_MeV)."""
     jobs = [(a, m, _masses(a, masses)) for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]
     for a, m, mass_mev in jobs:
-        target = out_dir if out_dir and not all_builtin else workspaces_dir(a.name, m.name)
+        target = (workspaces_dir(a.name, m.name) if all_builtin else
+                  out_dir if out_dir else output_workspaces_dir(a.name, m.name))
         paths = write_workspaces(api.workspaces(a, m, mass_mev), target)
         click.echo(f"{a.name} / {m.name}: {len(mass_mev)} masses -> {paths[0].parent}")
+
+
+EXIT_PARTIAL = 3
+"""Exit status of a scan that wrote its results but in which some masses failed (their reasons are listed)."""
 
 
 @click.command("scan")
@@ -75,15 +80,20 @@ def workspace_cmd(analysis: str, model: str, masses: str | None, runs: str | Non
                    "depend on it.")
 @click.option("--runs", "runs", type=click.Path(dir_okay=False), default=None, help=RUNS_HELP)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Output directory (default: results/<analysis>/<model>/).")
+              help="Output directory (default: limits-output/<analysis>/<model>/; the committed results/ only with "
+                   "--all or an explicit --out). A finished scan with identical inputs there is reused.")
 @click.option("--grid", is_flag=True,
               help="Also evaluate CLs on the full (mass, coupling) grid and extract the contours (islands included).")
 @click.option("--all", "all_builtin", is_flag=True,
               help="Scan every built-in analysis x its models into results/<analysis>/<model>/ (the committed "
-                   "results); --analysis, --model and --out are then not allowed.")
+                   "results; always recomputed); --analysis, --model and --out are then not allowed.")
+@click.option("--rerun", is_flag=True,
+              help="Recompute even if OUT holds a finished scan of the same inputs (e.g. after changing the code: "
+                   "the inputs digest covers inputs, settings, package version and tables, not the source).")
 @api_errors
 def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float, masses: str | None, ntoys: int,
-             seed: int, executor: str, runs: str | None, out_dir: str | None, grid: bool, all_builtin: bool) -> None:
+             seed: int, executor: str, runs: str | None, out_dir: str | None, grid: bool, all_builtin: bool,
+             rerun: bool) -> None:
     """90% CL exclusion limits on the coupling vs Z' mass: limits.json, limits.csv, exclusion.png.
 
     Per mass: CLs upper limit on the signal strength (observed and expected -2..+2 sigma), inverted to the coupling
@@ -98,16 +108,28 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
                 raise InputError("--all", f"cannot be combined with --{opt.split('_')[0]}")
     jobs = [(ScanConfig(analysis=a, model=m, masses_mev=_masses(a, masses), method=method, cl=cl,
                         stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid),
-             out_dir if out_dir else results_dir(a.name, m.name))
+             results_dir(a.name, m.name) if all_builtin else out_dir if out_dir else output_scan_dir(a.name, m.name))
             for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]  # every input checked first
+    any_failed = False
     for cfg, out in jobs:
+        if progress_enabled():  # not under --quiet
+            click.echo(f"limits: {cfg.analysis.name}/{cfg.model.name} -> {out}", err=True)
+        if not (rerun or all_builtin) and api.finished_scan(cfg, out) is not None:
+            click.echo(f"{Path(out) / LIMITS_JSON}: up to date (same inputs), reused", err=True)
+            continue
         if cfg.method == "toys":
             shapes, seconds = toy_time_estimate(cfg)
             click.echo(f"limits: toys: {shapes} signal shape(s) x {cfg.ntoys} toys, estimated {seconds:.0f} s on one "
                        f"core", err=True)
         result = api.run_and_save(cfg, out, executor=executor, progress=progress_enabled())
-        failed = int((result.status == "failed").sum())
-        click.echo(f"{Path(out) / LIMITS_JSON}: {len(result)} masses, {failed} failed", err=True)
+        failed = [p for p in result.points if p["status"] == "failed"]
+        click.echo(f"{Path(out) / LIMITS_JSON}: {len(result)} masses, {len(failed)} failed", err=True)
+        for p in failed:
+            click.echo(f"limits: failed: {cfg.analysis.name}/{cfg.model.name} at {p['mass_mev']:g} MeV: "
+                       f"{p.get('reason', '?')!s:.200}", err=True)
+        any_failed = any_failed or bool(failed)
+    if any_failed:  # the results are written, but incomplete: a distinct status for scripts and CI
+        raise click.exceptions.Exit(EXIT_PARTIAL)
 
 
 @click.command("merge")

@@ -8,7 +8,7 @@ from limits import api
 from limits.cli.common import api_errors
 from limits.errors import InputError
 from limits.io.files import atomic_path
-from limits.io.paths import FIGURES_DIR, RESULTS_DIR, WORKSPACES_DIR, figures_dir
+from limits.io.paths import FIGURES_DIR, RESULTS_DIR, WORKSPACES_DIR, figures_dir, output_figures_dir
 from limits.io.render import FORMATS, render
 from limits.plots.compare import plot_comparison
 from limits.plots.papers import figures_for, paper_figures
@@ -26,8 +26,9 @@ __all__ = ["compare_cmd", "export_cmd", "figures_cmd", "hepdata_cmd"]
 @click.option("--results", "results_dir", default=str(RESULTS_DIR), show_default=True,
               type=click.Path(file_okay=False), help="Directory holding <analysis>/<model>/limits.json (the committed "
                                                      "scans).")
-@click.option("--out", "out_dir", default=str(FIGURES_DIR), show_default=True, type=click.Path(file_okay=False),
-              help="Where to write the figures.")
+@click.option("--out", "out_dir", default=str(output_figures_dir()), show_default=True,
+              type=click.Path(file_okay=False),
+              help=f"Where to write the figures (the committed ones: --out {FIGURES_DIR}).")
 @api_errors
 def figures_cmd(results_dir: str, out_dir: str) -> None:
     """Redraw the papers' exclusion figures (PRL 129 Fig. 3; arXiv:2606.17320 Figs. 6 and 8) from our scans."""
@@ -66,10 +67,13 @@ def hepdata_cmd(analysis: str, out_dir: str, results_dir: str, workspaces_dir: s
 
 
 @click.command("compare")
-@click.option("--results", "result", required=True, type=click.Path(file_okay=False),
+@click.option("--results", "result", type=click.Path(file_okay=False), default=None,
               help="Directory holding a scan's limits.json.")
-@click.option("--reference", "reference", required=True,
-              help="Published curve name (shipped curves: results/reference/index.json).")
+@click.option("--reference", "reference", default=None,
+              help="Published curve name (limits compare --list shows them).")
+@click.option("--list", "list_curves", is_flag=True, help="List the shipped published curves and exit.")
+@click.option("--force", is_flag=True,
+              help="Compare even if the scan's analysis, model, coupling or CL differ from the curve's.")
 @click.option("--curve", "curve", type=click.Choice(CURVES), default="obs", show_default=True,
               help="Our observed limit or the expected median.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
@@ -77,9 +81,15 @@ def hepdata_cmd(analysis: str, out_dir: str, results_dir: str, workspaces_dir: s
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Also draw both curves and their ratio vs mass to this image file.")
 @api_errors
-def compare_cmd(result: str, reference: str, curve: str, fmt: str, plot_path: str | None) -> None:
+def compare_cmd(result: str | None, reference: str | None, list_curves: bool, force: bool, curve: str, fmt: str,
+                plot_path: str | None) -> None:
     """Ratio of our coupling limit to a published one vs mass; prints median and max |ratio - 1| (overlap only)."""
-    cmp = api.compare(result, reference, curve)
+    if list_curves:
+        click.echo(render(api.reference_curves(), fmt, header="published curves"), nl=False)
+        return
+    if result is None or reference is None:
+        raise InputError("--results" if result is None else "--reference", "required (or --list)")
+    cmp = api.compare(result, reference, curve, force=force)
     if plot_path:
         plot_comparison(cmp, plot_path)
     click.echo(render(cmp.rows(), fmt, header=f"{result} vs {reference} ({curve})"), nl=False)
