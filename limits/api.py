@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from limits import constants as C
 from limits.analysis.definition import Analysis, analysis_from_document, builtin_analyses, builtin_pairs
 from limits.analysis.definition import get_analysis as _analysis_by_name
 from limits.errors import InputError, LimitsError
+from limits.io.files import directory_lock
 from limits.io.masses import check_masses_mev
 from limits.io.paths import CHECKPOINTS, DARK_MATTER_PNG, EXCLUSION_PNG, LIMITS_CSV, LIMITS_JSON
 from limits.physics.annihilation import ELECTRON_MODELS
@@ -203,6 +204,10 @@ def widths(model: str | Mapping[str, Any] | Model, mass_mev: ArrayLike, coupling
     g = _coupling(coupling)
     w = decay_widths(m, masses * C.GEV_PER_MEV, g)
     total = w.total_gev
+    if not np.all(total > 0):
+        stable = masses[~(total > 0)][0]
+        raise InputError("model", f"{m.name} has no open decay channel at {stable:g} MeV (no charge the Z' can decay "
+                                  "to): its width is 0 and branching fractions are undefined")
     return WidthTable(model=m.name, coupling_symbol=m.coupling_symbol, mass_mev=masses, coupling=g,
                       total_width_gev=total, gamma_over_g2_gev=total / g**2,
                       br={"invisible": w.br_invisible, "ee": w.br("ee"), "mumu": w.br("mumu"),
@@ -536,12 +541,13 @@ def merge_scans(parts: Sequence[ScanResult | str | os.PathLike[str]], *, runs: s
 def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = True) -> list[Path]:
     """Write a scan's limits.json, limits.csv (cls_grid.json in --grid mode) and, with ``plot``, exclusion.png with the
     published curves of the same analysis and model overlaid, and for a model with a dark sector dark_matter.png (the
-    limit as y vs m_chi); every file atomically. Returns the paths."""
-    written = write_outputs(result, Path(out_dir), _exclusion_plot if plot else None)
-    if plot and result.dark_sector is not None:
-        plot_dark_matter(result, Path(out_dir) / DARK_MATTER_PNG)
-        written.append(Path(out_dir) / DARK_MATTER_PNG)
-    return written
+    limit as y vs m_chi); the files appear together or not at all. Returns the paths."""
+    plots: dict[str, Callable[[ScanResult, Path], None]] = {}
+    if plot:
+        plots[EXCLUSION_PNG] = _exclusion_plot
+        if result.dark_sector is not None:
+            plots[DARK_MATTER_PNG] = plot_dark_matter
+    return write_outputs(result, Path(out_dir), plots)
 
 
 def _exclusion_plot(result: ScanResult, path: Path) -> None:
@@ -562,13 +568,18 @@ def finished_scan(config: ScanConfig, out_dir: str | os.PathLike[str]) -> ScanRe
 
 
 def run_and_save(config: ScanConfig, out_dir: str | os.PathLike[str], *, executor: str = "local",
-                 progress: bool = False) -> ScanResult:
+                 progress: bool = False, on_start: Callable[[], None] | None = None) -> ScanResult:
     """Run a scan with checkpoints under ``out_dir/.checkpoints`` (an interrupted run resumes), write its files
-    (:func:`save_scan`), then drop the checkpoints: what ``limits scan`` does for each (analysis, model)."""
+    (:func:`save_scan`), then drop the checkpoints: what ``limits scan`` does for each (analysis, model). The
+    directory is locked meanwhile: a second scan into it raises :class:`InputError` (``--out``) at once;
+    ``on_start`` is called once the lock is held (the CLI prints the destination)."""
     out = Path(out_dir)
-    result = run_scan(config, checkpoint_dir=out / CHECKPOINTS, executor=executor, progress=progress)
-    save_scan(result, out)
-    Checkpoints(out / CHECKPOINTS, result.inputs_digest).clear()
+    with directory_lock(out, "--out"):
+        if on_start is not None:
+            on_start()
+        result = run_scan(config, checkpoint_dir=out / CHECKPOINTS, executor=executor, progress=progress)
+        save_scan(result, out)
+        Checkpoints(out / CHECKPOINTS, result.inputs_digest).clear()
     return result
 
 

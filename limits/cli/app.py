@@ -58,6 +58,11 @@ for command in (models_cmd, widths_cmd, yields_cmd, xsec_cmd, workspace_cmd, sca
     cli.add_command(command)
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line: control characters escaped (an error message is exactly one line)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: runs the CLI and maps bad input (ours or click's) to one line and exit status 2."""
     matplotlib.use("Agg")  # batch nodes and CI have no display
@@ -67,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(status, int) and status:
             return status
     except InputError as exc:
-        click.echo(f"limits: error: {exc}", err=True)
+        click.echo(_one_line(f"limits: error: {exc}"), err=True)
         return 2
     except click.exceptions.NoSuchOption as exc:
         click.echo(f"limits: error: {exc.format_message()} (see --help)", err=True)
@@ -84,6 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("limits: aborted", err=True)
         return 130
+    except OSError as exc:  # the environment, not the physics: a full disk, a read-only or vanished directory
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(_one_line(f"limits: error: {where}{exc.strerror or exc}"), err=True)
+        return 2
+    except MemoryError:
+        click.echo("limits: error: out of memory (fewer masses per call, or fewer --ntoys)", err=True)
+        return 2
+    except RecursionError:
+        click.echo("limits: error: an input is nested too deeply", err=True)
+        return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
     return 0

@@ -10,8 +10,10 @@ import click
 
 from limits.api import MASS_RANGE_MEV
 from limits.errors import InputError
+from limits.io.files import check_output_dir, check_output_file
+from limits.plots.figure import IMAGE_FORMATS
 
-__all__ = ["MASSES_HELP", "api_errors", "progress_enabled"]
+__all__ = ["MASSES_HELP", "api_errors", "plot_file", "progress_enabled", "writable_dir", "writable_file"]
 
 MASSES_HELP = ("Z' masses in MeV: comma-separated list, or MIN:MAX:N for N log-spaced points "
                f"(range {MASS_RANGE_MEV[0]:g}-{MASS_RANGE_MEV[1]:g} MeV).")
@@ -47,3 +49,21 @@ def progress_enabled() -> bool:
     """Progress bars are drawn unless ``--quiet`` was given."""
     obj = click.get_current_context().find_root().obj or {}
     return not obj.get("quiet", False)
+
+
+# option callbacks: an unusable output path is refused while the command line is parsed, before any work or file
+
+
+def writable_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--out DIR: a directory, or a path that can become one (nothing is created here)."""
+    return None if value is None else str(check_output_dir(value, param.opts[0]))
+
+
+def writable_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--out FILE: a file that can be written."""
+    return None if value is None else str(check_output_file(value, param.opts[0]))
+
+
+def plot_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--plot FILE: an image file whose suffix names a format, in a writable place."""
+    return None if value is None else str(check_output_file(value, param.opts[0], IMAGE_FORMATS))

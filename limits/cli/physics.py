@@ -11,7 +11,7 @@ import click
 
 from limits import api
 from limits import constants as C
-from limits.cli.common import MASSES_HELP, api_errors, progress_enabled
+from limits.cli.common import MASSES_HELP, api_errors, plot_file, progress_enabled, writable_dir
 from limits.io.masses import parse_masses_mev
 from limits.io.render import FORMATS, render
 from limits.physics import tables
@@ -43,7 +43,7 @@ def models_cmd() -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output format on stdout. JSON: list of rows {mass_mev, coupling, gamma_over_g2_gev [GeV], "
                    "br {invisible, ee, mumu, hadrons}, ctau_m_at_g1 [m]}.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, callback=plot_file,
               help="Also draw branching fractions vs mass to this image file (PNG/PDF/SVG by suffix).")
 @click.option("--plot-kind", type=click.Choice(("channels", "invisible")), default="channels", show_default=True,
               help="channels: BR per channel (one model, two superimposed solid/dashed as PRL 129 Fig. 1, or one "
@@ -101,7 +101,7 @@ def widths_cmd(model: tuple[str, ...], masses: str, coupling: float, fmt: str, p
               help="Print dN/dE_Z' instead (with the decay factor): rows {mass_mev, coupling, e_low_gev, e_high_gev, "
                    "dn_de_per_eot_per_gev, pass_probability} per E_Z' bin; dn_de counts what passes the cut, "
                    "dn_de/pass_probability is the spectrum before it.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, callback=plot_file,
               help="Also draw yield per EOT vs mass (bremsstrahlung, annihilation, total) to this image file.")
 @click.option("--plot-kind", type=click.Choice(("yields", "window")), default="yields", show_default=True,
               help="yields: per EOT vs mass over --masses; window: the annihilation window (150-400 MeV) for each "
@@ -173,7 +173,7 @@ def tables_group() -> None:
 @tables_group.command("build")
 @click.option("--only", type=click.Choice(("all", "brems", "shower", "compton")), default="all", show_default=True,
               help="Which table to (re)build.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+@click.option("--out", "out_dir", callback=writable_dir, type=click.Path(file_okay=False), default=None,
               help="Output directory (default: the package's limits/data/tables).")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Processes for the cross-section integrals (default: all cores). The result does not depend on it.")

@@ -8,7 +8,7 @@ import click
 
 from limits import api
 from limits.analysis.definition import Analysis
-from limits.cli.common import api_errors, progress_enabled
+from limits.cli.common import api_errors, progress_enabled, writable_dir
 from limits.errors import InputError
 from limits.io.masses import parse_masses_mev
 from limits.io.paths import LIMITS_JSON, output_scan_dir, output_workspaces_dir, results_dir, workspaces_dir
@@ -38,7 +38,7 @@ def _masses(analysis: Analysis, masses: str | None) -> tuple[float, ...]:
               help="Built-in model name or path to a YAML/JSON model file.")
 @click.option("--masses", default=None, help=MASSES_HELP)
 @click.option("--runs", "runs", type=click.Path(dir_okay=False), default=None, help=RUNS_HELP)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+@click.option("--out", "out_dir", callback=writable_dir, type=click.Path(file_okay=False), default=None,
               help="Output directory (default: limits-output/workspaces/<analysis>/<model>/).")
 @click.option("--all", "all_builtin", is_flag=True,
               help="Regenerate the committed workspaces: every built-in analysis x its models into "
@@ -79,7 +79,7 @@ EXIT_PARTIAL = 3
               help="local | processes:N | dask:ADDRESS (dask:local[:N] starts a LocalCluster). Results do not "
                    "depend on it.")
 @click.option("--runs", "runs", type=click.Path(dir_okay=False), default=None, help=RUNS_HELP)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+@click.option("--out", "out_dir", callback=writable_dir, type=click.Path(file_okay=False), default=None,
               help="Output directory (default: limits-output/<analysis>/<model>/; the committed results/ only with "
                    "--all or an explicit --out). A finished scan with identical inputs there is reused.")
 @click.option("--grid", is_flag=True,
@@ -112,16 +112,18 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
             for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]  # every input checked first
     any_failed = False
     for cfg, out in jobs:
-        if progress_enabled():  # not under --quiet
-            click.echo(f"limits: {cfg.analysis.name}/{cfg.model.name} -> {out}", err=True)
         if not (rerun or all_builtin) and api.finished_scan(cfg, out) is not None:
             click.echo(f"{Path(out) / LIMITS_JSON}: up to date (same inputs), reused", err=True)
             continue
-        if cfg.method == "toys":
-            shapes, seconds = toy_time_estimate(cfg)
-            click.echo(f"limits: toys: {shapes} signal shape(s) x {cfg.ntoys} toys, estimated {seconds:.0f} s on one "
-                       f"core", err=True)
-        result = api.run_and_save(cfg, out, executor=executor, progress=progress_enabled())
+        def started(cfg: ScanConfig = cfg, out: str | Path = out) -> None:
+            if progress_enabled():  # not under --quiet
+                click.echo(f"limits: {cfg.analysis.name}/{cfg.model.name} -> {out}", err=True)
+            if cfg.method == "toys":
+                shapes, seconds = toy_time_estimate(cfg)
+                click.echo(f"limits: toys: {shapes} signal shape(s) x {cfg.ntoys} toys, estimated {seconds:.0f} s "
+                           "on one core", err=True)
+
+        result = api.run_and_save(cfg, out, executor=executor, progress=progress_enabled(), on_start=started)
         failed = [p for p in result.points if p["status"] == "failed"]
         click.echo(f"{Path(out) / LIMITS_JSON}: {len(result)} masses, {len(failed)} failed", err=True)
         for p in failed:
@@ -140,7 +142,8 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
               help="The analysis the parts used when it is a file (default: the built-in they name).")
 @click.option("--model", "model", default=None,
               help="The model the parts used when it is a file (default: the built-in they name).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Output directory.")
+@click.option("--out", "out_dir", callback=writable_dir, type=click.Path(file_okay=False), required=True,
+              help="Output directory.")
 @api_errors
 def merge_cmd(parts: tuple[str, ...], runs: str | None, analysis: str | None, model: str | None,
               out_dir: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from limits import api
-from limits.cli.common import api_errors
+from limits.cli.common import api_errors, plot_file, writable_dir, writable_file
 from limits.errors import InputError
 from limits.io.files import atomic_path
 from limits.io.paths import FIGURES_DIR, RESULTS_DIR, WORKSPACES_DIR, figures_dir, output_figures_dir
@@ -26,7 +26,7 @@ __all__ = ["compare_cmd", "export_cmd", "figures_cmd", "hepdata_cmd"]
 @click.option("--results", "results_dir", default=str(RESULTS_DIR), show_default=True,
               type=click.Path(file_okay=False), help="Directory holding <analysis>/<model>/limits.json (the committed "
                                                      "scans).")
-@click.option("--out", "out_dir", default=str(output_figures_dir()), show_default=True,
+@click.option("--out", "out_dir", callback=writable_dir, default=str(output_figures_dir()), show_default=True,
               type=click.Path(file_okay=False),
               help=f"Where to write the figures (the committed ones: --out {FIGURES_DIR}).")
 @api_errors
@@ -39,7 +39,7 @@ def figures_cmd(results_dir: str, out_dir: str) -> None:
 @click.command("hepdata")
 @click.option("--analysis", "analysis", default="na64-2026", show_default=True,
               help="Built-in analysis or path to an analysis file; one table per model it is published for.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", callback=writable_dir, required=True, type=click.Path(file_okay=False),
               help="Output directory (replaced atomically): submission.yaml, tables, images, Likelihoods.tar.gz; the "
                    "upload archive goes beside it as OUT.tar.gz.")
 @click.option("--results", "results_dir", default=str(RESULTS_DIR), show_default=True,
@@ -78,7 +78,7 @@ def hepdata_cmd(analysis: str, out_dir: str, results_dir: str, workspaces_dir: s
               help="Our observed limit or the expected median.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Per-mass rows {mass_mev, ours, published, ratio}.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, callback=plot_file,
               help="Also draw both curves and their ratio vs mass to this image file.")
 @api_errors
 def compare_cmd(result: str | None, reference: str | None, list_curves: bool, force: bool, curve: str, fmt: str,
@@ -104,7 +104,7 @@ def compare_cmd(result: str | None, reference: str | None, list_curves: bool, fo
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="darkcast", show_default=True,
               help="darkcast: a DarkCast .lmt file (mass in GeV, lower/upper coupling of each excluded interval); "
                    "csv: one row per excluded interval; yaml: limits and intervals per mass.")
-@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None, callback=writable_file,
               help="Write to this file (atomically) instead of stdout.")
 @api_errors
 def export_cmd(results: str, fmt: str, out: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import tempfile
@@ -13,7 +14,8 @@ import yaml
 
 from limits.errors import InputError
 
-__all__ = ["read_document", "atomic_path", "yaml_load"]
+__all__ = ["LOCK_FILE", "atomic_path", "atomic_paths", "check_output_dir", "check_output_file", "directory_lock",
+           "json_safe", "read_document", "yaml_load"]
 
 
 class _Loader(yaml.SafeLoader):
@@ -31,8 +33,29 @@ _Loader.add_implicit_resolver(
 )
 
 
+MAX_DOCUMENT_BYTES = 16 * 2**20  # an input document (model, analysis, runs) is a few kB
+MAX_DEPTH = 64  # nesting of an input document (ours need < 10)
+
+
 def yaml_load(text: str) -> Any:
-    """Parse YAML (or JSON) text with :class:`_Loader`."""
+    """Parse YAML (or JSON) text with :class:`_Loader`.
+
+    Aliases are refused (none of our documents needs them, and "billion laughs" documents expand exponentially), and
+    so is nesting deeper than :data:`MAX_DEPTH`; both are checked on the event stream before anything is built.
+
+    Raises:
+        yaml.YAMLError: malformed YAML, an alias, or too deep a nesting.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.YAMLError("YAML aliases (*name) are not allowed in input files")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.YAMLError(f"nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
 
 
@@ -45,15 +68,22 @@ def read_document(path: str | os.PathLike, field: str) -> Any:
     """
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_DOCUMENT_BYTES:
+            raise InputError(field, f"{p} is larger than {MAX_DOCUMENT_BYTES // 2**20} MiB: not an input file")
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(field, f"cannot read {p}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(field, f"{p} is not UTF-8 text (byte {exc.start}: {exc.object[exc.start:exc.start + 1]!r})"
+                         ) from None
     try:
         return yaml_load(text)
+    except RecursionError:
+        raise InputError(field, f"{p} is nested too deeply to be an input file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML/JSON"
+        problem = getattr(exc, "problem", None) or str(exc) or "not valid YAML/JSON"
         raise InputError(field, f"{p} is malformed{where}: {problem}") from None
 
 
@@ -78,3 +108,110 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def json_safe(value: Any) -> Any:
+    """NaN and infinity as None (strict JSON null); containers recursively. Every JSON we write goes through this
+    or ``allow_nan=False``: a bare NaN is not JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def check_output_dir(path: str | os.PathLike, field: str) -> Path:
+    """``path`` as a directory we can write into, checked before any work and without creating anything: it is a
+    directory, or does not exist yet below a writable directory.
+
+    Raises:
+        InputError: naming ``field``: a file is in the way, or a directory is not writable.
+    """
+    p = Path(path)
+    probe = p
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise InputError(field, f"{p}: {probe} is a file, not a directory")
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError(field, f"{p}: {probe} is not writable")
+    return p
+
+
+def check_output_file(path: str | os.PathLike, field: str, suffixes: tuple[str, ...] | None = None) -> Path:
+    """``path`` as a file we can write (its directory checked by :func:`check_output_dir`), with one of
+    ``suffixes`` (e.g. image formats) when given.
+
+    Raises:
+        InputError: naming ``field``.
+    """
+    p = Path(path)
+    if suffixes is not None and p.suffix.lower().lstrip(".") not in suffixes:
+        raise InputError(field, f"{p}: the suffix must name the format, one of {', '.join(suffixes)}")
+    if p.is_dir():
+        raise InputError(field, f"{p} is a directory")
+    check_output_dir(p.parent if str(p.parent) else Path("."), field)
+    return p
+
+
+@contextlib.contextmanager
+def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
+    """:func:`atomic_path` for a set of files that must appear together: yields one temporary path per target; only
+    when every one was written are they renamed onto their targets (renames, which do not fail for want of space),
+    so a failure while writing (a full disk, an exception) leaves the previous set untouched and no new file."""
+    with contextlib.ExitStack() as stack:
+        temps = [stack.enter_context(_temporary_beside(t)) for t in targets]
+        yield temps
+        for tmp, target in zip(temps, targets):
+            os.replace(tmp, target)
+
+
+@contextlib.contextmanager
+def _temporary_beside(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` (same suffix), removed on exit if it still exists."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp_path.chmod(0o666 & ~umask)
+    try:
+        yield tmp_path
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+LOCK_FILE = ".limits.lock"
+
+
+@contextlib.contextmanager
+def directory_lock(directory: str | os.PathLike, field: str) -> Iterator[Path]:
+    """Hold an exclusive lock on ``directory`` (``flock`` of ``directory/.limits.lock``) while writing into it: a
+    second process writing to the same place is refused at once instead of racing file by file. The kernel releases
+    the lock when the process dies, so a killed run never leaves the directory locked.
+
+    Raises:
+        InputError: naming ``field``: another process holds the lock.
+    """
+    import fcntl  # POSIX only, as the executors
+
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    lock = path / LOCK_FILE
+    with open(lock, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(field, f"{path} is being written by another limits process; wait for it or choose "
+                                    "another --out") from None
+        try:
+            yield path
+        finally:
+            lock.unlink(missing_ok=True)
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -9,7 +9,10 @@ from numpy.typing import ArrayLike
 
 from limits.errors import InputError
 
-__all__ = ["check_masses_mev", "parse_masses_mev"]
+__all__ = ["MAX_MASSES", "check_masses_mev", "parse_masses_mev"]
+
+MAX_MASSES = 100_000
+"""Masses per call: a scan of 1600 masses takes ~6 s; 10^5 is far beyond any exclusion plot's resolution."""
 
 
 def _number(text: str, field: str, what: str) -> float:
@@ -41,8 +44,8 @@ def parse_masses_mev(spec: str, min_mev: float, max_mev: float, field: str = "--
             n = int(parts[2])
         except ValueError:
             raise InputError(field, f"N '{parts[2].strip()}' is not a whole number") from None
-        if not 1 <= n <= 1_000_000:
-            raise InputError(field, f"N = {n} is outside 1 to 1000000")
+        if not 1 <= n <= MAX_MASSES:
+            raise InputError(field, f"N = {n} is outside 1 to {MAX_MASSES}")
         if lo <= 0 or hi <= 0:
             raise InputError(field, f"masses must be > 0 MeV ({allowed})")
         if hi < lo or (n > 1 and hi == lo):
@@ -58,7 +61,8 @@ def check_masses_mev(masses_mev: ArrayLike, min_mev: float, max_mev: float, fiel
     clipped: it is round-off of the range's own ends).
 
     Raises:
-        InputError: empty, not numbers, or a mass outside the range (the message gives the allowed range).
+        InputError: empty, not numbers, a mass outside the range (the message gives the allowed range), more than
+            :data:`MAX_MASSES`, or a mass given twice (or two equal at the 6 significant digits of patch labels).
 
     Example:
         >>> check_masses_mev([1, 10], 0.001, 1200).tolist()
@@ -78,4 +82,19 @@ def check_masses_mev(masses_mev: ArrayLike, min_mev: float, max_mev: float, fiel
     bad = masses[~np.isfinite(masses) | (masses < min_mev * (1 - 1e-12)) | (masses > max_mev * (1 + 1e-12))]
     if bad.size:
         raise InputError(field, f"mass {bad[0]:g} MeV is outside the {allowed}")
-    return np.clip(masses, min_mev, max_mev)
+    if masses.size > MAX_MASSES:
+        raise InputError(field, f"{masses.size} masses; at most {MAX_MASSES} per call (split the range)")
+    masses = np.clip(masses, min_mev, max_mev)
+    # one rule everywhere: each mass once, distinct at the 6 significant digits that label workspace patches
+    labels = np.array([float(f"{m:.6g}") for m in masses])
+    unique, first, counts = np.unique(labels, return_index=True, return_counts=True)
+    if (counts > 1).any():
+        twice = unique[counts > 1][0]
+        same = masses[labels == twice]
+        if np.all(same == same[0]):
+            what = f"mass {twice:g} MeV is given twice"
+        else:
+            pair = ", ".join(repr(float(m)) for m in same[:2])
+            what = f"masses {pair} MeV coincide at 6 significant digits (the patch labels)"
+        raise InputError(field, f"{what}: give each mass once")
+    return masses

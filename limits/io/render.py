@@ -7,6 +7,8 @@ import io
 import json
 from typing import Any, Iterable
 
+from limits.io.files import json_safe
+
 __all__ = ["FORMATS", "flatten", "render"]
 
 FORMATS = ("table", "json", "csv")
@@ -33,7 +35,7 @@ def render(rows: Iterable[dict[str, Any]], fmt: str, header: str = "") -> str:
     """Rows as text in ``fmt`` (one of :data:`FORMATS`). ``header`` is a comment line shown above tables only."""
     rows = list(rows)
     if fmt == "json":
-        return json.dumps(rows, indent=1) + "\n"
+        return json.dumps(json_safe(rows), indent=1, allow_nan=False) + "\n"
     flat = [flatten(r) for r in rows]
     columns = list(flat[0]) if flat else []
     if fmt == "csv":

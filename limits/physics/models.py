@@ -87,6 +87,12 @@ class Model:
         g_e = self.gauge_coupling(coupling) * self.charges["e"] + self.epsilon * C.E_CHARGE * C.EM_CHARGE["e"]
         return abs(g_e)
 
+    @property
+    def couples_to_electrons(self) -> bool:
+        """Whether the Z' couples to electrons at all (Q_e != 0, or an absolute kinetic mixing): without it NA64's
+        electron beam produces no Z'."""
+        return self.charges["e"] != 0 or self.epsilon != 0
+
     def photon_like(self) -> Model:
         """The model's absolute-mixing part alone, per unit epsilon: charges e Q_em, no neutrino, N or dark sector."""
         return dataclasses.replace(self, coupling_scale=1.0, charges={f: C.E_CHARGE * C.EM_CHARGE[f] for f in

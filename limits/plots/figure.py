@@ -9,7 +9,10 @@ from matplotlib.figure import Figure
 
 from limits.io.files import atomic_path
 
-__all__ = ["save_figure"]
+__all__ = ["IMAGE_FORMATS", "save_figure"]
+
+IMAGE_FORMATS = ("png", "pdf", "svg", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp")
+"""Image formats a plot path may name by its suffix (matplotlib's writers without extra packages)."""
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str], layout: bool = True) -> None:

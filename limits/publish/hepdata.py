@@ -127,7 +127,8 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
                 meta["description"] = meta["description"].replace(PLACEHOLDER_NOTE, "")
             patch_name = patch_name or patchset["patches"][len(patchset["patches"]) // 2]["metadata"]["name"]
             _add_bytes(tar, f"{model}/BkgOnly.json", (source / "BkgOnly.json").read_bytes())
-            _add_bytes(tar, f"{model}/patchset.json", (json.dumps(patchset, indent=1, sort_keys=True) + "\n").encode())
+            text = json.dumps(patchset, indent=1, sort_keys=True, allow_nan=False) + "\n"
+            _add_bytes(tar, f"{model}/patchset.json", text.encode())
         readme = _README.format(
             title=analysis.description.split(":")[0], models=", ".join(models), first=models[0], patch=patch_name,
             version=__version__, analysis=analysis.name, references="; ".join(analysis.references),

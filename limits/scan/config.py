@@ -72,6 +72,9 @@ class ScanConfig:
         _check("cl", self.cl, *CL_RANGE)
         _check("ntoys", self.ntoys, *NTOYS_RANGE, whole=True)
         _check("seed", self.seed, *SEED_RANGE, whole=True)
+        if not self.model.couples_to_electrons:
+            raise InputError("model", f"{self.model.name} does not couple to electrons (charges.e = 0 and no kinetic "
+                                      "mixing): NA64's electron beam produces no Z', there is nothing to constrain")
         masses = check_masses_mev(self.masses_mev, *self.analysis.mass_range_mev)
         self.analysis.check_masses_mev(masses)
         object.__setattr__(self, "masses_mev", tuple(float(m) for m in masses))

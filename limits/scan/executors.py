@@ -8,6 +8,7 @@ LocalCluster with N single-threaded worker processes).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TypeVar
@@ -33,6 +34,8 @@ def parse_executor(spec: str, field: str = "--executor") -> tuple[str, int | str
         ('processes', 2)
         >>> parse_executor("dask:local:2")
         ('dask', 'local:2')
+        >>> parse_executor("dask:tcp://10.0.0.1:8786")
+        ('dask', 'tcp://10.0.0.1:8786')
     """
     if spec == "local":
         return "local", None
@@ -46,8 +49,16 @@ def parse_executor(spec: str, field: str = "--executor") -> tuple[str, int | str
             raise InputError(field, f"'{spec}': N = {n} is outside [1, 256]")
         return "processes", n
     if kind == "dask" and arg:
+        if arg == "local" or arg.startswith("local:"):
+            n_text = arg.partition(":")[2] or "2"
+            if not n_text.isdigit() or not 1 <= int(n_text) <= 256:
+                raise InputError(field, f"{spec!r}: dask:local:N needs a whole number N in [1, 256]")
+            return "dask", f"local:{int(n_text)}"
+        if not re.fullmatch(r"(tcp|tls|ucx|inproc)://[A-Za-z0-9_.\-\[\]:]+:\d{1,5}", arg):
+            raise InputError(field, f"{spec!r}: dask:ADDRESS needs a scheduler address such as "
+                                    "dask:tcp://host:8786, or dask:local[:N]")
         return "dask", arg
-    raise InputError(field, f"'{spec}' is not one of local, processes:N, dask:ADDRESS")
+    raise InputError(field, f"{spec!r} is not one of local, processes:N, dask:ADDRESS")
 
 
 def run_tasks(spec: str, function: Callable[[T], R], tasks: Sequence[T], record: Callable[[R], None]) -> None:
@@ -76,11 +87,14 @@ def _run_dask(address: str, function: Callable[[T], R], tasks: Sequence[T], reco
             from None
     cluster = None
     if address.startswith("local"):
-        n = int(address.split(":")[1]) if ":" in address else 2
+        n = int(address.split(":")[1])
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     else:
-        client = Client(address)
+        try:
+            client = Client(address, timeout=10)
+        except (OSError, TimeoutError) as exc:
+            raise InputError("--executor", f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
         futures = client.map(function, tasks, pure=False)
         for fut in dask_completed(futures):

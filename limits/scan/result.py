@@ -15,7 +15,7 @@ import functools
 import io
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,8 +23,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from limits.errors import InputError
-from limits.io.files import atomic_path
-from limits.io.paths import EXCLUSION_PNG, LIMITS_CSV, LIMITS_JSON
+from limits.io.files import atomic_path, atomic_paths, json_safe
+from limits.io.paths import LIMITS_CSV, LIMITS_JSON
 from limits.io.schemas import validate
 from limits.stats.interface import BAND_LABELS
 
@@ -32,17 +32,6 @@ __all__ = ["LimitCurves", "ScanResult", "json_safe", "write_outputs"]
 
 _SETTINGS = ("analysis", "model", "coupling", "method", "cl", "stat_only", "seed", "ntoys", "expected_bands",
              "inputs_digest")
-
-
-def json_safe(value: Any) -> Any:
-    """NaN and infinity as None (strict JSON null); containers recursively."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    return value
 
 
 def _cell(value: float | None) -> str:
@@ -273,26 +262,27 @@ class ScanResult:
 
 
 def write_outputs(result: ScanResult, out_dir: str | Path,
-                  plot: Callable[[ScanResult, Path], None] | None = None) -> list[Path]:
-    """Write limits.json, limits.csv (cls_grid.json in --grid mode, exclusion.png if ``plot``) atomically.
+                  plots: Mapping[str, Callable[[ScanResult, Path], None]] | None = None) -> list[Path]:
+    """Write limits.json, limits.csv (cls_grid.json in --grid mode) and the ``plots`` (file name -> drawing
+    function) as one set: everything is rendered to temporary files first and renamed only when all succeeded
+    (:func:`limits.io.files.atomic_paths`), so a failure leaves the previous outputs untouched.
 
     Args:
         result: the scan.
         out_dir: output directory (created).
-        plot: optional callable(result, path) drawing the exclusion figure.
+        plots: e.g. ``{"exclusion.png": draw}`` with draw(result, path).
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = [result.to_json(out_dir / LIMITS_JSON)]
-    with atomic_path(out_dir / LIMITS_CSV) as tmp:
-        tmp.write_text(result.csv_text())
-    written.append(out_dir / LIMITS_CSV)
     grid = result.grid_document()
-    if grid is not None:
-        with atomic_path(out_dir / "cls_grid.json") as tmp:
-            tmp.write_text(json.dumps(grid, sort_keys=True) + "\n")
-        written.append(out_dir / "cls_grid.json")
-    if plot is not None:
-        plot(result, out_dir / EXCLUSION_PNG)
-        written.append(out_dir / EXCLUSION_PNG)
-    return written
+    names = [LIMITS_JSON, LIMITS_CSV, *(["cls_grid.json"] if grid is not None else []), *(plots or {})]
+    targets = [out_dir / n for n in names]
+    with atomic_paths(targets) as temps:
+        by_name = dict(zip(names, temps))
+        by_name[LIMITS_JSON].write_text(json.dumps(result.to_document(), indent=1, sort_keys=True,
+                                                   allow_nan=False) + "\n")
+        by_name[LIMITS_CSV].write_text(result.csv_text())
+        if grid is not None:
+            by_name["cls_grid.json"].write_text(json.dumps(json_safe(grid), sort_keys=True, allow_nan=False) + "\n")
+        for name, draw in (plots or {}).items():
+            draw(result, by_name[name])
+    return targets

@@ -47,24 +47,29 @@ def solve_monotonic(f: Callable[[float], float], target: float, x0: float, *, rt
         if (ga > 0) == (gb > 0):
             raise RootNotBracketed(f"({a:g}, {b:g}) does not bracket {target:g}")
         return _illinois(g, a, ga, b, gb, rtol, max_iter)
-    a = b = min(max(x0, x_min), x_max)
-    ga = gb = g(a)
-    if ga == 0:
-        return a
-    # expand: walk away from x0 until the sign flips, in the direction where |g| shrinks
-    b2 = min(a * 2.0, x_max)
-    gb2 = g(b2)
-    step = 2.0 if abs(gb2) < abs(ga) or (gb2 > 0) != (ga > 0) else 0.5
-    b, gb = (b2, gb2) if step == 2.0 else (a, ga)
-    while (ga > 0) == (gb > 0):
-        a, ga = b, gb
-        b = b * step
-        if b > x_max or b < x_min:
-            raise RootNotBracketed(f"no crossing of {target:g} in [{x_min:g}, {x_max:g}] (last value {ga + target:g})")
-        gb = g(b)
-        if gb == 0:
-            return b
-    return _illinois(g, a, ga, b, gb, rtol, max_iter)
+    start = min(max(x0, x_min), x_max)
+    g_start = g(start)
+    if g_start == 0:
+        return start
+    # expand: walk away from x0 until the sign flips, first in the direction where |g| shrinks (upward on a
+    # plateau, e.g. CLs = 1 far below a limit), then, if the range ends without a flip, the other way
+    g_up = g(min(start * 2.0, x_max))
+    first = 2.0 if abs(g_up) <= abs(g_start) or (g_up > 0) != (g_start > 0) else 0.5
+    last = g_start
+    for step in (first, 1.0 / first):
+        a, ga = start, g_start
+        while True:
+            b = a * step
+            if b > x_max * (1 + 1e-12) or b < x_min * (1 - 1e-12):
+                last = ga
+                break
+            gb = g(b)
+            if gb == 0:
+                return b
+            if (ga > 0) != (gb > 0):
+                return _illinois(g, a, ga, b, gb, rtol, max_iter)
+            a, ga = b, gb
+    raise RootNotBracketed(f"no crossing of {target:g} in [{x_min:g}, {x_max:g}] (last value {last + target:g})")
 
 
 def _illinois(g: Callable[[float], float], a: float, ga: float, b: float, gb: float, rtol: float,

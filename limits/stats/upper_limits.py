@@ -41,14 +41,16 @@ SHAPE_RTOL = 1e-12
 """Signal vectors whose per-channel fractions s_j/sum(s) agree to this relative precision share one limit solve."""
 
 CANONICAL_EVENTS = 10.0
-"""Total signal of the canonical model of a shape (mu_up ~ 0.2 at zero observed events)."""
+"""Total signal of the canonical model of a shape at zero observed events (mu_up ~ 0.2); with N observed events
+10 + 2 N (so the limit stays well inside the POI bounds)."""
 
 
 def canonical_shape(counts: CountingModel) -> tuple[bytes, CountingModel]:
     """(key, canonical model) of a counting model's signal shape.
 
     The signal fractions s_j/sum(s) are quantised in ln to :data:`SHAPE_RTOL`; the canonical model has these
-    fractions times :data:`CANONICAL_EVENTS` and everything else of ``counts``; the key is the SHA-256 of all of it.
+    fractions times :data:`CANONICAL_EVENTS` (+ twice the observed count) and everything else of ``counts``; the key
+    is the SHA-256 of all of it.
     Every mass of a shape is solved on the same canonical model, so its limit on mu x sum(s) is one number, whatever
     mass was solved first, on whichever worker, and with or without sharing.
 
@@ -62,7 +64,8 @@ def canonical_shape(counts: CountingModel) -> tuple[bytes, CountingModel]:
     positive = frac > 0
     quantised = np.where(positive, np.round(np.log(np.where(positive, frac, 1.0)) / SHAPE_RTOL), 0.0)
     canon = np.where(positive, np.exp(quantised * SHAPE_RTOL), 0.0)
-    canon = CANONICAL_EVENTS * canon / canon.sum()
+    # 10 events at zero counts (mu_up ~ 0.2); more with many observed events, so mu_up stays inside the POI bounds
+    canon = (CANONICAL_EVENTS + 2.0 * float(np.sum(counts.observed))) * canon / canon.sum()
     h = hashlib.sha256()
     for part in (canon, counts.background, counts.background_unc, counts.observed, counts.syst_hi, counts.syst_lo):
         h.update(np.ascontiguousarray(part, dtype=float).tobytes())
@@ -94,7 +97,7 @@ def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dic
     """Observed and expected mu upper limits at confidence level ``cl`` for each signal patch of one workspace.
 
     Each patch is solved on the canonical model of its signal shape (:func:`canonical_shape`), and patches with the
-    same shape share that solve (memoised in this process): mu_up = (mu_up x CANONICAL_EVENTS)_shape / sum(s).
+    same shape share that solve (memoised in this process): mu_up = (mu_up x S)_canonical / sum(s).
     ``share_shapes=False`` solves every patch anew, with identical results (tested).
 
     Args:
@@ -132,7 +135,7 @@ def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dic
     out = []
     for i, (c, k) in enumerate(zip(counts, keys)):
         lim = _SOLVED[k] if share_shapes else fresh[(*k, i)]
-        scale = CANONICAL_EVENTS / float(c.signal.sum())
+        scale = float(shapes[i][1].signal.sum()) / float(c.signal.sum())
         info = dict(lim.info)
         if "mu_mc_err" in info:
             info["mu_mc_err"] = [e * scale for e in info["mu_mc_err"]]
@@ -141,7 +144,8 @@ def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dic
 
 
 CLS_TABLE_EVENTS = np.geomspace(0.02, 200.0, 121)
-"""Total signal (events) at which :func:`cls_table` evaluates CLs: 30 points per decade."""
+"""Total signal (events) at which :func:`cls_table` evaluates CLs at zero observed events, 30 points per decade
+(scaled with the canonical model's total otherwise)."""
 
 _TABLES: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
@@ -158,10 +162,12 @@ def cls_table(method: str, counts: CountingModel, *, ntoys: int = 10_000,
     memo = (calculator_class(method).name, ntoys, seed, key)
     if memo not in _TABLES:
         calc = calculator_class(method).create(canon, ntoys=ntoys, seed=_seed_of(seed, key))
-        obs, exp = calc.cls(CLS_TABLE_EVENTS / CANONICAL_EVENTS)
+        total = float(canon.signal.sum())
+        events = CLS_TABLE_EVENTS * total / CANONICAL_EVENTS  # the table follows the canonical scale
+        obs, exp = calc.cls(events / total)
         if len(_TABLES) > 256:
             _TABLES.clear()
-        _TABLES[memo] = (CLS_TABLE_EVENTS, np.asarray(obs, float), np.asarray(exp, float))
+        _TABLES[memo] = (events, np.asarray(obs, float), np.asarray(exp, float))
     return _TABLES[memo]
 
 

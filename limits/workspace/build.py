@@ -33,6 +33,7 @@ import numpy as np
 from limits._version import __version__
 from limits.analysis.coupling_grid import reference_couplings, signal_on_grid
 from limits.analysis.definition import Analysis
+from limits.errors import InputError
 from limits.physics.models import Model
 from limits.stats.counting import MODIFIER_SETTINGS, POI_BOUNDS
 
@@ -75,8 +76,8 @@ class Workspaces:
 
     def dumps(self) -> tuple[str, str]:
         """Canonical JSON text (sorted keys, 1-space indent) of (BkgOnly, patchset)."""
-        return (json.dumps(self.bkg_only, indent=1, sort_keys=True) + "\n",
-                json.dumps(self.patchset, indent=1, sort_keys=True) + "\n")
+        return (json.dumps(self.bkg_only, indent=1, sort_keys=True, allow_nan=False) + "\n",
+                json.dumps(self.patchset, indent=1, sort_keys=True, allow_nan=False) + "\n")
 
 
 def workspace_digest(spec: dict[str, Any]) -> str:
@@ -122,6 +123,9 @@ MU_TABLE_DECADES = tuple(np.round(np.linspace(-1.5, 1.5, 61), 3))
 def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
     """Background-only workspace and patchset (one patch per mass, label ``m_Zprime_MeV``)."""
     mass_mev = np.asarray(mass_mev, dtype=float)
+    if not model.couples_to_electrons:
+        raise InputError("model", f"{model.name} does not couple to electrons (charges.e = 0 and no kinetic mixing): "
+                                  "NA64's electron beam produces no Z', there is nothing to constrain")
     bkg = bkg_only_spec(analysis)
     s_grid = signal_on_grid(analysis, model, mass_mev)
     g_ref = reference_couplings(s_grid)
