@@ -179,3 +179,99 @@ def test_masses_per_call_are_capped(run_cli):
     code, out, err = run_cli("widths", "--model", "bl-unbroken", "--masses", "1:10:200000")
     _one_error_line(code, out, err, "--masses")
     assert np.isfinite(limits.widths("bl-unbroken", mass_mev=np.geomspace(1, 100, 1000)).total_width_gev).all()
+
+
+def _slow_scan_args(tmp_path: Path) -> list[str]:
+    """A toy scan in which every mass has its own shape (mass-dependent efficiency): seconds per mass."""
+    import sys
+
+    doc = yaml.safe_load(resources.files("limits.data").joinpath("runs.yaml").read_text())
+    (tmp_path / "eff.csv").write_text("mass_mev,efficiency\n0.5,0.30\n1000,0.70\n")
+    doc["runs"]["I"]["efficiency"] = {"file": "eff.csv", "status": "derived", "source": "test"}
+    (tmp_path / "runs.yaml").write_text(yaml.safe_dump(doc))
+    return [sys.executable, "-m", "limits.cli", "-q", "scan", "--analysis", "na64-2022", "--method", "toys",
+            "--ntoys", "2000", "--masses", "1:300:12", "--runs", str(tmp_path / "runs.yaml"),
+            "--executor", "processes:2", "--out", str(tmp_path / "out")]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
+
+
+def _wait_for(predicate, seconds: float) -> bool:
+    import time
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_ctrl_c_stops_a_process_pool_within_seconds(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    proc = subprocess.Popen(_slow_scan_args(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert _wait_for(lambda: len(_children(proc.pid)) >= 2, 60), "the pool did not start"
+    time.sleep(1.0)
+    t0 = time.time()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert time.time() - t0 < 10, "Ctrl-C took more than 10 s"
+    assert proc.returncode == 130 and "aborted" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "limits.json").exists()
+
+
+def test_workers_die_with_a_killed_parent(tmp_path):
+    import os
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen(_slow_scan_args(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert _wait_for(lambda: len(_children(proc.pid)) >= 2, 60), "the pool did not start"
+    workers = _children(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _wait_for(lambda: not any(Path(f"/proc/{w}").exists() and "zombie" not in
+                                     Path(f"/proc/{w}/status").read_text(errors="ignore").lower()
+                                     for w in workers if Path(f"/proc/{w}/status").exists()), 15), \
+        f"orphaned workers still alive: {workers}"
+
+
+@pytest.mark.parametrize("damage", ["{bad", "{}", "[1, 2]"])
+def test_garbage_workspaces_for_hepdata(tmp_path, run_cli, damage):
+    """Issue 14: what is read back from disk is validated: a damaged patchset/BkgOnly is one line, exit 2."""
+    pytest.importorskip("hepdata_lib")
+    ws = tmp_path / "ws" / "na64-2022" / "bl-unbroken"
+    ws.mkdir(parents=True)
+    (ws / "BkgOnly.json").write_text(damage)
+    (ws / "patchset.json").write_text(damage)
+    code, out, err = run_cli("hepdata", "--analysis", "na64-2022", "--out", str(tmp_path / "out"),
+                             "--results", str(tmp_path / "res"), "--workspaces", str(tmp_path / "ws"))
+    _one_error_line(code, out, err, "--workspaces")
+    assert not (tmp_path / "out").exists()
+
+
+def test_damaged_checkpoints_are_recomputed(tmp_path, run_cli):
+    args = ("scan", "--analysis", "na64-2022", "--masses", "1,10")
+    assert run_cli(*args, "--out", str(tmp_path / "full"))[0] == 0
+    from limits.scan.checkpoints import Checkpoints
+
+    doc = json.loads((tmp_path / "full" / "limits.json").read_text())
+    box = Checkpoints(tmp_path / "part" / ".checkpoints", doc["inputs_digest"])
+    box.path.mkdir(parents=True)
+    (box.path / "mass_00000.json").write_text('{"not": "a point"}')
+    (box.path / "mass_00001.json").write_bytes(b"\xff\xfe")
+    assert run_cli(*args, "--out", str(tmp_path / "part"))[0] == 0
+    assert (tmp_path / "part" / "limits.json").read_bytes() == (tmp_path / "full" / "limits.json").read_bytes()

@@ -46,6 +46,7 @@ from limits.io.paths import workspaces_dir as workspace_dir
 from limits.physics.models import get_model
 from limits.scan.result import ScanResult
 from limits.workspace.build import HEPDATA_PLACEHOLDER, PLACEHOLDER_NOTE
+from limits.workspace.io import read_workspaces
 
 __all__ = ["EXPECTED_COLUMNS", "LIKELIHOOD_ARCHIVE", "likelihood_archive", "placeholder_in", "upload_archive",
            "write_submission"]
@@ -120,7 +121,7 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for model in models:
             source = workspace_dir(analysis.name, model, workspaces_dir)
-            patchset = json.loads((source / "patchset.json").read_text())
+            patchset = read_workspaces(source).patchset
             if inspire_id:
                 patchset["metadata"]["references"]["hepdata"] = inspire_id
                 meta = patchset["metadata"]
@@ -264,19 +265,16 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
 
     if inspire_id is not None and not INSPIRE_ID.match(inspire_id):
         raise InputError("--inspire-id", f"'{inspire_id}' is not of the form ins + 7 digits (e.g. ins2117814)")
-    if inspire_id is None:
-        log.warning("the likelihoods carry the placeholder HEPData id %s; pass the record's INSPIRE id before "
-                    "uploading", HEPDATA_PLACEHOLDER)
     results_dir, workspaces_dir, out_dir = Path(results_dir), Path(workspaces_dir), Path(out_dir).absolute()
     models = list(analysis.model_names)
     scans = {}
     for model in models:
-        patch_file = workspace_dir(analysis.name, model, workspaces_dir) / "patchset.json"
-        if not patch_file.is_file():
-            raise InputError("--workspaces", f"{patch_file} not found: run `limits workspace --all` first")
-        patches = json.loads(patch_file.read_text())["patches"]
+        patches = read_workspaces(workspace_dir(analysis.name, model, workspaces_dir)).patchset["patches"]
         scans[model] = _load_scan(results_dir, analysis, model, np.array([p["metadata"]["values"][0]
                                                                           for p in patches]))
+    if inspire_id is None:
+        log.warning("the likelihoods carry the placeholder HEPData id %s; pass the record's INSPIRE id before "
+                    "uploading", HEPDATA_PLACEHOLDER)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp.", dir=out_dir.parent))
     try:

@@ -32,9 +32,12 @@ class Checkpoints:
         done: dict[int, dict[str, Any]] = {}
         for f in self.path.glob("mass_*.json"):
             try:
-                done[int(f.stem.split("_")[1])] = json.loads(f.read_text())
-            except (ValueError, json.JSONDecodeError):
-                f.unlink()  # a torn file cannot exist (atomic writes), but never trust it
+                point = json.loads(f.read_text())
+                if not (isinstance(point, dict) and {"mass_mev", "status", "g_obs"} <= point.keys()):
+                    raise ValueError("not a checkpointed point")
+                done[int(f.stem.split("_")[1])] = point
+            except (ValueError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
+                f.unlink()  # a torn file cannot exist (atomic writes), but never trust one: it is recomputed
         if done:
             log.info("resuming from %d checkpointed masses in %s", len(done), self.path)
         return done

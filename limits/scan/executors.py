@@ -1,14 +1,16 @@
 """Where a scan's tasks run: in this process, in a process pool, or on a Dask cluster.
 
-Every task is independent and seeded by its mass index, so results do not depend on the executor or the worker
-count. Spec strings: ``local`` | ``processes:N`` | ``dask:ADDRESS`` (``dask:local`` or ``dask:local:N`` starts a
-LocalCluster with N single-threaded worker processes).
+Every task is independent and seeded by its signal shape, so results do not depend on the executor or the worker
+count. Ctrl-C stops every executor at once (pending work cancelled, workers terminated; checkpoints of finished
+masses kept), and pool workers die with their parent. Spec strings: ``local`` | ``processes:N`` |
+``dask:ADDRESS`` (``dask:local`` or ``dask:local:N`` starts a LocalCluster with N single-threaded worker processes).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TypeVar
@@ -70,12 +72,42 @@ def run_tasks(spec: str, function: Callable[[T], R], tasks: Sequence[T], record:
             record(function(task))
     elif kind == "processes":
         assert isinstance(arg, int)
-        with ProcessPoolExecutor(max_workers=arg) as pool:
+        pool = ProcessPoolExecutor(max_workers=arg, initializer=_worker_setup)
+        try:
             for fut in as_completed([pool.submit(function, t) for t in tasks]):
                 record(fut.result())
+        except BaseException:
+            # Ctrl-C or a failure: stop now, not after the remaining masses (their checkpoints are not needed to
+            # resume: finished masses were recorded as they arrived)
+            _terminate(pool)
+            raise
+        pool.shutdown(wait=True)
     else:
         assert isinstance(arg, str)
         _run_dask(arg, function, tasks, record)
+
+
+def _worker_setup() -> None:
+    """In each worker process: die with the parent (Linux PR_SET_PDEATHSIG, so a killed scan leaves no orphans) and
+    leave Ctrl-C to the parent, which stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: workers still stop when the pool is shut down
+        pass
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and terminate the workers at once."""
+    processes = list(getattr(pool, "_processes", {}).values())  # CPython's pool keeps its workers here
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _run_dask(address: str, function: Callable[[T], R], tasks: Sequence[T], record: Callable[[R], None]) -> None:
@@ -95,10 +127,14 @@ def _run_dask(address: str, function: Callable[[T], R], tasks: Sequence[T], reco
             client = Client(address, timeout=10)
         except (OSError, TimeoutError) as exc:
             raise InputError("--executor", f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    futures = []
     try:
         futures = client.map(function, tasks, pure=False)
         for fut in dask_completed(futures):
             record(fut.result())
+    except BaseException:
+        client.cancel(futures)  # Ctrl-C: nothing more is computed for us
+        raise
     finally:
         client.close()
         if cluster is not None:

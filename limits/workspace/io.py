@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from limits.errors import InputError
 from limits.io.files import atomic_path
 from limits.workspace.build import Workspaces
 
@@ -27,11 +28,33 @@ def write_workspaces(ws: Workspaces, directory: str | Path) -> tuple[Path, Path]
     return paths
 
 
-def read_workspaces(directory: str | Path) -> Workspaces:
-    """Load a workspace pair written by :func:`write_workspaces`."""
+def read_workspaces(directory: str | Path, field: str = "--workspaces") -> Workspaces:
+    """Load a workspace pair written by :func:`write_workspaces`, each file validated against pyhf's 1.0.0 schema.
+
+    Raises:
+        InputError: naming ``field`` and the file: missing, unreadable, not JSON, or not a pyhf workspace/patchset.
+    """
+    import pyhf  # lazily, as in write_workspaces
+
     directory = Path(directory)
-    return Workspaces(json.loads((directory / "BkgOnly.json").read_text()),
-                      json.loads((directory / "patchset.json").read_text()))
+    docs = []
+    for name, schema in (("BkgOnly.json", "workspace.json"), ("patchset.json", "patchset.json")):
+        path = directory / name
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(field, f"{path} not found: run `limits workspace` first") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(field, f"cannot read {path}: {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(field, f"{path} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+        try:
+            pyhf.schema.validate(doc, schema, version="1.0.0")
+        except pyhf.exceptions.InvalidSpecification as exc:
+            raise InputError(field, f"{path} is not a pyhf {schema.split('.')[0]}: {str(exc).splitlines()[0]}"
+                             ) from None
+        docs.append(doc)
+    return Workspaces(docs[0], docs[1])
 
 
 def coupling_for_mu(patch_metadata: dict, mu: float) -> float:
