@@ -202,6 +202,7 @@ def directory_lock(directory: str | os.PathLike, field: str) -> Iterator[Path]:
     import fcntl  # POSIX only, as the executors
 
     path = Path(directory)
+    created = not path.exists()
     path.mkdir(parents=True, exist_ok=True)
     lock = path / LOCK_FILE
     with open(lock, "a+") as fh:
@@ -215,3 +216,5 @@ def directory_lock(directory: str | os.PathLike, field: str) -> Iterator[Path]:
         finally:
             lock.unlink(missing_ok=True)
             fcntl.flock(fh, fcntl.LOCK_UN)
+            if created and not any(path.iterdir()):  # a run that wrote nothing leaves nothing behind
+                path.rmdir()

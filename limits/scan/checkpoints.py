@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import shutil
 from pathlib import Path
 from typing import Any
 
-from limits.io.files import atomic_path
+from limits.io.files import atomic_path, json_safe
 
 __all__ = ["Checkpoints"]
 
@@ -27,15 +28,14 @@ class Checkpoints:
         self.path = self.root / digest[:20]
 
     def load(self) -> dict[int, dict[str, Any]]:
-        """Finished points by mass index (creates the directory)."""
-        self.path.mkdir(parents=True, exist_ok=True)
+        """Finished points by mass index (nothing is created: the directory appears with the first saved mass)."""
         done: dict[int, dict[str, Any]] = {}
         for f in self.path.glob("mass_*.json"):
             try:
                 point = json.loads(f.read_text())
                 if not (isinstance(point, dict) and {"mass_mev", "status", "g_obs"} <= point.keys()):
                     raise ValueError("not a checkpointed point")
-                done[int(f.stem.split("_")[1])] = point
+                done[int(f.stem.split("_")[1])] = _restore_nan(point)
             except (ValueError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
                 f.unlink()  # a torn file cannot exist (atomic writes), but never trust one: it is recomputed
         if done:
@@ -45,10 +45,25 @@ class Checkpoints:
     def save(self, index: int, point: dict[str, Any]) -> None:
         """Record one finished mass."""
         with atomic_path(self.path / f"mass_{index:05d}.json") as tmp:
-            tmp.write_text(json.dumps(point, sort_keys=True))
+            tmp.write_text(json.dumps(json_safe(point), sort_keys=True, allow_nan=False))
 
     def clear(self) -> None:
         """Remove this scan's checkpoints (and the directory if nothing else is left in it)."""
         shutil.rmtree(self.path, ignore_errors=True)
         if self.root.is_dir() and not any(self.root.iterdir()):
             self.root.rmdir()
+
+
+_NUMBERS = ("g_obs", "g_exp", "mu_obs", "mu_exp", "s_obs")
+
+
+def _restore_nan(point: dict[str, Any]) -> dict[str, Any]:
+    """A checkpoint is strict JSON (NaN written as null): the limits read back as NaN, as computed."""
+    out = dict(point)
+    for key in _NUMBERS:
+        value = out.get(key)
+        if value is None and key in out:
+            out[key] = math.nan
+        elif isinstance(value, list):
+            out[key] = [math.nan if v is None else v for v in value]
+    return out
