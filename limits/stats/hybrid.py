@@ -213,8 +213,8 @@ class HybridCalculator(Calculator):
 
     def band_facts(self, counts: np.ndarray) -> dict[str, object]:
         """The counts behind the expected limits (-2..+2 sigma), P(N = k | b) for k = 0..max of them, and the
-        probability that N falls inside each band, P(k_-1 <= N <= k_+1) and P(k_-2 <= N <= k_+2), i.e. its actual
-        coverage (nominal 68.3 % and 95.4 %)."""
+        probability that N falls inside each band, from the -1 sigma count to the +1 sigma count (and -2 to +2),
+        i.e. its actual coverage (nominal 68.3 % and 95.4 %)."""
         pmf = self.background_pmf(int(counts.max()))
         return {"expected_counts": [int(n) for n in counts],
                 "count_probabilities": [float(p) for p in pmf],
