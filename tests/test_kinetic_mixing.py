@@ -123,6 +123,17 @@ def test_na64_2026_reaches_the_g_minus_2_band_below_2_mev():
     assert np.all(res.g_obs < central)
 
 
+def test_na64_2022_touches_the_g_minus_2_band_near_1_mev():
+    """NA64, PRD 106, 032015 (2022): with 2.84e11 EOT the L_mu - L_tau limits "touch the muon g-2 preferred band for
+    values of the Z' mass of order of 1 MeV". Our na64-2022 (3.22e11 EOT) limit lies inside the band (between its 2
+    sigma edges) from 1 keV to ~1 MeV and leaves it above, the same statement."""
+    m_mev = np.array([0.001, 0.1, 0.5, 1.0, 5.0])
+    res = limits.scan("na64-2022", "lmu-ltau", mass_mev=m_mev)
+    lower, upper = band_couplings(m_mev * 1e-3)
+    inside = (res.g_obs > lower) & (res.g_obs < upper)
+    assert inside[m_mev < 1.0].all() and not inside[m_mev == 5.0].any()
+
+
 def test_the_recasting_page_example_runs(tmp_path, run_cli):
     """docs/recasting.md: its model file scans, and its export command writes a DarkCast file."""
     page = (Path(__file__).resolve().parents[1] / "docs" / "recasting.md").read_text()
