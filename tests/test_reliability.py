@@ -275,3 +275,22 @@ def test_damaged_checkpoints_are_recomputed(tmp_path, run_cli):
     (box.path / "mass_00001.json").write_bytes(b"\xff\xfe")
     assert run_cli(*args, "--out", str(tmp_path / "part"))[0] == 0
     assert (tmp_path / "part" / "limits.json").read_bytes() == (tmp_path / "full" / "limits.json").read_bytes()
+
+
+def test_an_unwritable_output_is_one_line(tmp_path, run_cli, monkeypatch):
+    """A read-only place (simulated: the tests may run as root, for whom every directory is writable)."""
+    import os
+
+    (tmp_path / "ro").mkdir()
+    real = os.access
+    monkeypatch.setattr(files_module.os, "access", lambda p, mode: False if Path(p) == tmp_path / "ro" else
+                        real(p, mode))
+    code, out, err = run_cli("scan", "--masses", "1", "--out", str(tmp_path / "ro" / "x"))
+    _one_error_line(code, out, err, "--out")
+    assert "not writable" in err and not (tmp_path / "ro" / "x").exists()
+
+
+def test_all_refuses_what_it_would_ignore(run_cli, tmp_path):
+    for command in ("workspace", "scan"):
+        code, out, err = run_cli(command, "--all", "--out", str(tmp_path))
+        _one_error_line(code, out, err, "--all")

@@ -203,7 +203,7 @@ def test_grid_mode_agrees_with_root_finding(tmp_path, method):
     (toys: plus three standard deviations of the difference of two toy estimates)."""
     masses = np.geomspace(1.0, 300.0, 6)
     cfg = _config(masses, method=method, grid=True)
-    res = run_scan(dataclasses.replace(cfg, ntoys=600) if method == "toys" else cfg)
+    res = run_scan(dataclasses.replace(cfg, ntoys=300) if method == "toys" else cfg)
     for p in res.points:
         crossings, _ = column_crossings(np.array(p["grid"]["g"]), np.array(p["grid"]["cls_obs"]), 0.1)
         # toys: the table and the limit are independent estimates, each with relative error e in mu, so their g

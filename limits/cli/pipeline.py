@@ -32,6 +32,15 @@ def _masses(analysis: Analysis, masses: str | None) -> tuple[float, ...]:
     return tuple(float(m) for m in values)
 
 
+def _refuse_with_all() -> None:
+    """--all writes the committed tree for every built-in pair: an --analysis, --model or --out beside it is refused
+    rather than silently ignored."""
+    ctx = click.get_current_context()
+    for opt in ("analysis", "model", "out_dir"):
+        if ctx.get_parameter_source(opt) != click.core.ParameterSource.DEFAULT:
+            raise InputError("--all", f"cannot be combined with --{opt.split('_')[0]}")
+
+
 @click.command("workspace")
 @click.option("--analysis", "analysis", default="na64-2026", show_default=True, help=ANALYSIS_HELP)
 @click.option("--model", "model", default="bl-unbroken", show_default=True,
@@ -42,11 +51,13 @@ def _masses(analysis: Analysis, masses: str | None) -> tuple[float, ...]:
               help="Output directory (default: limits-output/workspaces/<analysis>/<model>/).")
 @click.option("--all", "all_builtin", is_flag=True,
               help="Regenerate the committed workspaces: every built-in analysis x its models into "
-                   "workspaces/<analysis>/<model>/ (ignores --analysis, --model, --out).")
+                   "workspaces/<analysis>/<model>/; --analysis, --model and --out are then not allowed.")
 @api_errors
 def workspace_cmd(analysis: str, model: str, masses: str | None, runs: str | None, out_dir: str | None,
                   all_builtin: bool) -> None:
     """Write BkgOnly.json and patchset.json (pyhf 1.0.0 schemas, one patch per mass, label m_Zprime_MeV)."""
+    if all_builtin:
+        _refuse_with_all()
     jobs = [(a, m, _masses(a, masses)) for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]
     for a, m, mass_mev in jobs:
         target = (workspaces_dir(a.name, m.name) if all_builtin else
@@ -102,10 +113,7 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
     """
     parse_executor(executor)
     if all_builtin:
-        ctx = click.get_current_context()
-        for opt in ("analysis", "model", "out_dir"):
-            if ctx.get_parameter_source(opt) != click.core.ParameterSource.DEFAULT:
-                raise InputError("--all", f"cannot be combined with --{opt.split('_')[0]}")
+        _refuse_with_all()
     jobs = [(ScanConfig(analysis=a, model=m, masses_mev=_masses(a, masses), method=method, cl=cl,
                         stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid),
              results_dir(a.name, m.name) if all_builtin else out_dir if out_dir else output_scan_dir(a.name, m.name))
