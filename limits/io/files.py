@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import re
@@ -15,7 +16,7 @@ import yaml
 from limits.errors import InputError
 
 __all__ = ["LOCK_FILE", "atomic_path", "atomic_paths", "check_output_dir", "check_output_file", "directory_lock",
-           "json_safe", "read_document", "yaml_load"]
+           "json_safe", "read_document", "read_json", "yaml_load"]
 
 
 class _Loader(yaml.SafeLoader):
@@ -95,19 +96,9 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     suffix so that writers which infer the format from it (matplotlib) work.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp_path.chmod(0o666 & ~umask)  # mkstemp creates 0600; outputs are ordinary files
-    try:
+    with _temporary_beside(target) as tmp_path:
         yield tmp_path
         os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
 
 
 def json_safe(value: Any) -> Any:
@@ -179,7 +170,7 @@ def _temporary_beside(target: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     umask = os.umask(0)
     os.umask(umask)
-    tmp_path.chmod(0o666 & ~umask)
+    tmp_path.chmod(0o666 & ~umask)  # mkstemp creates 0600; outputs are ordinary files
     try:
         yield tmp_path
     finally:
@@ -218,3 +209,17 @@ def directory_lock(directory: str | os.PathLike, field: str) -> Iterator[Path]:
             fcntl.flock(fh, fcntl.LOCK_UN)
             if created and not any(path.iterdir()):  # a run that wrote nothing leaves nothing behind
                 path.rmdir()
+
+
+def read_json(path: str | os.PathLike, field: str, missing_hint: str) -> Any:
+    """Parse a JSON file we wrote earlier (results, workspaces); every failure is an InputError naming ``field``
+    and the path (``missing_hint`` says what makes the file, e.g. "run `limits scan` first")."""
+    p = Path(path)
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(field, f"{p} not found: {missing_hint}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(field, f"cannot read {p}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(field, f"{p} is not valid JSON ({exc.msg}, line {exc.lineno})") from None

@@ -22,8 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from limits.errors import InputError
-from limits.io.files import atomic_path, atomic_paths, json_safe
+from limits.io.files import atomic_path, atomic_paths, json_safe, read_json
 from limits.io.paths import LIMITS_CSV, LIMITS_JSON
 from limits.io.schemas import validate
 from limits.stats.interface import BAND_LABELS
@@ -224,14 +223,7 @@ class ScanResult:
         path = Path(path)
         if path.is_dir():
             path = path / LIMITS_JSON
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(field, f"{path} not found: run `limits scan` first") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(field, f"cannot read {path}: {exc}") from None
-        except json.JSONDecodeError as exc:
-            raise InputError(field, f"{path} is not valid JSON ({exc.msg})") from None
+        doc = read_json(path, field, "run `limits scan` first")
         return cls.from_document(doc, f"{field} {path}")
 
     def csv_text(self) -> str:

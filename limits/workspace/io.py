@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
 from limits.errors import InputError
-from limits.io.files import atomic_path
+from limits.io.files import atomic_path, read_json
 from limits.workspace.build import Workspaces
 
 __all__ = ["coupling_for_mu", "write_workspaces", "read_workspaces"]
@@ -40,14 +39,7 @@ def read_workspaces(directory: str | Path, field: str = "--workspaces") -> Works
     docs = []
     for name, schema in (("BkgOnly.json", "workspace.json"), ("patchset.json", "patchset.json")):
         path = directory / name
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(field, f"{path} not found: run `limits workspace` first") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(field, f"cannot read {path}: {exc}") from None
-        except json.JSONDecodeError as exc:
-            raise InputError(field, f"{path} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+        doc = read_json(path, field, "run `limits workspace` first")
         try:
             pyhf.schema.validate(doc, schema, version="1.0.0")
         except pyhf.exceptions.InvalidSpecification as exc:
