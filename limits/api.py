@@ -568,16 +568,19 @@ def finished_scan(config: ScanConfig, out_dir: str | os.PathLike[str]) -> ScanRe
 
 
 def run_and_save(config: ScanConfig, out_dir: str | os.PathLike[str], *, executor: str = "local",
-                 progress: bool = False, on_start: Callable[[], None] | None = None) -> ScanResult:
+                 progress: bool = False, on_start: Callable[[], None] | None = None,
+                 notify: Callable[[str], None] | None = None) -> ScanResult:
     """Run a scan with checkpoints under ``out_dir/.checkpoints`` (an interrupted run resumes), write its files
     (:func:`save_scan`), then drop the checkpoints: what ``limits scan`` does for each (analysis, model). The
     directory is locked meanwhile: a second scan into it raises :class:`InputError` (``--out``) at once;
-    ``on_start`` is called once the lock is held (the CLI prints the destination)."""
+    ``on_start`` is called once the lock is held (the CLI prints the destination), ``notify`` with messages to show
+    before a long run (:func:`limits.scan.run.run_scan`)."""
     out = Path(out_dir)
     with directory_lock(out, "--out"):
         if on_start is not None:
             on_start()
-        result = run_scan(config, checkpoint_dir=out / CHECKPOINTS, executor=executor, progress=progress)
+        result = run_scan(config, checkpoint_dir=out / CHECKPOINTS, executor=executor, progress=progress,
+                          notify=notify)
         save_scan(result, out)
         Checkpoints(out / CHECKPOINTS, result.inputs_digest).clear()
     return result

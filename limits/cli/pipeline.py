@@ -14,7 +14,6 @@ from limits.io.masses import parse_masses_mev
 from limits.io.paths import LIMITS_JSON, output_scan_dir, output_workspaces_dir, results_dir, workspaces_dir
 from limits.scan.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
 from limits.scan.executors import parse_executor
-from limits.scan.run import toy_time_estimate
 from limits.stats.registry import ALIASES, METHODS
 from limits.workspace.io import write_workspaces
 
@@ -126,12 +125,9 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
         def started(cfg: ScanConfig = cfg, out: str | Path = out) -> None:
             if progress_enabled():  # not under --quiet
                 click.echo(f"limits: {cfg.analysis.name}/{cfg.model.name} -> {out}", err=True)
-            if cfg.method == "toys":
-                shapes, seconds = toy_time_estimate(cfg)
-                click.echo(f"limits: toys: {shapes} signal shape(s) x {cfg.ntoys} toys, estimated {seconds:.0f} s "
-                           "on one core", err=True)
 
-        result = api.run_and_save(cfg, out, executor=executor, progress=progress_enabled(), on_start=started)
+        result = api.run_and_save(cfg, out, executor=executor, progress=progress_enabled(), on_start=started,
+                                  notify=lambda message: click.echo(f"limits: {message}", err=True))
         failed = [p for p in result.points if p["status"] == "failed"]
         click.echo(f"{Path(out) / LIMITS_JSON}: {len(result)} masses, {len(failed)} failed", err=True)
         for p in failed:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,7 @@ def toy_time_estimate(cfg: ScanConfig, ws: Workspaces | None = None) -> tuple[in
 
 
 def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, executor: str = "local",
-             progress: bool = False) -> ScanResult:
+             progress: bool = False, notify: Callable[[str], None] | None = None) -> ScanResult:
     """Run (or resume) a scan and return its result; nothing is written unless ``checkpoint_dir`` is given.
 
     Args:
@@ -69,13 +70,18 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
             inputs); they are left in place, :meth:`Checkpoints.clear` removes them.
         executor: ``local`` | ``processes:N`` | ``dask:ADDRESS`` (see :mod:`limits.scan.executors`).
         progress: show a progress bar over the masses.
+        notify: receives the messages a user should see before a long run (a toy scan's estimated time); they are
+            logged at INFO as well.
     """
     parse_executor(executor)  # a bad spec fails before any work
     masses = np.array(cfg.masses_mev)
     ws = build_workspaces(cfg.analysis, cfg.model, masses)
     if cfg.method == "toys":
         shapes, seconds = toy_time_estimate(cfg, ws)
-        log.info("toys: %d signal shape(s) x %d toys, estimated %.0f s on one core", shapes, cfg.ntoys, seconds)
+        message = f"toys: {shapes} signal shape(s) x {cfg.ntoys} toys, estimated {seconds:.0f} s on one core"
+        log.info(message)
+        if notify is not None:
+            notify(message)
     digest = cfg.digest()
     checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
     done: dict[int, dict[str, Any]] = checkpoints.load() if checkpoints else {}
