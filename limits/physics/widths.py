@@ -171,13 +171,14 @@ def decay_widths(model: Model, mass_gev, coupling) -> DecayWidths:
     def reduced(mod: Model) -> dict[str, np.ndarray]:
         return {name: w[inverse].reshape(m.shape) for name, w in _reduced_memo(mod, unique).items()}
 
-    partial = {name: g**2 * w for name, w in reduced(model).items()}
+    own = reduced(model)
+    partial = {name: g**2 * w for name, w in own.items()}
     if model.epsilon:
         # couplings g Q_f + eps e Q_em,f: every width is a quadratic form in (g, eps) (leptons, and hadrons through
         # the amplitudes of the VMD current, linear in the quark couplings), so
         # Gamma = g^2 A + 2 g eps B + eps^2 C with 2B = Gamma(Q + e Q_em) - A - C per unit coupling (polarisation)
         eps = model.epsilon
-        mixed, photon, own = reduced(model.plus_photon_like()), reduced(model.photon_like()), reduced(model)
+        mixed, photon = reduced(model.plus_photon_like()), reduced(model.photon_like())
         partial = {name: partial[name] + g * eps * (mixed[name] - own[name] - photon[name]) + eps**2 * photon[name]
                    for name in partial}
     partial["dark"] = dark_width(model, m)

@@ -84,11 +84,11 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
         ax.fill_between(mm, np.maximum(lo, y_lo), hi, color="0.82", lw=0, zorder=0,
                         label="excluded (observed)" if k == 0 else None)
         ax.plot(mm, np.where(hi < y_hi, hi, np.nan), "k-", lw=1.2)
-    for run in _runs(shown):
+    for k, run in enumerate(_runs(shown)):
         ax.fill_between(m[run], exp[run, 0], exp[run, 4], color="#ffdf00", lw=0, alpha=0.85,
-                        label=r"expected $\pm 2\sigma$ band" if run.start == _runs(shown)[0].start else None)
+                        label=r"expected $\pm 2\sigma$ band" if k == 0 else None)
         ax.fill_between(m[run], exp[run, 1], exp[run, 3], color="#00c000", lw=0, alpha=0.85,
-                        label=r"expected $\pm 1\sigma$ band" if run.start == _runs(shown)[0].start else None)
+                        label=r"expected $\pm 1\sigma$ band" if k == 0 else None)
     ax.plot(m, exp[:, 2], "k--", lw=1, label="expected median")
     ax.plot(m, obs, "k-", lw=1.8, label=f"observed {result.cl * 100:.0f}% CL ({result.method})")
     if result.contours:

@@ -54,11 +54,16 @@ class Task:
     items: tuple[MassItem, ...]
 
 
+def _without_limit(base: dict[str, Any], status: str, reason: str) -> dict[str, Any]:
+    """A point with no limit: NaN limits, no interval, its status and reason."""
+    return {**base, "g_obs": math.nan, "g_exp": [math.nan] * 5, "mu_obs": math.nan, "mu_exp": [math.nan] * 5,
+            "s_obs": math.nan, "excluded_intervals_obs": [], "status": status, "reason": reason}
+
+
 def _failed(base: dict[str, Any], exc: BaseException) -> dict[str, Any]:
     reason = f"{type(exc).__name__}: {exc}"
     log.warning("mass %g MeV failed: %s", base["mass_mev"], reason)
-    return {**base, "g_obs": math.nan, "g_exp": [math.nan] * 5, "mu_obs": math.nan, "mu_exp": [math.nan] * 5,
-            "s_obs": math.nan, "excluded_intervals_obs": [], "status": "failed", "reason": reason}
+    return _without_limit(base, "failed", reason)
 
 
 def _s_ref(patch: dict[str, Any]) -> float:
@@ -84,12 +89,6 @@ def _point(cfg: ScanConfig, item: MassItem, lim: MuLimit, patch: dict[str, Any],
 def _at_mass(signal: Any, mass_mev: float, g: np.ndarray) -> np.ndarray:
     """``signal`` (mass, g) -> events at one mass, as a function of g."""
     return np.asarray(signal(np.full(np.shape(g), mass_mev), np.asarray(g, dtype=float)))
-
-
-def _no_signal(base: dict[str, Any]) -> dict[str, Any]:
-    return {**base, "g_obs": math.nan, "g_exp": [math.nan] * 5, "mu_obs": math.nan, "mu_exp": [math.nan] * 5,
-            "s_obs": math.nan, "excluded_intervals_obs": [], "status": "no_exclusion",
-            "reason": "the model gives no signal at this mass (S = 0 at every coupling)"}
 
 
 def run_task(task: Task) -> list[tuple[int, dict[str, Any]]]:
@@ -123,7 +122,8 @@ def run_task(task: Task) -> list[tuple[int, dict[str, Any]]]:
         if err is not None or lim is None:
             results[k] = _failed(base, err or RuntimeError("no limit computed"))
         elif lim.info.get("no_signal"):
-            results[k] = _no_signal(base)
+            results[k] = _without_limit(base, "no_exclusion",
+                                        "the model gives no signal at this mass (S = 0 at every coupling)")
         elif not (math.isfinite(lim.mu_obs) and all(math.isfinite(m) for m in lim.mu_exp)):
             results[k] = _failed(base, ArithmeticError("CLs = 1 - CL not bracketed in the allowed signal-strength "
                                                         "range"))
