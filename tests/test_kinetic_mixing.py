@@ -105,6 +105,21 @@ def test_absolute_epsilon_scan_has_a_floor():
     assert analysis.signal(model, 300.0, res.g_obs[1]).sum() == pytest.approx(res.s_obs[1], rel=1e-6)
 
 
+def test_muon_coupling_per_unit_is_recorded():
+    """g_mu per unit coupling parameter in limits.json: 1 for B-L (Q_mu = -1), e for the dark photon (epsilon e Q_em),
+    1 - r e for L_mu - L_tau (Q_mu = +1 plus its loop mixing r = e ln(m_tau^2/m_mu^2)/(12 pi^2) times e Q_em = -e);
+    none for an absolute kinetic mixing, where g_mu is not proportional to g."""
+    r = C.E_CHARGE / (12 * math.pi**2) * math.log((C.M_TAU_GEV / C.M_MU_GEV) ** 2)
+    expected = {"bl-unbroken": 1.0, "dark-photon": C.E_CHARGE, "lmu-ltau": 1 - r * C.E_CHARGE}
+    for name, value in expected.items():
+        res = limits.scan("na64-2022", name, mass_mev=[1.0])
+        assert res.muon_coupling_per_unit == pytest.approx(value, rel=1e-12)
+        again = limits.ScanResult.from_document(res.to_document())
+        assert again.muon_coupling_per_unit == res.muon_coupling_per_unit
+    mixed = limits.scan("na64-2026", _with_epsilon("bl-unbroken", {"epsilon": 1e-4}), mass_mev=[300.0])
+    assert mixed.muon_coupling_per_unit is None and mixed.to_document()["muon_coupling_per_unit"] is None
+
+
 def test_g_minus_2_loop_limits():
     # Delta a_mu -> g^2/(8 pi^2) for m << m_mu, g^2 m_mu^2/(12 pi^2 m^2) for m >> m_mu
     assert float(delta_a_mu(1e-6, 1.0)) == pytest.approx(1 / (8 * math.pi**2), rel=1e-3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import matplotlib
@@ -14,6 +15,7 @@ import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import limits  # noqa: E402
+from limits import constants as C  # noqa: E402
 from limits.physics.detector import EcalResolution  # noqa: E402
 from limits.plots.compare import draw_comparison  # noqa: E402
 from limits.plots.exclusion import draw_dark_matter, draw_exclusion  # noqa: E402
@@ -53,6 +55,29 @@ def test_exclusion_plot_shows_the_limits_and_the_published_curve():
     np.testing.assert_array_equal(published.get_xdata(), refs[0].mass_mev)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert r"expected $\pm 1\sigma$ band" in labels and r"expected $\pm 2\sigma$ band" in labels
+
+
+def test_exclusion_plot_hatches_the_muon_g_minus_2_band_in_the_coupling():
+    """lmu-ltau (g_mu = g (1 - r e), r = epsilon/g of its loop): the band drawn is the one-loop 2 sigma band in g_mu
+    divided by the recorded muon coupling per unit g; a result without it (an absolute kinetic mixing, or a
+    limits.json written before the field) draws none."""
+    result = limits.scan("na64-2026", "lmu-ltau", mass_mev=[0.01, 1.0, 100.0])
+    ax = draw_exclusion(result).axes[0]
+    label = r"$(g-2)_\mu$ $\pm2\sigma$ (PRL 126, 141801)"
+    (band,) = [c for c in ax.collections if c.get_label() == label]
+    verts = band.get_paths()[0].vertices  # fill_between: lower edge forward, upper edge back
+    m_mev = verts[0, 0]  # the first mass drawn, 0.01 MeV
+    # m << m_mu: Delta a_mu = g_mu^2/(8 pi^2) (1 - pi m/m_mu + O((m/m_mu)^2 ln)), the 1/(8 pi^2) with the (1 - z)^2
+    # endpoint of the Feynman integral cut off at (1 - z) ~ m/m_mu
+    unit = (1 - np.pi * m_mev / (C.M_MU_GEV * 1e3)) / (8 * np.pi**2)
+    g_mu_edges = [np.sqrt((251e-11 - 2 * 59e-11) / unit), np.sqrt((251e-11 + 2 * 59e-11) / unit)]
+    ys = sorted({float(v[1]) for v in verts if v[0] == m_mev})  # the path closes on repeated vertices
+    assert m_mev == pytest.approx(0.01) and len(ys) == 2
+    assert ys[0] * result.muon_coupling_per_unit == pytest.approx(g_mu_edges[0], rel=1e-5)
+    assert ys[1] * result.muon_coupling_per_unit == pytest.approx(g_mu_edges[1], rel=1e-5)
+    plt.close("all")
+    bare = draw_exclusion(dataclasses.replace(result, muon_coupling_per_unit=None)).axes[0]
+    assert not [c for c in bare.collections if c.get_label() == label]
 
 
 def test_branching_plot_draws_the_widths():

@@ -50,6 +50,7 @@ def parse_masses_mev(spec: str, min_mev: float, max_mev: float, field: str = "--
             raise InputError(field, f"masses must be > 0 MeV ({allowed})")
         if hi < lo or (n > 1 and hi == lo):
             raise InputError(field, f"MAX ({hi:g}) must exceed MIN ({lo:g})")
+        check_masses_mev([lo, hi] if n > 1 else [lo], min_mev, max_mev, field)  # before geomspace can overflow
         masses = np.geomspace(lo, hi, n) if n > 1 else np.array([lo])
     else:
         masses = np.array([_number(p, field, "mass") for p in spec.split(",")])

@@ -87,6 +87,12 @@ class Model:
         g_e = self.gauge_coupling(coupling) * self.charges["e"] + self.epsilon * C.E_CHARGE * C.EM_CHARGE["e"]
         return abs(g_e)
 
+    def muon_coupling(self, coupling: Any) -> Any:
+        """|g Q_mu + epsilon e Q_em,mu| for a coupling parameter (array or number): the Z'-muon coupling that enters
+        the muon's (g-2) (:mod:`limits.physics.gminus2`)."""
+        g_mu = self.gauge_coupling(coupling) * self.charges["mu"] + self.epsilon * C.E_CHARGE * C.EM_CHARGE["mu"]
+        return abs(g_mu)
+
     @property
     def couples_to_electrons(self) -> bool:
         """Whether the Z' couples to electrons at all (Q_e != 0, or an absolute kinetic mixing): without it NA64's

@@ -11,7 +11,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from limits import constants as C
 from limits.analysis.coupling_grid import coupling_grid
+from limits.physics.gminus2 import band_couplings
 from limits.plots.figure import save_figure
 from limits.reference.curves import ReferenceCurve
 from limits.scan.result import ScanResult
@@ -55,7 +57,9 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
     The observed excluded region is filled from each mass's excluded intervals (islands and upper edges included; an
     open region is drawn to the top of the frame); with ``--grid`` the CLs = 1 - CL contours are drawn too, clipped
     to the scanned masses. Lines are broken at masses without a result, and failed masses are marked with a red x
-    on the mass axis (not bridged).
+    on the mass axis (not bridged). For a model that couples to muons in proportion to its coupling, the muon
+    (g-2) band (one-loop Delta a_mu within 2 sigma of :data:`limits.physics.gminus2.DELTA_A_MU`) is hatched where
+    it falls inside the frame (the frame is not widened for it).
 
     Args:
         result: the scan.
@@ -102,6 +106,11 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
                 label=f"failed ({failed.sum()}): see limits.json")
     for ref in references:
         ax.plot(ref.mass_mev, ref.coupling, color="tab:blue", lw=1.5, ls="-.", label=ref.label)
+    if result.muon_coupling_per_unit:
+        mm = np.geomspace(float(m.min()), float(m.max()), 200)
+        lo, hi = (edge / result.muon_coupling_per_unit for edge in band_couplings(mm * C.GEV_PER_MEV))
+        ax.fill_between(mm, lo, hi, facecolor="none", edgecolor="tab:red", hatch="////", lw=0.8, alpha=0.6,
+                        zorder=0.5, label=r"$(g-2)_\mu$ $\pm2\sigma$ (PRL 126, 141801)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     lo_m, hi_m = float(m.min()), float(m.max())

@@ -77,6 +77,9 @@ class ScanResult:
             {"file": ..., "sha256": ...}}``); empty for the shipped inputs.
         dark_sector: the model's dark sector, ``{"particle": "complex_scalar" | "dirac_fermion", "alpha_d": ...,
             "mass_ratio": m_Z'/m_chi}``, or None without one.
+        muon_coupling_per_unit: the Z'-muon coupling g_mu per unit coupling parameter (dimensionless; e.g. 1 for
+            B-L, ~0.996 for L_mu - L_tau with its loop mixing, e for the dark photon), from which the (g-2)_mu band
+            is drawn in the coupling; None where g_mu is not proportional to it (an absolute kinetic mixing).
         contours: --grid mode: CLs = 1 - CL contours ``{"obs": [...], "exp": {label: [...]}}`` of [mass_mev, g]
             polylines; None otherwise.
         method_description: what the method is (test statistic, nuisance treatment and priors), for readers.
@@ -99,6 +102,7 @@ class ScanResult:
     versions: dict[str, str]
     points: tuple[dict[str, Any], ...]
     dark_sector: dict[str, Any] | None = None
+    muon_coupling_per_unit: float | None = None
     input_files: dict[str, dict[str, str]] = field(default_factory=dict)
     contours: dict[str, Any] | None = None
     band_order: tuple[str, ...] = field(default=BAND_LABELS)
@@ -185,6 +189,7 @@ class ScanResult:
         doc: dict[str, Any] = {key: getattr(self, key) for key in _SETTINGS}
         doc.update(assumptions=dict(self.assumptions), versions=dict(self.versions),
                    band_order=list(self.band_order), dark_sector=self.dark_sector,
+                   muon_coupling_per_unit=self.muon_coupling_per_unit,
                    **({"method_description": self.method_description} if self.method_description else {}),
                    points=[{k: v for k, v in p.items() if k != "grid"} for p in self.points])
         if self.contours is not None:
@@ -210,6 +215,7 @@ class ScanResult:
         validate(doc, "limits", source)
         return cls(**{key: doc[key] for key in _SETTINGS}, assumptions=dict(doc.get("assumptions", {})),
                    versions=dict(doc["versions"]), points=tuple(doc["points"]), dark_sector=doc.get("dark_sector"),
+                   muon_coupling_per_unit=doc.get("muon_coupling_per_unit"),
                    input_files=dict(doc.get("input_files", {})), contours=doc.get("contours"),
                    band_order=tuple(doc["band_order"]), method_description=doc.get("method_description", ""))
 
