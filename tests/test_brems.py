@@ -48,8 +48,9 @@ def test_elastic_closed_form_matches_quadrature():
     # production.md §2.1 closed form of chi_el: the elastic part of form_factor_g2 integrates to it
     z, ta, td = C.PB_Z, (C.M_E_GEV / (111 * C.PB_Z ** (-1 / 3))) ** 2, 0.164 * C.PB_A_G_PER_MOL ** (-2 / 3)
     tmin, tmax = (0.01**2 / 200) ** 2, 0.01**2
-    closed = z**2 * td**2 * ((ta + td + 2 * tmin) * np.log((ta + tmin) * (td + tmax) / ((ta + tmax) * (td + tmin)))
-                             - (ta - td) * (ta + td + 2 * tmax) * (tmax - tmin) / ((ta + tmax) * (td + tmax))) / (ta - td) ** 3
+    log_term = (ta + td + 2 * tmin) * np.log((ta + tmin) * (td + tmax) / ((ta + tmax) * (td + tmin)))
+    rational = (ta - td) * (ta + td + 2 * tmax) * (tmax - tmin) / ((ta + tmax) * (td + tmax))
+    closed = z**2 * td**2 * (log_term - rational) / (ta - td) ** 3
     elastic = lambda t: z**2 * (t / ta / (1 + t / ta)) ** 2 / (1 + t / td) ** 2  # noqa: E731
     quad, _ = integrate.quad(lambda lt: (np.exp(lt) - tmin) / np.exp(lt) * elastic(np.exp(lt)), np.log(tmin),
                              np.log(tmax), limit=400)

@@ -21,7 +21,8 @@ def test_reference_curves_registered_with_provenance():
         assert entry["source"] and entry["cl"] == 0.9 and len(m) == entry["points"]
         assert np.all(np.diff(m) > 0) and np.all(g > 0)
     m = load_reference("na64-prl129-2022-bl-unbroken").mass_mev
-    assert m[0] == pytest.approx(1.0365e-3, rel=1e-3) and m[-1] == pytest.approx(631.4, rel=1e-3)  # MeV; closing row gone
+    # MeV; the polygon-closing row is gone
+    assert m[0] == pytest.approx(1.0365e-3, rel=1e-3) and m[-1] == pytest.approx(631.4, rel=1e-3)
 
 
 def test_compare_identity(run_cli, tmp_path):

@@ -143,7 +143,8 @@ def test_bl_hadronic_peaks(meson, weight):
     assert r == pytest.approx(narrow, rel=0.10)
     # and the BR_inv dip: at the omega the B-L Z' decays mostly to hadrons
     w = decay_widths(UNBROKEN, meson.mass_gev, 1e-4)
-    leptons_and_nu = 3 + 1 + (1 + 2 * (C.M_MU_GEV / meson.mass_gev) ** 2) * np.sqrt(1 - 4 * (C.M_MU_GEV / meson.mass_gev) ** 2)
+    r_mu = (C.M_MU_GEV / meson.mass_gev) ** 2
+    leptons_and_nu = 3 + 1 + (1 + 2 * r_mu) * np.sqrt(1 - 4 * r_mu)
     assert w.br_invisible == pytest.approx(3 / (leptons_and_nu + narrow), rel=0.10)
 
 
