@@ -81,17 +81,16 @@ class Model:
     kinetic_mixing: float = 0.0
     epsilon: float = 0.0
 
-    def electron_coupling(self, coupling: Any) -> Any:
-        """|g Q_e + epsilon e Q_em,e| for a coupling parameter (array or number): the Z'-electron coupling that
-        electron-side production (bremsstrahlung, e+e- -> Z') sees (= epsilon e for the dark photon)."""
-        g_e = self.gauge_coupling(coupling) * self.charges["e"] + self.epsilon * C.E_CHARGE * C.EM_CHARGE["e"]
-        return abs(g_e)
+    def fermion_coupling(self, fermion: str, coupling: Any) -> Any:
+        """|g Q_f + epsilon e Q_em,f| of a charged fermion (``"e"``, ``"mu"``, ``"tau"``, ``"u"``, ``"d"``, ``"s"``)
+        for a coupling parameter (array or number); the muon's enters its (g-2) (:mod:`limits.physics.gminus2`)."""
+        g_f = self.gauge_coupling(coupling) * self.charges[fermion] + self.epsilon * C.E_CHARGE * C.EM_CHARGE[fermion]
+        return abs(g_f)
 
-    def muon_coupling(self, coupling: Any) -> Any:
-        """|g Q_mu + epsilon e Q_em,mu| for a coupling parameter (array or number): the Z'-muon coupling that enters
-        the muon's (g-2) (:mod:`limits.physics.gminus2`)."""
-        g_mu = self.gauge_coupling(coupling) * self.charges["mu"] + self.epsilon * C.E_CHARGE * C.EM_CHARGE["mu"]
-        return abs(g_mu)
+    def electron_coupling(self, coupling: Any) -> Any:
+        """:meth:`fermion_coupling` of the electron: what electron-side production (bremsstrahlung, e+e- -> Z') sees
+        (= epsilon e for the dark photon)."""
+        return self.fermion_coupling("e", coupling)
 
     @property
     def couples_to_electrons(self) -> bool:
@@ -101,16 +100,14 @@ class Model:
 
     def photon_like(self) -> Model:
         """The model's absolute-mixing part alone, per unit epsilon: charges e Q_em, no neutrino, N or dark sector."""
-        return dataclasses.replace(self, coupling_scale=1.0, charges={f: C.E_CHARGE * C.EM_CHARGE[f] for f in
-                                                                       self.charges},
+        return dataclasses.replace(self, coupling_scale=1.0, charges=_plus_photon({f: 0.0 for f in self.charges}, 1.0),
                                    nu_charges={f: 0.0 for f in self.nu_charges}, heavy_n_charges=(), dark=None,
                                    epsilon=0.0)
 
     def plus_photon_like(self) -> Model:
         """Charges Q_f + e Q_em,f (neutrinos, N, dark sector unchanged): with :meth:`photon_like`, the cross term of
         a width that is a quadratic form in the couplings, by polarisation."""
-        return dataclasses.replace(self, charges={f: q + C.E_CHARGE * C.EM_CHARGE[f] for f, q in self.charges.items()},
-                                   epsilon=0.0)
+        return dataclasses.replace(self, charges=_plus_photon(self.charges, 1.0), epsilon=0.0)
 
     def dark_matter_y(self, coupling: Any) -> Any:
         """The light-dark-matter variable y = eps_eff^2 alpha_D (m_chi/m_Z')^4, eps_eff = g_e/e the electron coupling
@@ -151,7 +148,7 @@ def model_from_document(doc: Any, source: str) -> Model:
     dark = doc.get("dark_sector")
     mixing = _kinetic_mixing(doc.get("kinetic_mixing"))
     if mixing:
-        charges = {f: q + mixing * C.E_CHARGE * C.EM_CHARGE[f] for f, q in charges.items()}
+        charges = _plus_photon(charges, mixing)
     return Model(
         name=doc["name"],
         description=" ".join(str(doc.get("description", "")).split()),
@@ -167,6 +164,12 @@ def model_from_document(doc: Any, source: str) -> Model:
         kinetic_mixing=mixing,
         epsilon=float(doc.get("kinetic_mixing", {}).get("epsilon", 0.0)),
     )
+
+
+def _plus_photon(charges: dict[str, float], ratio: float) -> dict[str, float]:
+    """Charged-fermion charges plus ``ratio`` times the photon's, Q_f + ratio e Q_em,f: kinetic mixing epsilon =
+    ratio g seen as charges."""
+    return {f: q + ratio * C.E_CHARGE * C.EM_CHARGE[f] for f, q in charges.items()}
 
 
 def _kinetic_mixing(spec: dict[str, Any] | None) -> float:

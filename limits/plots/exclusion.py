@@ -44,6 +44,14 @@ def _excluded_regions(result: ScanResult, g_top: float) -> list[tuple[np.ndarray
     return regions
 
 
+def _figure(ax: Axes | None) -> tuple[Figure, Axes, bool]:
+    """(figure, axis, whether they are new): a new 7.5 x 5 inch figure, or the figure ``ax`` belongs to."""
+    if ax is None:
+        fig, new_ax = plt.subplots(figsize=(7.5, 5))
+        return fig, new_ax, True
+    return cast(Figure, ax.get_figure(root=True)), ax, False
+
+
 def _runs_by_value(values: np.ndarray) -> list[slice]:
     """Slices of consecutive equal entries."""
     cuts = np.flatnonzero(np.diff(values)) + 1
@@ -69,11 +77,9 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
     Returns:
         The figure drawn into.
     """
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 5))
+    fig, ax, new = _figure(ax)
+    if new:
         fig.subplots_adjust(left=0.11, right=0.97, bottom=0.11, top=0.93)
-    else:
-        fig = cast(Figure, ax.get_figure(root=True))
     sym = r"\varepsilon" if result.coupling == "epsilon" else "g"
     m = result.mass_mev
     shown = result.ok
@@ -142,10 +148,7 @@ def draw_dark_matter(result: ScanResult, ax: Axes | None = None) -> Figure:
         raise ValueError("the y plane needs a model with a dark sector")
     ok = result.ok & np.isfinite(result.y_obs)
     m, y, y_exp = result.m_chi_mev[ok], result.y_obs[ok], result.y_exp[ok]
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 5))
-    else:
-        fig = cast(Figure, ax.get_figure(root=True))
+    fig, ax, _ = _figure(ax)
     if m.size:
         ax.fill_between(m, y_exp[:, 0], y_exp[:, 4], color="#ffdf00", lw=0, label=r"expected $\pm 2\sigma$")
         ax.fill_between(m, y_exp[:, 1], y_exp[:, 3], color="#00c000", lw=0, label=r"expected $\pm 1\sigma$")

@@ -120,6 +120,6 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
         method_description=calculator_class(cfg.method).description,
         assumptions=dict(cfg.analysis.assumptions), versions=_versions(), points=tuple(points),
         dark_sector=dataclasses.asdict(cfg.model.dark) if cfg.model.dark is not None else None,
-        muon_coupling_per_unit=None if cfg.model.epsilon else float(cfg.model.muon_coupling(1.0)),
+        muon_coupling_per_unit=None if cfg.model.epsilon else float(cfg.model.fermion_coupling("mu", 1.0)),
         input_files=cfg.analysis.input_files(),
         contours=contours(points, cfg.cl) if cfg.grid else None)
