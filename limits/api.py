@@ -30,7 +30,7 @@ from limits import constants as C
 from limits.analysis.definition import Analysis, analysis_from_document, builtin_analyses, builtin_pairs
 from limits.analysis.definition import get_analysis as _analysis_by_name
 from limits.errors import InputError, LimitsError
-from limits.io.files import directory_lock
+from limits.io.files import atomic_path, directory_lock
 from limits.io.masses import check_masses_mev
 from limits.io.paths import CHECKPOINTS, DARK_MATTER_PNG, EXCLUSION_PNG, LIMITS_CSV, LIMITS_JSON
 from limits.physics.annihilation import ELECTRON_MODELS
@@ -42,6 +42,8 @@ from limits.physics.widths import MASS_MAX_GEV, MASS_MIN_GEV, decay_widths
 from limits.physics.yields import BEAM_ENERGY_RANGE_GEV
 from limits.physics.yields import yields as _yields
 from limits.plots.exclusion import plot_dark_matter, plot_exclusion
+from limits.publish.export import FORMATS as EXPORT_FORMATS
+from limits.publish.export import export_text
 from limits.reference.compare import Comparison
 from limits.reference.compare import compare as _compare
 from limits.reference.curves import load_reference, reference_names, references_for
@@ -53,7 +55,7 @@ from limits.scan.run import run_scan
 from limits.workspace.build import Workspaces, build_workspaces
 
 __all__ = ["COUPLING_RANGE", "MASS_RANGE_MEV", "WidthTable", "YieldSpectrum", "YieldTable", "builtin_analyses",
-           "builtin_jobs", "builtin_models", "builtin_pairs", "compare", "cross_section", "describe_models",
+           "builtin_jobs", "builtin_models", "builtin_pairs", "compare", "cross_section", "describe_models", "export",
            "finished_scan", "get_analysis", "get_model", "merge_scans", "reference_curves", "run_and_save",
            "save_scan", "scan", "widths", "workspaces", "yield_spectrum", "yields"]
 
@@ -584,6 +586,37 @@ def run_and_save(config: ScanConfig, out_dir: str | os.PathLike[str], *, executo
         save_scan(result, out)
         Checkpoints(out / CHECKPOINTS, result.inputs_digest).clear()
     return result
+
+
+def export(result: ScanResult | str | os.PathLike[str], fmt: str = "darkcast",
+           path: str | os.PathLike[str] | None = None) -> str:
+    """A scan's observed exclusion, every excluded interval (islands included), in a recasting tool's format
+    (:mod:`limits.publish.export`): ``darkcast`` (a DarkCast ``.lmt`` file, masses in GeV), ``csv`` or ``yaml``.
+
+    Args:
+        result: a scan, or the path of its limits.json (or its directory).
+        fmt: one of ``darkcast``, ``csv``, ``yaml``.
+        path: also write the text to this file (atomically).
+
+    Returns:
+        The text.
+
+    Raises:
+        InputError: an unknown format (field ``format``) or an unreadable result (field ``result``).
+
+    Example:
+        >>> text = export(scan("na64-2026", "bl-unbroken", mass_mev=[1.0, 10.0]), "darkcast")
+        >>> [line.split()[0] for line in text.splitlines() if not line.startswith("#")]  # masses in GeV
+        ['1.000000e-03', '1.000000e-02']
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise InputError("format", f"'{fmt}' is not one of {', '.join(EXPORT_FORMATS)}")
+    res = result if isinstance(result, ScanResult) else ScanResult.from_json(Path(result), field="result")
+    text = export_text(res, fmt)
+    if path is not None:
+        with atomic_path(path) as tmp:
+            tmp.write_text(text)
+    return text
 
 
 def compare(result: ScanResult | str | os.PathLike[str], reference: str, curve: str = "obs",

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 import yaml
 
 import limits
@@ -74,3 +75,18 @@ def test_export_cli(run_cli, tmp_path):
     assert code == 0 and yaml.safe_load((tmp_path / "x.yaml").read_text())["analysis"] == "na64-2022"
     code, _, err = run_cli("export", "--results", str(tmp_path / "nope"))
     assert code == 2 and "--results" in err and err.count("\n") == 1
+
+
+def test_python_export_equals_the_cli(tmp_path, run_cli):
+    """limits.export is what `limits export` writes (the CLI is a layer over it); an unknown format is a typed
+    error naming the field."""
+    source = RESULTS / "na64-2026" / "lmu-ltau"
+    out = tmp_path / "NA64.lmt"
+    text = limits.export(source, "darkcast", out)
+    assert out.read_text() == text == darkcast_text(limits.ScanResult.from_json(source))
+    cli_out = tmp_path / "cli.lmt"
+    code, _, _ = run_cli("export", "--results", str(source), "--format", "darkcast", "--out", str(cli_out))
+    assert code == 0 and cli_out.read_text() == text
+    with pytest.raises(limits.InputError, match="darkcast") as err:
+        limits.export(source, "root")
+    assert err.value.field == "format"

@@ -7,13 +7,11 @@ import click
 from limits import api
 from limits.cli.common import api_errors, plot_file, writable_dir, writable_file
 from limits.errors import InputError
-from limits.io.files import atomic_path
 from limits.io.paths import FIGURES_DIR, RESULTS_DIR, WORKSPACES_DIR, figures_dir, output_figures_dir
 from limits.io.render import FORMATS, render
 from limits.plots.compare import plot_comparison
 from limits.plots.papers import figures_for, paper_figures
 from limits.publish.export import FORMATS as EXPORT_FORMATS
-from limits.publish.export import export_text
 from limits.publish.hepdata import write_submission
 from limits.reference.compare import CURVES
 from limits.scan.result import ScanResult
@@ -109,10 +107,8 @@ def compare_cmd(result: str | None, reference: str | None, list_curves: bool, fo
 @api_errors
 def export_cmd(results: str, fmt: str, out: str | None) -> None:
     """The observed exclusion of a scan, every excluded interval (islands included), for recasting tools."""
-    text = export_text(ScanResult.from_json(results), fmt)
+    text = api.export(ScanResult.from_json(results), fmt, out)
     if out is None:
         click.echo(text, nl=False)
-        return
-    with atomic_path(out) as tmp:
-        tmp.write_text(text)
-    click.echo(out, err=True)
+    else:
+        click.echo(out, err=True)
