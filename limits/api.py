@@ -29,10 +29,19 @@ from numpy.typing import ArrayLike
 from limits import constants as C
 from limits.analysis.definition import Analysis, analysis_from_document, builtin_analyses, builtin_pairs
 from limits.analysis.definition import get_analysis as _analysis_by_name
-from limits.errors import InputError, LimitsError
+from limits.errors import InputError, LimitsError, PublishError
 from limits.io.files import atomic_path, directory_lock
 from limits.io.masses import check_masses_mev
-from limits.io.paths import CHECKPOINTS, DARK_MATTER_PNG, EXCLUSION_PNG, LIMITS_CSV, LIMITS_JSON
+from limits.io.paths import (
+    CHECKPOINTS,
+    DARK_MATTER_PNG,
+    EXCLUSION_PNG,
+    LIMITS_CSV,
+    LIMITS_JSON,
+    RESULTS_DIR,
+    WORKSPACES_DIR,
+    figures_dir,
+)
 from limits.physics.annihilation import ELECTRON_MODELS
 from limits.physics.brems import sigma_total
 from limits.physics.detector import EcalResolution
@@ -42,8 +51,10 @@ from limits.physics.widths import MASS_MAX_GEV, MASS_MIN_GEV, decay_widths
 from limits.physics.yields import BEAM_ENERGY_RANGE_GEV
 from limits.physics.yields import yields as _yields
 from limits.plots.exclusion import plot_dark_matter, plot_exclusion
+from limits.plots.papers import figures_for
 from limits.publish.export import FORMATS as EXPORT_FORMATS
 from limits.publish.export import export_text
+from limits.publish.hepdata import write_submission
 from limits.reference.compare import Comparison
 from limits.reference.compare import compare as _compare
 from limits.reference.curves import load_reference, reference_names, references_for
@@ -52,12 +63,12 @@ from limits.scan.config import ScanConfig
 from limits.scan.merge import merge_results
 from limits.scan.result import ScanResult, write_outputs
 from limits.scan.run import run_scan
-from limits.workspace.build import Workspaces, build_workspaces
+from limits.workspace.build import HEPDATA_PLACEHOLDER, Workspaces, build_workspaces
 
 __all__ = ["COUPLING_RANGE", "MASS_RANGE_MEV", "WidthTable", "YieldSpectrum", "YieldTable", "builtin_analyses",
            "builtin_jobs", "builtin_models", "builtin_pairs", "compare", "cross_section", "describe_models", "export",
-           "finished_scan", "get_analysis", "get_model", "merge_scans", "reference_curves", "run_and_save",
-           "save_scan", "scan", "widths", "workspaces", "yield_spectrum", "yields"]
+           "finished_scan", "get_analysis", "get_model", "hepdata_record", "merge_scans", "reference_curves",
+           "run_and_save", "save_scan", "scan", "widths", "workspaces", "yield_spectrum", "yields"]
 
 MASS_RANGE_MEV = (MASS_MIN_GEV * C.MEV_PER_GEV, MASS_MAX_GEV * C.MEV_PER_GEV)
 """Z' masses the physics covers, MeV."""
@@ -617,6 +628,42 @@ def export(result: ScanResult | str | os.PathLike[str], fmt: str = "darkcast",
         with atomic_path(path) as tmp:
             tmp.write_text(text)
     return text
+
+
+def hepdata_record(analysis: str | Mapping[str, Any] | Analysis, out_dir: str | os.PathLike[str], *,
+                   results_dir: str | os.PathLike[str] = RESULTS_DIR,
+                   workspaces_dir: str | os.PathLike[str] = WORKSPACES_DIR, inspire_id: str | None = None,
+                   release: bool = False) -> Path:
+    """The HEPData record of an analysis (:mod:`limits.publish.hepdata`): one table per model it is published for,
+    from the scans in ``results_dir`` and the workspaces in ``workspaces_dir``, the papers' figures found in
+    ``results_dir``/figures as resources, validated with hepdata-validator; ``out_dir`` is replaced atomically and
+    the upload archive written beside it. Needs the ``[hepdata]`` extra.
+
+    Args:
+        analysis: see :func:`get_analysis`.
+        out_dir: the record's directory.
+        results_dir, workspaces_dir: where the committed scans and workspaces are.
+        inspire_id: the record's INSPIRE id (ins + 7 digits), replacing the placeholder in the likelihoods.
+        release: refuse a record that would still carry the placeholder id.
+
+    Returns:
+        The upload archive, ``<out_dir>.tar.gz``.
+
+    Raises:
+        InputError: ``release`` without ``inspire_id``, a malformed id, missing scans or workspaces.
+        PublishError: hepdata_lib or hepdata-validator not installed, or the record rejected by the validator.
+    """
+    if release and inspire_id is None:
+        raise InputError("inspire_id", f"required with release (the likelihoods would carry the placeholder "
+                                       f"{HEPDATA_PLACEHOLDER})")
+    a = get_analysis(analysis)
+    results, workspaces_path = Path(results_dir), Path(workspaces_dir)
+    figures = [path for name in figures_for(a.name) if (path := figures_dir(results) / name).is_file()]
+    try:
+        return write_submission(a, Path(out_dir), results_dir=results, workspaces_dir=workspaces_path,
+                                figures=figures, inspire_id=inspire_id)
+    except ModuleNotFoundError as exc:
+        raise PublishError(f"{exc.name} is not installed: pip install 'limits[hepdata]'") from None
 
 
 def compare(result: ScanResult | str | os.PathLike[str], reference: str, curve: str = "obs",

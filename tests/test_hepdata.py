@@ -155,3 +155,12 @@ def test_missing_hepdata_lib_is_one_line(run_cli, tmp_path, monkeypatch):
     code, _, err = run_cli("hepdata", "--analysis", ANALYSIS, "--out", str(tmp_path / "r"), *INPUTS)
     assert code == 1 and "pip install 'limits[hepdata]'" in err and err.count("\n") == 1
     assert not (tmp_path / "r").exists()
+
+
+def test_python_api_checks_release_before_any_work(tmp_path):
+    """limits.hepdata_record is what `limits hepdata` runs; a release without an INSPIRE id is a typed error."""
+    import limits
+
+    with pytest.raises(limits.InputError) as err:
+        limits.hepdata_record(ANALYSIS, tmp_path / "r", release=True)
+    assert err.value.field == "inspire_id" and not (tmp_path / "r").exists()

@@ -7,15 +7,13 @@ import click
 from limits import api
 from limits.cli.common import api_errors, plot_file, writable_dir, writable_file
 from limits.errors import InputError
-from limits.io.paths import FIGURES_DIR, RESULTS_DIR, WORKSPACES_DIR, figures_dir, output_figures_dir
+from limits.io.paths import FIGURES_DIR, RESULTS_DIR, WORKSPACES_DIR, output_figures_dir
 from limits.io.render import FORMATS, render
 from limits.plots.compare import plot_comparison
-from limits.plots.papers import figures_for, paper_figures
+from limits.plots.papers import paper_figures
 from limits.publish.export import FORMATS as EXPORT_FORMATS
-from limits.publish.hepdata import write_submission
 from limits.reference.compare import CURVES
 from limits.scan.result import ScanResult
-from limits.workspace.build import HEPDATA_PLACEHOLDER
 
 __all__ = ["compare_cmd", "export_cmd", "figures_cmd", "hepdata_cmd"]
 
@@ -51,16 +49,8 @@ def figures_cmd(results_dir: str, out_dir: str) -> None:
 def hepdata_cmd(analysis: str, out_dir: str, results_dir: str, workspaces_dir: str, inspire_id: str | None,
                 release: bool) -> None:
     """HEPData submission of an analysis (hepdata_lib), validated with hepdata-validator."""
-    if release and inspire_id is None:
-        raise InputError("--inspire-id", f"required with --release (the likelihoods would carry the placeholder "
-                                             f"{HEPDATA_PLACEHOLDER})")
-    a = api.get_analysis(analysis)
-    figure_paths = [path for name in figures_for(a.name) if (path := figures_dir(results_dir) / name).is_file()]
-    try:
-        archive = write_submission(a, out_dir, results_dir=results_dir, workspaces_dir=workspaces_dir,
-                                   figures=figure_paths, inspire_id=inspire_id)
-    except ModuleNotFoundError as exc:
-        raise click.ClickException(f"{exc.name} is not installed: pip install 'limits[hepdata]'") from None
+    archive = api.hepdata_record(analysis, out_dir, results_dir=results_dir, workspaces_dir=workspaces_dir,
+                                 inspire_id=inspire_id, release=release)
     click.echo(f"{archive}: validated with hepdata-validator")
 
 
