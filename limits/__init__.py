@@ -22,79 +22,122 @@ Data flow, one subpackage per stage (each imports only from the stages above it 
     api        the functions exported here; cli: the ``limits`` command
 """
 
-from limits._version import __version__
-from limits.analysis.definition import Analysis
-from limits.api import (
-    COUPLING_RANGE,
-    MASS_RANGE_MEV,
-    WidthTable,
-    YieldSpectrum,
-    YieldTable,
-    builtin_analyses,
-    builtin_models,
-    compare,
-    cross_section,
-    export,
-    get_analysis,
-    get_model,
-    hepdata_record,
-    merge_scans,
-    save_scan,
-    scan,
-    widths,
-    workspaces,
-    yield_spectrum,
-    yields,
-)
-from limits.errors import InputError, LimitsError, PublishError, TableError
-from limits.physics.models import Model
-from limits.reference.compare import Comparison
-from limits.reference.curves import ReferenceCurve, load_reference, reference_names
-from limits.scan.config import ScanConfig
-from limits.scan.result import LimitCurves, ScanResult
-from limits.stats.interface import BAND_LABELS, Calculator, MuLimit
-from limits.stats.registry import METHODS, create_calculator
-from limits.workspace.build import Workspaces
+from __future__ import annotations
 
-__all__ = [
-    "BAND_LABELS",
-    "COUPLING_RANGE",
-    "MASS_RANGE_MEV",
-    "METHODS",
-    "Analysis",
-    "Calculator",
-    "Comparison",
-    "InputError",
-    "LimitCurves",
-    "LimitsError",
-    "Model",
-    "MuLimit",
-    "PublishError",
-    "ReferenceCurve",
-    "ScanConfig",
-    "ScanResult",
-    "TableError",
-    "WidthTable",
-    "Workspaces",
-    "YieldSpectrum",
-    "YieldTable",
-    "__version__",
-    "builtin_analyses",
-    "builtin_models",
-    "compare",
-    "create_calculator",
-    "cross_section",
-    "export",
-    "get_analysis",
-    "get_model",
-    "hepdata_record",
-    "load_reference",
-    "merge_scans",
-    "reference_names",
-    "save_scan",
-    "scan",
-    "widths",
-    "workspaces",
-    "yield_spectrum",
-    "yields",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from limits._version import __version__
+
+# Every public name and the module that defines it. ``import limits`` loads none of them: a name is imported on first
+# use (PEP 562), so ``import limits.errors`` (or a single submodule) costs only that module and what it needs.
+_EXPORTS = {
+    "Analysis": "limits.analysis.definition",
+    "BAND_LABELS": "limits.stats.interface",
+    "COUPLING_RANGE": "limits.api",
+    "Calculator": "limits.stats.interface",
+    "Comparison": "limits.reference.compare",
+    "InputError": "limits.errors",
+    "LimitCurves": "limits.scan.result",
+    "LimitsError": "limits.errors",
+    "MASS_RANGE_MEV": "limits.api",
+    "METHODS": "limits.stats.registry",
+    "Model": "limits.physics.models",
+    "MuLimit": "limits.stats.interface",
+    "PublishError": "limits.errors",
+    "ReadOnlyError": "limits.errors",
+    "ReferenceCurve": "limits.reference.curves",
+    "ScanConfig": "limits.scan.config",
+    "ScanResult": "limits.scan.result",
+    "TableError": "limits.errors",
+    "WidthTable": "limits.api",
+    "Workspaces": "limits.workspace.build",
+    "YieldSpectrum": "limits.api",
+    "YieldTable": "limits.api",
+    "builtin_analyses": "limits.api",
+    "builtin_models": "limits.api",
+    "cache_info": "limits.api",
+    "clear_cache": "limits.api",
+    "compare": "limits.api",
+    "create_calculator": "limits.stats.registry",
+    "cross_section": "limits.api",
+    "export": "limits.api",
+    "get_analysis": "limits.api",
+    "get_model": "limits.api",
+    "hepdata_record": "limits.api",
+    "load_reference": "limits.reference.curves",
+    "merge_scans": "limits.api",
+    "reference_names": "limits.reference.curves",
+    "save_scan": "limits.api",
+    "scan": "limits.api",
+    "widths": "limits.api",
+    "workspaces": "limits.api",
+    "yield_spectrum": "limits.api",
+    "yields": "limits.api",
+}
+
+__all__ = ["__version__", "Analysis", "BAND_LABELS", "COUPLING_RANGE", "Calculator", "Comparison", "InputError",
+           "LimitCurves", "LimitsError", "MASS_RANGE_MEV", "METHODS", "Model", "MuLimit", "PublishError",
+           "ReadOnlyError", "ReferenceCurve", "ScanConfig", "ScanResult", "TableError", "WidthTable", "Workspaces",
+           "YieldSpectrum", "YieldTable", "builtin_analyses", "builtin_models", "cache_info", "clear_cache",
+           "compare", "create_calculator", "cross_section", "export", "get_analysis", "get_model", "hepdata_record",
+           "load_reference", "merge_scans", "reference_names", "save_scan", "scan", "widths", "workspaces",
+           "yield_spectrum", "yields"]
+
+
+# ``limits.scan`` is both a subpackage and the scan function. Importing a subpackage for the first time binds it as an
+# attribute of its parent, which would hide the function whenever ``limits.scan.*`` is loaded after ``import limits``.
+# So the (empty) subpackage is loaded now and its binding dropped: ``limits.scan`` is the function, found on use below.
+importlib.import_module("limits.scan")
+del globals()["scan"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562) and keep it in the module's namespace."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'limits' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # the names as the type checker and the docs see them
+    from limits.analysis.definition import Analysis
+    from limits.api import (
+        COUPLING_RANGE,
+        MASS_RANGE_MEV,
+        WidthTable,
+        YieldSpectrum,
+        YieldTable,
+        builtin_analyses,
+        builtin_models,
+        cache_info,
+        clear_cache,
+        compare,
+        cross_section,
+        export,
+        get_analysis,
+        get_model,
+        hepdata_record,
+        merge_scans,
+        save_scan,
+        scan,
+        widths,
+        workspaces,
+        yield_spectrum,
+        yields,
+    )
+    from limits.errors import InputError, LimitsError, PublishError, ReadOnlyError, TableError
+    from limits.physics.models import Model
+    from limits.reference.compare import Comparison
+    from limits.reference.curves import ReferenceCurve, load_reference, reference_names
+    from limits.scan.config import ScanConfig
+    from limits.scan.result import LimitCurves, ScanResult
+    from limits.stats.interface import BAND_LABELS, Calculator, MuLimit
+    from limits.stats.registry import METHODS, create_calculator
+    from limits.workspace.build import Workspaces

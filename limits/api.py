@@ -30,7 +30,10 @@ from limits import constants as C
 from limits.analysis.definition import Analysis, analysis_from_document, builtin_analyses, builtin_pairs
 from limits.analysis.definition import get_analysis as _analysis_by_name
 from limits.errors import InputError, LimitsError, PublishError
-from limits.io.files import atomic_path, directory_lock
+from limits.frozen import freeze
+from limits.io.cache import cache_info as _cache_info
+from limits.io.cache import clear_cache as _clear_cache
+from limits.io.files import atomic_path, check_output_file, directory_lock
 from limits.io.masses import check_masses_mev
 from limits.io.paths import (
     CHECKPOINTS,
@@ -66,7 +69,8 @@ from limits.scan.run import run_scan
 from limits.workspace.build import HEPDATA_PLACEHOLDER, Workspaces, build_workspaces
 
 __all__ = ["COUPLING_RANGE", "MASS_RANGE_MEV", "WidthTable", "YieldSpectrum", "YieldTable", "builtin_analyses",
-           "builtin_jobs", "builtin_models", "builtin_pairs", "compare", "cross_section", "describe_models", "export",
+           "builtin_jobs", "builtin_models", "builtin_pairs", "cache_info", "clear_cache", "compare", "cross_section",
+           "describe_models", "export",
            "finished_scan", "get_analysis", "get_model", "hepdata_record", "merge_scans", "reference_curves",
            "run_and_save", "save_scan", "scan", "widths", "workspaces", "yield_spectrum", "yields"]
 
@@ -122,7 +126,10 @@ def get_model(model: str | os.PathLike[str] | Mapping[str, Any] | Model) -> Mode
     if isinstance(model, Model):
         return model
     if isinstance(model, Mapping):
-        return model_from_document(dict(model), "model")
+        return model_from_document(model, "model")
+    if not isinstance(model, (str, os.PathLike)):
+        raise InputError("model", f"a {type(model).__name__} is not a model: give a built-in name "
+                                  f"({', '.join(builtin_names())}), a model file's path, a mapping or a Model")
     return _model_by_name(os.fspath(model), field="model")
 
 
@@ -144,9 +151,15 @@ def get_analysis(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis
         if runs is not None:
             raise InputError("runs", "give the run inputs with the analysis name or document, not with an Analysis")
         return analysis
+    if runs is not None and not isinstance(runs, (str, os.PathLike)):
+        raise InputError("runs", f"a {type(runs).__name__} is not a path of a run-input file")
     runs_path = None if runs is None else os.fspath(runs)
     if isinstance(analysis, Mapping):
-        return analysis_from_document(dict(analysis), "analysis", None, runs_path)
+        return analysis_from_document(analysis, "analysis", None, runs_path)
+    if not isinstance(analysis, (str, os.PathLike)):
+        raise InputError("analysis", f"a {type(analysis).__name__} is not an analysis: give a built-in name "
+                                     f"({', '.join(builtin_analyses())}), an analysis file's path, a mapping or an "
+                                     "Analysis")
     return _analysis_by_name(os.fspath(analysis), runs_path, field="analysis")
 
 
@@ -190,6 +203,10 @@ class WidthTable:
     ctau_m: np.ndarray
     ctau_m_at_g1: np.ndarray
 
+    def __post_init__(self) -> None:
+        # shared with every caller: read-only (limits.frozen)
+        freeze(self)
+
     def rows(self, with_model: bool = False) -> list[dict[str, Any]]:
         """One row per mass as ``limits widths --format json`` prints it (``model`` first if ``with_model``)."""
         rows = []
@@ -204,7 +221,7 @@ class WidthTable:
 
 
 def widths(model: str | Mapping[str, Any] | Model, mass_mev: ArrayLike, coupling: float = 1e-4) -> WidthTable:
-    """Total width, branching fractions and proper decay length of the Z' vs mass (``../shared/physics/widths.md``).
+    """Total width, branching fractions and proper decay length of the Z' vs mass (:mod:`limits.physics.widths`).
 
     Args:
         model: see :func:`get_model`.
@@ -313,6 +330,10 @@ class YieldTable:
     runs: tuple[str, ...] = ()
     signal_events: np.ndarray | None = None
 
+    def __post_init__(self) -> None:
+        # shared with every caller: read-only (limits.frozen)
+        freeze(self)
+
     def rows(self) -> list[dict[str, Any]]:
         """One row per point as ``limits yields --format json`` prints it."""
         return [{"mass_mev": float(m), "coupling": float(c), "yield_brem_per_eot": float(b),
@@ -347,7 +368,7 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
 
     Example:
         >>> y = yields("dark-photon", mass_mev=[1.0, 10.0], coupling=1e-4)
-        >>> [f"{v:.3g}" for v in y.total_per_eot]           # production.md: 1.93e-9 and 1.10e-10
+        >>> [f"{v:.3g}" for v in y.total_per_eot]           # independent calculation: 1.93e-9, 1.10e-10
         ['1.96e-09', '1.11e-10']
     """
     m = get_model(model)
@@ -400,6 +421,10 @@ class YieldSpectrum:
     dn_de_per_gev: np.ndarray
     pass_probability: np.ndarray
 
+    def __post_init__(self) -> None:
+        # shared with every caller: read-only (limits.frozen)
+        freeze(self)
+
     def rows(self) -> list[dict[str, Any]]:
         """One row per (mass, bin) as ``limits yields --spectrum --format json`` prints it."""
         return [{"mass_mev": float(m), "coupling": float(self.coupling), "e_low_gev": float(lo),
@@ -428,8 +453,8 @@ def yield_spectrum(model: str | Mapping[str, Any] | Model, *, mass_mev: ArrayLik
 
 def cross_section(model: str | Mapping[str, Any] | Model, *, mass_mev: float, energy_gev: float, coupling: float,
                   x_min: float | None = None) -> float:
-    """Exact-tree-level bremsstrahlung cross section sigma(x > x_min) in pb for e- Pb -> e- Pb Z' (production.md
-    §2.3), by direct integration; x = E_Z'/E, x_min defaults to the threshold m/E.
+    """Exact-tree-level bremsstrahlung cross section sigma(x > x_min) in pb for e- Pb -> e- Pb Z' (arXiv:1712.05706,
+    :mod:`limits.physics.brems`), by direct integration; x = E_Z'/E, x_min defaults to the threshold m/E.
 
     Args:
         model: its electron coupling g|Q_e| sets the normalisation (dark photon: epsilon e, DMG4's convention).
@@ -539,28 +564,33 @@ def merge_scans(parts: Sequence[ScanResult | str | os.PathLike[str]], *, runs: s
     """
     results = [p if isinstance(p, ScanResult) else ScanResult.from_json(Path(p)) for p in parts]
     if not results:
-        raise InputError("--results", "nothing to merge: give at least one result")
+        raise InputError("parts", "nothing to merge: give at least one result")
     a = get_analysis(results[0].analysis if analysis is None else analysis, runs=runs)
-    m = get_model(results[0].model if model is None else model)
+    # the model the parts recorded (its document), unless given: a user model merges without its file
+    m = get_model(model if model is not None else results[0].model_document or results[0].model)
 
     def config_for(part: ScanResult, masses: tuple[float, ...]) -> ScanConfig:
         return ScanConfig(analysis=a, model=m, masses_mev=masses, method=part.method, cl=part.cl,
                           stat_only=part.stat_only, ntoys=part.ntoys or 10_000, seed=part.seed,
                           grid=part.contours is not None)
 
-    return merge_results(results, config_for)
+    return merge_results(results, config_for, field="parts")
 
 
 def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = True) -> list[Path]:
     """Write a scan's limits.json, limits.csv (cls_grid.json in --grid mode) and, with ``plot``, exclusion.png with the
     published curves of the same analysis and model overlaid, and for a model with a dark sector dark_matter.png (the
     limit as y vs m_chi); the files appear together or not at all. Returns the paths."""
+    if not isinstance(result, ScanResult):
+        raise InputError("result", f"a {type(result).__name__} is not a ScanResult")
+    if not isinstance(out_dir, (str, os.PathLike)):
+        raise InputError("out_dir", f"a {type(out_dir).__name__} is not a directory path")
     plots: dict[str, Callable[[ScanResult, Path], None]] = {}
     if plot:
         plots[EXCLUSION_PNG] = _exclusion_plot
         if result.dark_sector is not None:
             plots[DARK_MATTER_PNG] = plot_dark_matter
-    return write_outputs(result, Path(out_dir), plots)
+    return write_outputs(result, Path(out_dir), plots, field="out_dir")
 
 
 def _exclusion_plot(result: ScanResult, path: Path) -> None:
@@ -613,7 +643,7 @@ def export(result: ScanResult | str | os.PathLike[str], fmt: str = "darkcast",
         The text.
 
     Raises:
-        InputError: an unknown format (field ``format``) or an unreadable result (field ``result``).
+        InputError: an unknown format (field ``fmt``), an unreadable result (``result``), an unwritable ``path``.
 
     Example:
         >>> text = export(scan("na64-2026", "bl-unbroken", mass_mev=[1.0, 10.0]), "darkcast")
@@ -621,13 +651,26 @@ def export(result: ScanResult | str | os.PathLike[str], fmt: str = "darkcast",
         ['1.000000e-03', '1.000000e-02']
     """
     if fmt not in EXPORT_FORMATS:
-        raise InputError("format", f"'{fmt}' is not one of {', '.join(EXPORT_FORMATS)}")
-    res = result if isinstance(result, ScanResult) else ScanResult.from_json(Path(result), field="result")
+        raise InputError("fmt", f"'{fmt}' is not one of {', '.join(EXPORT_FORMATS)}")
+    if path is not None:
+        if not isinstance(path, (str, os.PathLike)):
+            raise InputError("path", f"a {type(path).__name__} is not a file path")
+        check_output_file(path, "path")
+    res = _result(result)
     text = export_text(res, fmt)
     if path is not None:
-        with atomic_path(path) as tmp:
+        with atomic_path(path, field="path") as tmp:
             tmp.write_text(text)
     return text
+
+
+def _result(result: ScanResult | str | os.PathLike[str]) -> ScanResult:
+    """A scan, or the one in a limits.json (or its directory), for the API functions that take either."""
+    if isinstance(result, ScanResult):
+        return result
+    if not isinstance(result, (str, os.PathLike)):
+        raise InputError("result", f"a {type(result).__name__} is neither a ScanResult nor the path of a limits.json")
+    return ScanResult.from_json(Path(result), field="result")
 
 
 def hepdata_record(analysis: str | Mapping[str, Any] | Analysis, out_dir: str | os.PathLike[str], *,
@@ -682,15 +725,34 @@ def compare(result: ScanResult | str | os.PathLike[str], reference: str, curve: 
     Raises:
         InputError: an unknown curve, an unreadable result, or (without ``force``) a mismatch, field ``--reference``.
     """
-    ref = load_reference(reference)  # an unknown name fails before any file is read
-    res = result if isinstance(result, ScanResult) else ScanResult.from_json(Path(result), field="result")
+    ref = load_reference(reference, field="reference")  # an unknown name fails before any file is read
+    res = _result(result)
     if not force:
         mine = {"analysis": res.analysis, "model": res.model, "coupling": res.coupling, "cl": res.cl}
         differ = [f"{k} {mine[k]!r} vs {ref.entry[k]!r}" for k in mine if ref.entry.get(k) != mine[k]]
+        # by content: a user model may carry the built-in's name with other charges
+        if not differ and res.model_document != _builtin_document(res.model):
+            differ = [f"model {res.model!r} of the scan is not the built-in {res.model!r} (its document differs"
+                      f"{'' if res.model_document is not None else ': the result does not record it'})"]
         if differ:
             raise InputError("reference", f"{reference} is not a curve of this scan ({'; '.join(differ)}); "
                                           "force=True (--force) compares anyway")
     return _compare(res, reference, curve)
+
+
+def _builtin_document(name: str) -> Mapping[str, Any] | None:
+    """The document of the built-in model ``name``, or None if there is none of that name."""
+    return _model_by_name(name).document if name in builtin_names() else None
+
+
+def cache_info() -> dict[str, Any]:
+    """The disk cache of derived arrays (:mod:`limits.io.cache`): ``{"directory", "enabled", "entries", "bytes"}``."""
+    return _cache_info()
+
+
+def clear_cache() -> int:
+    """Empty the disk cache (:mod:`limits.io.cache`); returns the number of files removed."""
+    return _clear_cache()
 
 
 def reference_curves() -> list[dict[str, Any]]:

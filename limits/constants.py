@@ -2,7 +2,7 @@
 
 Every number carries its unit in its name and its source in the comment beside it. Masses and widths are in
 GeV unless the name says otherwise. Differences between the values used by other codes (DarkCast, DeLiVeR, DMG4)
-are below 3e-5 relative and irrelevant here (see ``../shared/physics/widths.md`` §8.7).
+are below 3e-5 relative and irrelevant here.
 
 Sources
 -------
@@ -12,6 +12,7 @@ Sources
   relative phase of the omega and phi amplitudes.
 - [PDG-mat] PDG "Atomic and nuclear properties of materials": lead.
 - [NA64-26] NA64, arXiv:2606.17320 (2026), detector section (ECAL and HCAL geometry).
+- [XDB] A. C. Thompson et al., X-ray Data Booklet, LBNL (https://xdb.lbl.gov), Table 1-1: electron binding energies.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ M_KPM_GEV = 0.493677
 M_K0_GEV = 0.497611
 M_ETA_GEV = 0.547862
 M_PROTON_GEV = 0.93827208816
+M_NEUTRON_GEV = 0.9395654205
+# the nucleon mass m_N = (m_p + m_n)/2 = 0.938919 GeV: the target particle of a fixed-target centre-of-mass energy
+M_NUCLEON_GEV = 0.5 * (M_PROTON_GEV + M_NEUTRON_GEV)
 MU_PROTON = 2.7928473446  # proton magnetic moment in nuclear magnetons
 
 
@@ -115,18 +119,18 @@ PB_ATOMS_PER_CM3 = AVOGADRO_PER_MOL * PB_DENSITY_G_CM3 / PB_A_G_PER_MOL  # 3.299
 PB_ATOMS_PER_CM2_PER_X0 = PB_ATOMS_PER_CM3 * PB_X0_CM  # 1.851e22 atoms/cm^2 per X0
 PB_NUCLEUS_MASS_GEV = 0.9315 * PB_A_G_PER_MOL  # ~193 GeV, atomic mass unit times A
 # Share of the ECAL radiation length supplied by lead: 150 layers of 1.5 mm Pb + 1.5 mm Sc [NA64-26];
-# 0.2673 X0 (Pb) vs 0.0036 X0 (Sc) per layer (../shared/physics/production.md §1).
+# per layer 0.15 cm / 0.5612 cm = 0.2673 X0 of Pb vs 0.15 cm / ~41 cm = 0.0036 X0 of Sc (X0 values [PDG-mat]).
 ECAL_PB_FRACTION = 0.987
 ECAL_PB_LAYER_CM = 0.15  # [NA64-26]: 150 layers of 1.5 mm Pb and 1.5 mm Sc
 ECAL_SC_LAYER_CM = 0.15  # [NA64-26]
 SC_DENSITY_G_CM3 = 1.05  # polystyrene scintillator [PDG-mat]
 SC_Z_OVER_A = 0.53768  # polystyrene (C8H8)n, <Z/A> [PDG-mat]
-# Scintillator electrons per lead atom of the sandwich: 10.3 (../shared/physics/detector.md §4)
+# Scintillator electrons per lead atom of the sandwich: 10.3 (layer thicknesses [NA64-26], density and Z/A [PDG-mat])
 SC_ELECTRONS_PER_PB_ATOM = (ECAL_SC_LAYER_CM * SC_DENSITY_G_CM3 * SC_Z_OVER_A * AVOGADRO_PER_MOL
                             / (ECAL_PB_LAYER_CM * PB_ATOMS_PER_CM3))
 
 # Length beyond which a visible Z' decay counts as invisible in PRL 129 Eq. 6: ECAL (47 cm) plus three HCAL modules
-# along the beam (3 x 163 cm) [NA64-26], rounded to 5.4 m "plus gaps" (production.md §6). A per-run input later;
+# along the beam (3 x 163 cm) [NA64-26], rounded up to 5.4 m for the gaps. A per-run input later;
 # this is only the documented default.
 L_DETECTOR_DEFAULT_M = 5.4
 # ECAL energy resolution sigma_E/E = a/sqrt(E[GeV]) (+) b, "approximately 10 %/sqrt(E) (+) 4 %" [NA64-26]; the defaults
@@ -134,8 +138,8 @@ L_DETECTOR_DEFAULT_M = 5.4
 ECAL_RESOLUTION_STOCHASTIC_SQRT_GEV = 0.10
 ECAL_RESOLUTION_CONSTANT = 0.04
 
-# Lead atomic shells: (name, binding energy in keV, occupancy), K to P. Binding energies from the X-ray data booklet
-# (LBNL, Thompson et al.) as quoted in ../shared/physics/production.md §4.3; occupancies sum to Z = 82.
+# Lead atomic shells: (name, binding energy in keV, occupancy), K to P. Binding energies [XDB], rounded (K to O5;
+# the 6s, 6p levels P1, P2 are a few eV); occupancies sum to Z = 82.
 PB_SHELLS_KEV = (
     ("K", 88.0, 2),
     ("L1", 15.86, 2), ("L2", 15.20, 2), ("L3", 13.04, 4),

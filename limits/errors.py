@@ -7,7 +7,7 @@ API raises them; it never exits.
 
 from __future__ import annotations
 
-__all__ = ["LimitsError", "InputError", "PublishError", "TableError"]
+__all__ = ["LimitsError", "InputError", "PublishError", "ReadOnlyError", "TableError"]
 
 
 def _printable(text: str) -> str:
@@ -47,3 +47,10 @@ class TableError(LimitsError, RuntimeError):
 
 class PublishError(LimitsError, RuntimeError):
     """A publication record was rejected by its validator (hepdata-validator's messages included)."""
+
+
+class ReadOnlyError(LimitsError, TypeError):
+    """A value the package hands out or shares (a model's charges, a scan's points, a cached array's mapping) was
+    changed in place; make a modified copy instead (:meth:`limits.physics.models.Model.replace`, ``dict(x)``,
+    ``copy.deepcopy(x)``). Frozen dataclasses raise :class:`dataclasses.FrozenInstanceError` and read-only numpy
+    arrays ``ValueError`` as usual."""

@@ -52,3 +52,14 @@ def _toy_workspace(signal, background, unc=None, syst=0.1, observed=None):
 def toy_workspace():
     """``toy_workspace(signal, background, unc=None, syst=0.1, observed=None) -> (bkg_only, patch)``."""
     return _toy_workspace
+
+
+@pytest.fixture(scope="session")
+def hepdata_record(tmp_path_factory) -> Path:
+    """The HEPData record of na64-2026 (bremsstrahlung and annihilation; all ten models) from the committed scans
+    and workspaces, written once by ``limits hepdata`` for every test that reads a record."""
+    pytest.importorskip("hepdata_lib")  # the [test] extra installs it; a bare install gets a clear skip
+    out = tmp_path_factory.mktemp("hepdata") / "na64-2026"
+    assert main(["hepdata", "--analysis", "na64-2026", "--out", str(out), "--results", str(REPO / "results"),
+                 "--workspaces", str(REPO / "workspaces")]) == 0
+    return out

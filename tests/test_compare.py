@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from limits.physics.models import get_model
 from limits.reference.curves import load_reference, reference_names
 from limits.scan.result import ScanResult
 
@@ -33,7 +34,7 @@ def test_compare_identity(run_cli, tmp_path):
     ScanResult(analysis="na64-2022", model="bl-unbroken", coupling="g", method="exact", cl=0.9, stat_only=False,
                seed=0, ntoys=None, expected_bands="-", inputs_digest="0" * 64, assumptions={},
                versions={"limits": "0", "pyhf": "0", "numpy": "0", "scipy": "0"}, points=points,
-               ).to_json(tmp_path / "limits.json")
+               model_document=get_model("bl-unbroken").document).to_json(tmp_path / "limits.json")
     code, out, err = run_cli("compare", "--results", str(tmp_path), "--reference", "na64-prl129-2022-bl-unbroken",
                              "--format", "json", "--plot", str(tmp_path / "c.png"))
     assert code == 0

@@ -89,4 +89,4 @@ def test_python_export_equals_the_cli(tmp_path, run_cli):
     assert code == 0 and cli_out.read_text() == text
     with pytest.raises(limits.InputError, match="darkcast") as err:
         limits.export(source, "root")
-    assert err.value.field == "format"
+    assert err.value.field == "fmt"  # the Python parameter

@@ -4,7 +4,8 @@ Every generated case runs the real CLI in-process and must end with exit status 
 exactly one stderr line starting ``limits: error:`` and no output file; never a traceback; on 0 every written file is
 strict JSON and follows its schema. Each case has a time limit (SIGALRM): a hang fails the case.
 
-Default run: a bounded number of examples per property (``FUZZ_EXAMPLES``, 25). The ``slow`` variant runs
+Default run: a bounded number of examples per property (``FUZZ_EXAMPLES``, 25; 10 for the scan arguments, each a
+scan). The ``slow`` variant runs
 ``LIMITS_FUZZ_EXAMPLES`` (default 2,600 per property, 4 properties: > 10^4 cases) and prints the count and time.
 """
 
@@ -32,6 +33,7 @@ from limits.cli.app import main
 from limits.io.schemas import load_schema
 
 FUZZ_EXAMPLES = 25
+SCAN_FUZZ_EXAMPLES = 10  # scan arguments in the default run: each valid case is a scan
 SLOW_EXAMPLES = int(os.environ.get("LIMITS_FUZZ_EXAMPLES", "2600"))
 CASE_SECONDS = 60  # a case that runs longer is a hang
 STATS = {"cases": 0, "seconds": 0.0}
@@ -139,9 +141,10 @@ def run_case(args: list[str], out: Path | None) -> None:
                 jsonschema.validate(doc, load_schema("limits"))
 
 
-def _properties(n: int):
+def _properties(n: int, n_scans: int | None = None):
     common = settings(max_examples=n, deadline=None, derandomize=True, database=None,
                       suppress_health_check=list(HealthCheck))
+    scans = settings(common, max_examples=n if n_scans is None else n_scans)
 
     @common
     @given(data=mutated(MODEL), masses=st.sampled_from(["1", "0.5,300", "1:500:5"]))
@@ -182,7 +185,7 @@ def _properties(n: int):
         "--analysis": st.one_of(st.sampled_from(["na64-2022", "na64-2016", "na64-9999"]), st.text(max_size=8)),
     }
 
-    @common
+    @scans
     @given(chosen=st.dictionaries(st.sampled_from(sorted(options)), st.just(None), max_size=3), data=st.data())
     def scan_arguments(chosen: dict, data: st.DataObject) -> None:
         args = ["scan", "--masses", "10"]
@@ -204,7 +207,7 @@ def _properties(n: int):
 
 @pytest.mark.parametrize("index", range(4), ids=["model", "runs", "masses", "scan-args"])
 def test_fuzz(index):
-    _properties(FUZZ_EXAMPLES)[index]()
+    _properties(FUZZ_EXAMPLES, SCAN_FUZZ_EXAMPLES)[index]()
 
 
 @pytest.mark.slow

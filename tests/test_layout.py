@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,10 +120,80 @@ def test_public_api_is_complete_and_documented():
                                                                                      limits.LimitsError)
 
 
-@pytest.mark.parametrize("module", sorted(_module_name(p) for p in PACKAGE.rglob("*.py")
-                                          if p.name != "__main__.py"))
-def test_every_module_imports_on_its_own(module):
-    importlib.import_module(module)
+MODULES = sorted(_module_name(p) for p in PACKAGE.rglob("*.py") if p.name != "__main__.py")
+
+
+def _third_party_imports() -> list[str]:
+    """The non-``limits`` modules the package imports at module level (not inside functions: those are optional)."""
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and not node.level and node.module else [])
+            found |= {n for n in names if n.split(".")[0] not in ("limits", "__future__")}
+    return sorted(found)
+
+
+# Run in a fresh interpreter that has never imported ``limits``: one forked child per module imports that module
+# first and reports. The parent imports only the third-party modules the package imports (forking is cheap,
+# re-importing scipy and matplotlib 80 times is not), so each child starts with no ``limits`` module loaded, and a
+# module that relies on another having been imported before it fails here.
+_ISOLATED_IMPORTS = r"""
+import importlib, json, os, sys, traceback
+separator = sys.argv.index("--")
+for name in sys.argv[1:separator]:
+    importlib.import_module(name)
+assert not [m for m in sys.modules if m == "limits" or m.startswith("limits.")], "the parent imported limits"
+results = {}
+for name in sys.argv[separator + 1:]:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            importlib.import_module(name)
+            message = ""
+        except BaseException:
+            message = traceback.format_exc(limit=-3)
+        os.write(write, message.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        results[name] = fh.read().decode()
+    os.waitpid(pid, 0)
+print("RESULTS " + json.dumps(results))
+"""
+
+
+@pytest.fixture(scope="module")
+def isolated_imports() -> dict[str, str]:
+    """Module -> the traceback of importing it first in a fresh process ('' if it imported)."""
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, "-c", _ISOLATED_IMPORTS, *_third_party_imports(), "--", *MODULES],
+                          capture_output=True, text=True,
+                          timeout=600, cwd=PACKAGE.parent, env=env, check=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULTS "))  # spey prints a banner at exit
+    return json.loads(line[len("RESULTS "):])
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_module_imports_on_its_own(isolated_imports, module):
+    assert isolated_imports[module] == "", isolated_imports[module]
+
+
+def test_every_public_name_is_exported_lazily():
+    """``limits.__all__`` and the lazy table agree, and every name resolves to the object of its module."""
+    assert set(limits.__all__) - {"__version__"} == set(limits._EXPORTS)
+    for name, module in limits._EXPORTS.items():
+        assert getattr(limits, name) is getattr(importlib.import_module(module), name), name
+
+
+def test_importing_limits_loads_no_submodule():
+    """``import limits`` is light: the public names are imported on first use (so the isolation test above is one:
+    importing ``limits.errors`` does not drag in the whole package through ``limits/__init__``)."""
+    code = "import limits, sys; print(sorted(m for m in sys.modules if m.startswith('limits')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "['limits', 'limits._version', 'limits.scan']"  # scan/__init__.py is empty
 
 
 def test_the_layout_page_lists_every_module():

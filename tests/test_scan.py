@@ -25,6 +25,7 @@ from limits.scan.run import run_scan
 from limits.stats.counting import code4, counting_model
 from limits.stats.hybrid import HybridCalculator
 from limits.stats.upper_limits import mu_limits
+from limits.workspace.build import build_workspaces
 
 A22 = get_analysis("na64-2022")
 BL = get_model("bl-unbroken")
@@ -202,7 +203,7 @@ def test_executors_give_identical_results(tmp_path):
     assert json.dumps(local, sort_keys=True) == json.dumps(procs, sort_keys=True) == json.dumps(dask, sort_keys=True)
 
 
-@pytest.mark.parametrize("method", ["hybrid", "asymptotic", "toys"])
+@pytest.mark.parametrize("method", ["hybrid", "asymptotic", pytest.param("toys", marks=pytest.mark.slow)])
 def test_grid_mode_agrees_with_root_finding(tmp_path, method):
     """The --grid columns (CLs tables per shape) cross 1 - CL where the root-found limit is: within 1 % in g
     (toys: plus three standard deviations of the difference of two toy estimates)."""
@@ -248,32 +249,45 @@ def test_scan_bad_input(run_cli, tmp_path, args, field):
     assert not (tmp_path / "o").exists()
 
 
-def test_sigkill_midway_then_rerun_is_identical(tmp_path):
+# Runs `limits` in a child that SIGKILLs itself right after its KILL_AFTER-th checkpoint is on disk: a real kill at a
+# known point, with no polling (which can race under load)
+_KILL_AFTER_CHECKPOINTS = r"""
+import os, signal, sys
+from limits.scan.checkpoints import Checkpoints
+save, saved = Checkpoints.save, []
+def save_then_die(self, index, point):
+    save(self, index, point)
+    saved.append(index)
+    if len(saved) == int(os.environ["KILL_AFTER"]):
+        os.kill(os.getpid(), signal.SIGKILL)
+Checkpoints.save = save_then_die
+from limits.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("method", ["hybrid", pytest.param("toys", marks=pytest.mark.slow)])
+def test_sigkill_midway_then_rerun_is_identical(tmp_path, method, run_cli):
     import os
-    import signal
     import subprocess
     import sys
-    import time
 
-    # a mass-dependent efficiency gives every mass its own signal shape, hence its own toys (~1.5 s each)
+    # a mass-dependent efficiency gives every mass its own signal shape, hence its own solve (and toys)
     runs = yaml_load(resources.files("limits.data").joinpath("runs.yaml").read_text())
     (tmp_path / "eff_I.csv").write_text("mass_mev,efficiency\n0.5,0.30\n1000,0.70\n")
     runs["runs"]["I"]["efficiency"] = {"file": "eff_I.csv", "status": "derived", "source": "test"}
     (tmp_path / "runs.yaml").write_text(yaml.safe_dump(runs))
-    args = [sys.executable, "-m", "limits.cli", "scan", "--analysis", "na64-2022", "--method", "toys",
-            "--ntoys", "300", "--masses", "1:300:5", "--seed", "3", "--runs", str(tmp_path / "runs.yaml")]
+    args = ["scan", "--analysis", "na64-2022", "--method", method, "--ntoys", "300", "--masses", "1:300:5",
+            "--seed", "3", "--runs", str(tmp_path / "runs.yaml")]
     full, part = tmp_path / "full", tmp_path / "part"
-    subprocess.run(args + ["--out", str(full)], check=True, capture_output=True)
-    proc = subprocess.Popen(args + ["--out", str(part)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline and len(list(part.rglob("mass_*.json"))) < 2:
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    finished = len(list(part.rglob("mass_*.json")))
-    assert 2 <= finished < 5 and not (part / "limits.json").exists()
-    subprocess.run(args + ["--out", str(part)], check=True, capture_output=True)
+    assert run_cli(*args, "--out", str(full))[0] == 0  # the uninterrupted scan, in this process
+    killed = subprocess.run([sys.executable, "-c", _KILL_AFTER_CHECKPOINTS, *args, "--out", str(part)],
+                            env={**os.environ, "KILL_AFTER": "2"}, capture_output=True, timeout=300)
+    assert killed.returncode == -9, killed.stderr  # SIGKILL, mid-scan
+    assert len(list(part.rglob("mass_*.json"))) == 2 and not (part / "limits.json").exists()
+    assert run_cli(*args, "--out", str(part))[0] == 0  # resumed from the two checkpoints
     assert (part / "limits.json").read_bytes() == (full / "limits.json").read_bytes()
+    assert not list(part.rglob(".*.tmp.*"))  # nothing of the killed run is left behind
 
 
 @pytest.mark.parametrize(("tau", "b"), [(1.0, 0.5), (25.0, 0.03), (400.0, 1.2), (3.0, 0.0)])
@@ -306,3 +320,51 @@ def test_a_scan_with_failed_masses_exits_3_and_lists_them(tmp_path, run_cli, fai
     code, _, err = run_cli("scan", "--analysis", "na64-2022", "--masses", "1,10", "--out", str(tmp_path))
     assert code == 3 and "limits: failed: na64-2022/bl-unbroken at 10 MeV: FloatingPointError: boom" in err
     assert (tmp_path / "limits.json").is_file()
+
+
+def test_stat_only_excludes_ln10_events(run_cli, tmp_path):
+    """--stat-only: every systematic dropped, so at zero observed events the hybrid CLs is exp(-S) and the limit is
+    S = ln 10 events at 90 % CL, whatever the backgrounds (an analytic number); with systematics it is more."""
+    from limits.stats.upper_limits import strip_systematics
+
+    analysis, model = get_analysis("na64-2026"), get_model("bl-unbroken")
+    masses = np.array([1.0, 20.0, 400.0])
+    ws = build_workspaces(analysis, model, masses)
+    bkg, patch = strip_systematics(ws.bkg_only, ws.patchset["patches"][0])
+    assert all(s["modifiers"] == [] for ch in bkg["channels"] for s in ch["samples"])
+    assert all([m["type"] for m in op["value"]["modifiers"]] == ["normfactor"] for op in patch["patch"])
+    stat = run_scan(ScanConfig(analysis=analysis, model=model, masses_mev=tuple(masses), stat_only=True))
+    full = run_scan(ScanConfig(analysis=analysis, model=model, masses_mev=tuple(masses)))
+    events = analysis.signal(model, masses, stat.g_obs).sum(axis=1)
+    np.testing.assert_allclose(events, math.log(10.0), rtol=1e-4)
+    assert np.all(full.g_obs > stat.g_obs) and stat.stat_only
+    code, _, err = run_cli("scan", "--masses", "20", "--stat-only", "--out", str(tmp_path))
+    assert code == 0, err
+    assert ScanResult.from_json(tmp_path).g_obs[0] == pytest.approx(stat.g_obs[1], rel=1e-12)
+
+
+@pytest.mark.parametrize("stage", ["mu_limits_batch", "invert_couplings"])
+def test_a_failing_mass_fails_alone_in_its_chunk(monkeypatch, stage):
+    """A chunk whose batched solve (or batched inversion) raises is retried mass by mass: only the mass that fails
+    on its own is recorded as failed, its neighbours in the chunk get their limits."""
+    from limits.scan import tasks
+
+    bad = 20.0
+    original = getattr(tasks, stage)
+
+    def fails_at_bad_mass(*args, **kwargs):
+        patches_or_masses = args[2] if stage == "mu_limits_batch" else args[1]
+        masses = ([p["metadata"]["values"][0] for p in patches_or_masses] if stage == "mu_limits_batch"
+                  else list(patches_or_masses))
+        if bad in masses:
+            raise FloatingPointError(f"boom at {bad:g} MeV")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, stage, fails_at_bad_mass)
+    masses = (1.0, 5.0, bad, 100.0)  # one chunk (hybrid: 20 masses per task)
+    res = run_scan(ScanConfig(analysis=get_analysis("na64-2022"), model=get_model("bl-unbroken"), masses_mev=masses))
+    assert res.status.tolist() == ["ok", "ok", "failed", "ok"]
+    assert "boom at 20 MeV" in res.points[2]["reason"]
+    clean = run_scan(ScanConfig(analysis=get_analysis("na64-2022"), model=get_model("bl-unbroken"),
+                                masses_mev=(1.0, 5.0, 100.0)))
+    np.testing.assert_allclose(res.g_obs[[0, 1, 3]], clean.g_obs, rtol=1e-12)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from limits.analysis.definition import Analysis
+from limits.frozen import frozen_cache
+from limits.io.masses import log_grid
 from limits.physics.models import Model
 
 __all__ = ["G_GRID", "TARGET_EVENTS", "coupling_grid", "signal_on_grid", "reference_couplings"]
@@ -19,9 +21,12 @@ G_GRID = (1e-10, 1.0, 321)  # log g grid (lowest g, highest g, points): 32 point
 TARGET_EVENTS = 10.0  # total signal at the reference coupling: mu_up ~ 0.2 for the NA64 analyses
 
 
+@frozen_cache(1)
 def coupling_grid() -> np.ndarray:
-    """The coupling parameters of :data:`G_GRID` (dimensionless), ascending."""
-    return np.geomspace(*G_GRID)
+    """The coupling parameters of :data:`G_GRID` (dimensionless), ascending; the same bits on every machine
+    (:func:`limits.io.masses.log_grid`), read-only."""
+    lo, hi, n = G_GRID
+    return log_grid(lo, hi, n)
 
 
 def signal_on_grid(analysis: Analysis, model: Model, mass_mev: np.ndarray) -> np.ndarray:
@@ -57,6 +62,5 @@ def reference_couplings(signal_grid: np.ndarray, target: float = TARGET_EVENTS) 
         if above.size and above[0] > 0:
             i = int(above[0])
             index[k] = i - 1 if distance[k, i - 1] < distance[k, i] else i
-    g = coupling_grid()[index]
-    exponent = np.floor(np.log10(g))
-    return np.asarray(np.round(g / 10**exponent, 2) * 10**exponent)
+    # 3 significant digits through decimal text: the same bits on every machine
+    return np.array([float(f"{g:.3g}") for g in coupling_grid()[index]])

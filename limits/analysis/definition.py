@@ -11,7 +11,6 @@ and decay length.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,7 +22,9 @@ from limits import constants as C
 from limits.analysis.external import ExternalTable, ExternalYields, read_external_table
 from limits.analysis.runs import Run, load_runs
 from limits.errors import InputError
+from limits.frozen import frozen_cache
 from limits.io.files import read_document, yaml_load
+from limits.io.masses import log_grid
 from limits.io.schemas import validate
 from limits.physics.detector import EcalResolution
 from limits.physics.models import Model, builtin_names
@@ -81,8 +82,9 @@ class Analysis:
         return files
 
     def default_masses_mev(self, n: int = 200) -> np.ndarray:
-        """The default mass grid: ``n`` log-spaced masses over the analysis range (MeV)."""
-        return np.geomspace(*self.mass_range_mev, n)
+        """The default mass grid: ``n`` log-spaced masses over the analysis range (MeV), bit-identical on every
+        machine (:func:`limits.io.masses.log_grid`)."""
+        return log_grid(*self.mass_range_mev, n)
 
     @property
     def total_eot(self) -> float:
@@ -146,7 +148,7 @@ def _analysis_dir():
     return resources.files("limits.data").joinpath("analyses")
 
 
-@functools.lru_cache(maxsize=1)
+@frozen_cache(1)
 def builtin_analyses() -> tuple[str, ...]:
     """Names of the built-in analyses."""
     return tuple(sorted(p.name[:-5] for p in _analysis_dir().iterdir() if p.name.endswith(".yaml")))
@@ -160,7 +162,7 @@ def builtin_pairs() -> list[tuple[str, str]]:
 
 def analysis_from_document(doc: Any, source: str, base: Path | None, runs_path: str | None) -> Analysis:
     """An analysis from a parsed document (schemas/analysis.schema.json); ``base`` resolves a relative ``runs_file``."""
-    validate(doc, "analysis", source)
+    doc = validate(doc, "analysis", source)
     lo, hi = doc["mass_range_mev"]
     if not lo < hi:
         raise InputError(f"{source}: mass_range_mev", f"[{lo:g}, {hi:g}] must be increasing")

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from limits.errors import InputError
+from limits.frozen import freeze
 from limits.io.csvfile import read_mass_table
 
 __all__ = ["ExternalTable", "ExternalYields", "read_external_table"]
@@ -132,6 +133,9 @@ class ExternalYields:
     source: str
     common: ExternalTable | None
     per_run: Mapping[str, ExternalTable]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "per_run", freeze(dict(self.per_run)))
 
     def table_for(self, run: str) -> ExternalTable:
         """The table of a run."""

@@ -6,6 +6,7 @@ the file, and a field a run leaves out is taken from the file's ``common`` block
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,7 @@ import numpy as np
 
 from limits.analysis.efficiency import read_efficiency_csv
 from limits.errors import InputError
+from limits.frozen import freeze
 from limits.io.files import read_document, yaml_load
 from limits.io.schemas import validate
 
@@ -39,6 +41,9 @@ class Fact:
     sha256: str | None = None
     uncertainty: tuple[float, ...] | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", freeze(self.value))  # a table is shared by every user of the run
+
 
 @dataclass(frozen=True)
 class Run:
@@ -46,7 +51,10 @@ class Run:
     energies in GeV; the ECAL resolution sigma_E/E = a/sqrt(E[GeV]) (+) b as a (GeV^1/2) and b (fraction)."""
 
     name: str
-    facts: dict[str, Fact]
+    facts: Mapping[str, Fact]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "facts", freeze(dict(self.facts)))
 
     def __getattr__(self, item):  # run.eot -> the number
         facts = self.__dict__.get("facts", {})
@@ -74,7 +82,7 @@ class Run:
         """Signal efficiency at the given masses (MeV): the constant, or the table interpolated in log(mass)."""
         value = self.facts["efficiency"].value
         m = np.asarray(mass_mev, dtype=float)
-        if isinstance(value, list):
+        if isinstance(value, (list, tuple)):
             pts = sorted(value)
             xs = np.log([p[0] for p in pts])
             ys = np.array([p[1] for p in pts])
@@ -105,7 +113,7 @@ def runs_from_document(doc: Any, source: str, base: Path | None = None) -> dict[
     Raises:
         InputError: naming ``source`` and the field (e.g. ``runs.I.eot``).
     """
-    validate(doc, "runs", source)
+    doc = validate(doc, "runs", source)
     common = doc.get("common", {})
     out = {}
     for name, raw in doc["runs"].items():

@@ -14,7 +14,7 @@ import click
 import matplotlib
 
 from limits._version import __version__
-from limits.cli.physics import models_cmd, tables_group, widths_cmd, xsec_cmd, yields_cmd
+from limits.cli.physics import cache_group, models_cmd, tables_group, widths_cmd, xsec_cmd, yields_cmd
 from limits.cli.pipeline import merge_cmd, scan_cmd, workspace_cmd
 from limits.cli.publish import compare_cmd, export_cmd, figures_cmd, hepdata_cmd
 from limits.errors import InputError, LimitsError
@@ -37,24 +37,37 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("limits: %(levelname)s: %(name)s: %(message)s"))
-    logger = logging.getLogger("limits")
-    saved = (logger.handlers[:], logger.level, logger.propagate)
-    logger.handlers[:] = [handler]
-    logger.setLevel(level)
-    logger.propagate = False  # our one-line format only, not the root logger's as well
+    handler.setFormatter(_OneLineFormatter("limits: %(levelname)s: %(name)s: %(message)s"))
+    # our loggers, and Python warnings (numpy, matplotlib, ...) turned into log records: nothing reaches stderr but
+    # through this one-line format, and --quiet silences them all
+    loggers = [logging.getLogger("limits"), logging.getLogger("py.warnings")]
+    saved = [(lg.handlers[:], lg.level, lg.propagate) for lg in loggers]
+    for lg in loggers:
+        lg.handlers[:] = [handler]
+        lg.setLevel(level)
+        lg.propagate = False  # our one-line format only, not the root logger's as well
+    logging.captureWarnings(True)
     ctx.obj = {"quiet": quiet}
 
     def restore() -> None:  # the command's logging set-up ends with the command (in-process callers, tests)
-        logger.handlers[:] = saved[0]
-        logger.setLevel(saved[1])
-        logger.propagate = saved[2]
+        logging.captureWarnings(False)
+        for lg, (handlers, lvl, propagate) in zip(loggers, saved):
+            lg.handlers[:] = handlers
+            lg.setLevel(lvl)
+            lg.propagate = propagate
 
     ctx.call_on_close(restore)
 
 
+class _OneLineFormatter(logging.Formatter):
+    """Log records on one line: a captured warning's source-code line (its second line) is dropped."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).splitlines()[0]
+
+
 for command in (models_cmd, widths_cmd, yields_cmd, xsec_cmd, workspace_cmd, scan_cmd, merge_cmd, figures_cmd,
-                hepdata_cmd, compare_cmd, export_cmd, tables_group):
+                hepdata_cmd, compare_cmd, export_cmd, tables_group, cache_group):
     cli.add_command(command)
 
 

@@ -12,6 +12,7 @@ import click
 from limits import api
 from limits import constants as C
 from limits.cli.common import MASSES_HELP, api_errors, plot_file, progress_enabled, writable_dir
+from limits.errors import InputError
 from limits.io.masses import parse_masses_mev
 from limits.io.render import FORMATS, render
 from limits.physics import tables
@@ -20,7 +21,7 @@ from limits.physics.detector import EcalResolution
 from limits.plots.widths import plot_branching
 from limits.plots.yields import plot_annihilation_window, plot_yields
 
-__all__ = ["models_cmd", "tables_group", "widths_cmd", "xsec_cmd", "yields_cmd"]
+__all__ = ["cache_group", "models_cmd", "tables_group", "widths_cmd", "xsec_cmd", "yields_cmd"]
 
 COUPLING = click.FloatRange(0.0, 10.0, min_open=True)
 
@@ -58,6 +59,8 @@ def widths_cmd(model: tuple[str, ...], masses: str, coupling: float, fmt: str, p
     proper decay length c*tau in metres at coupling 1 (scale by 1/coupling^2 for models without a dark sector).
     """
     models = [api.get_model(n.strip()) for arg in model for n in arg.split(",") if n.strip()]
+    if not models:
+        raise InputError("--model", "empty; give a built-in model name (see `limits models`) or a model file")
     masses_mev = parse_masses_mev(masses, *api.MASS_RANGE_MEV)
     tables_ = [api.widths(m, masses_mev, coupling) for m in models]
     rows = [row for t in tables_ for row in t.rows(with_model=len(models) > 1)]
@@ -156,13 +159,33 @@ def yields_cmd(model: str, coupling: float, masses: str, beam_energy_gev: float,
 def xsec_cmd(mass_mev: float, energy_gev: float, coupling: float, model: str, x_min: float | None) -> None:
     """Exact-tree-level bremsstrahlung cross section per lead atom, by direct integration; prints JSON.
 
-    {"sigma_pb": ...} is sigma(x > xmin) in pb for e- Pb -> e- Pb Z' (production.md §2.3).
+    {"sigma_pb": ...} is sigma(x > xmin) in pb for e- Pb -> e- Pb Z' (exact tree level, arXiv:1712.05706).
     """
     m = api.get_model(model)
     sigma = api.cross_section(m, mass_mev=mass_mev, energy_gev=energy_gev, coupling=coupling, x_min=x_min)
     x_threshold = mass_mev * C.GEV_PER_MEV / energy_gev
     click.echo(json.dumps({"sigma_pb": sigma, "mass_mev": mass_mev, "energy_gev": energy_gev, "coupling": coupling,
                            "model": m.name, "x_min": x_min if x_min is not None else x_threshold}))
+
+
+@click.group("cache")
+def cache_group() -> None:
+    """The disk cache of derived arrays (the shower x cross-section folds, ~1 s each to recompute): where it is
+    ($LIMITS_CACHE_DIR, $XDG_CACHE_HOME/limits or ~/.cache/limits; LIMITS_CACHE_DIR=off disables it)."""
+
+
+@cache_group.command("info")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Output format on stdout. JSON: {directory, enabled, entries, bytes}.")
+def cache_info_cmd(fmt: str) -> None:
+    """Show the cache's directory, number of entries and size in bytes."""
+    click.echo(render([api.cache_info()], fmt, header="limits disk cache"), nl=False)
+
+
+@cache_group.command("clear")
+def cache_clear_cmd() -> None:
+    """Remove every entry (safe while scans run: they recompute what they miss)."""
+    click.echo(f"removed {api.clear_cache()} files from {api.cache_info()['directory'] or 'the (disabled) cache'}")
 
 
 @click.group("tables")

@@ -60,7 +60,7 @@ def workspace_cmd(analysis: str, model: str, masses: str | None, runs: str | Non
     jobs = [(a, m, _masses(a, masses)) for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]
     for a, m, mass_mev in jobs:
         target = (workspaces_dir(a.name, m.name) if all_builtin else
-                  out_dir if out_dir else output_workspaces_dir(a.name, m.name))
+                  out_dir if out_dir else output_workspaces_dir(a.name, m.output_name))
         paths = write_workspaces(api.workspaces(a, m, mass_mev), target)
         click.echo(f"{a.name} / {m.name}: {len(mass_mev)} masses -> {paths[0].parent}")
 
@@ -90,8 +90,9 @@ EXIT_PARTIAL = 3
                    "depend on it.")
 @click.option("--runs", "runs", type=click.Path(dir_okay=False), default=None, help=RUNS_HELP)
 @click.option("--out", "out_dir", callback=writable_dir, type=click.Path(file_okay=False), default=None,
-              help="Output directory (default: limits-output/<analysis>/<model>/; the committed results/ only with "
-                   "--all or an explicit --out). A finished scan with identical inputs there is reused.")
+              help="Output directory (default: limits-output/<analysis>/<model>[.<method>][.cl<CL%>][.stat-only]"
+                   "[.grid]/, so that scans of other settings never overwrite each other; the committed results/ only "
+                   "with --all or an explicit --out). A finished scan with identical inputs there is reused.")
 @click.option("--grid", is_flag=True,
               help="Also evaluate CLs on the full (mass, coupling) grid and extract the contours (islands included).")
 @click.option("--all", "all_builtin", is_flag=True,
@@ -113,10 +114,11 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
     parse_executor(executor)
     if all_builtin:
         _refuse_with_all()
-    jobs = [(ScanConfig(analysis=a, model=m, masses_mev=_masses(a, masses), method=method, cl=cl,
-                        stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid),
-             results_dir(a.name, m.name) if all_builtin else out_dir if out_dir else output_scan_dir(a.name, m.name))
-            for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]  # every input checked first
+    configs = [ScanConfig(analysis=a, model=m, masses_mev=_masses(a, masses), method=method, cl=cl,
+                          stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid)
+               for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]  # every input checked first
+    jobs = [(cfg, results_dir(cfg.analysis.name, cfg.output_name) if all_builtin else out_dir if out_dir else
+             output_scan_dir(cfg.analysis.name, cfg.output_name)) for cfg in configs]
     any_failed = False
     for cfg, out in jobs:
         if not (rerun or all_builtin) and api.finished_scan(cfg, out) is not None:

@@ -3,7 +3,11 @@
 Location: ``$LIMITS_CACHE_DIR``, else ``$XDG_CACHE_HOME/limits``, else ``~/.cache/limits``; ``LIMITS_CACHE_DIR=off``
 turns it off. Keys are SHA-256 digests of everything the arrays depend on (the caller's job: parameters, table
 checksums, package version), so a stale entry is never read; an unreadable or unwritable cache is skipped silently
-(it only costs time). ``limits cache --clear`` (or deleting the directory) empties it.
+(it only costs time). ``limits cache info`` shows it and ``limits cache clear`` (:func:`clear_cache`) empties it.
+
+Several processes may fill it at once (parallel scans, process pools, Dask workers on one host): each entry is written
+to a temporary file of its own and renamed into place, so a reader sees a whole entry or none, and two writers of one
+key both leave a whole (identical) entry.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from limits.io.files import atomic_path
+from limits.io.files import TEMPORARY_GLOB, atomic_path
 
-__all__ = ["cache_dir", "cache_key", "load_arrays", "save_arrays"]
+__all__ = ["cache_dir", "cache_info", "cache_key", "clear_cache", "load_arrays", "save_arrays"]
 
 log = logging.getLogger(__name__)
 
@@ -66,3 +70,41 @@ def save_arrays(key: str, arrays: dict[str, np.ndarray]) -> None:
                 np.savez(fh, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
     except OSError as exc:
         log.debug("cache %s not writable (%s): continuing without it", directory, exc)
+
+
+def _entries(directory: Path) -> list[Path]:
+    """The cache's entries and the temporary files of interrupted writers."""
+    return sorted({*directory.glob("*.npz"), *directory.glob(TEMPORARY_GLOB)})
+
+
+def cache_info() -> dict[str, Any]:
+    """Where the cache is and what it holds: ``{"directory": str | None, "enabled": bool, "entries": int,
+    "bytes": int}`` (``directory`` None when ``LIMITS_CACHE_DIR=off``).
+
+    Example:
+        >>> sorted(cache_info())
+        ['bytes', 'directory', 'enabled', 'entries']
+    """
+    directory = cache_dir()
+    if directory is None:
+        return {"directory": None, "enabled": False, "entries": 0, "bytes": 0}
+    files = [p for p in directory.glob("*.npz") if p.is_file() and not p.name.startswith(".")] \
+        if directory.is_dir() else []  # hidden: an interrupted writer's temporary file
+    return {"directory": str(directory), "enabled": True, "entries": len(files),
+            "bytes": sum(p.stat().st_size for p in files)}
+
+
+def clear_cache() -> int:
+    """Remove every cache entry (and leftovers of interrupted writers); returns how many files were removed. Safe
+    while other processes use the cache: they recompute what they miss."""
+    directory = cache_dir()
+    if directory is None or not directory.is_dir():
+        return 0
+    removed = 0
+    for path in _entries(directory):
+        try:
+            path.unlink()
+            removed += 1
+        except FileNotFoundError:  # another process removed or replaced it meanwhile
+            pass
+    return removed

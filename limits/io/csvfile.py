@@ -44,7 +44,7 @@ def read_mass_table(path: Path, field: str, headers: Sequence[tuple[str, ...]], 
     """
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark (spreadsheet exports) is not part of the header
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(field, f"cannot read {path}: {exc}") from None
     rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]

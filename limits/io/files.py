@@ -8,19 +8,37 @@ import math
 import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
 
 from limits.errors import InputError
+from limits.io.paths import CHECKPOINTS
 
 __all__ = ["LOCK_FILE", "atomic_path", "atomic_paths", "check_output_dir", "check_output_file", "directory_lock",
            "json_safe", "read_document", "read_json", "yaml_load"]
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML safe loader that reads 1e10 and 6.15e11 as numbers (YAML 1.2); PyYAML's 1.1 rules make them strings."""
+    """YAML safe loader that reads 1e10 and 6.15e11 as numbers (YAML 1.2); PyYAML's 1.1 rules make them strings.
+    A key given twice in one mapping is an error (YAML 1.2 requires unique keys; PyYAML silently keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                repeated = key in seen
+            except TypeError:  # an unhashable key: SafeLoader reports it below
+                continue
+            if repeated:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    f"key {str(key)[:40]!r} is given twice (first at line {seen[key].line + 1})", key_node.start_mark)
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.add_implicit_resolver(
@@ -89,16 +107,32 @@ def read_document(path: str | os.PathLike, field: str) -> Any:
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike, field: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success rename it onto ``target``, on error remove it.
 
     Readers never see a partial file and a failed run leaves no output behind. The temporary file keeps the target's
     suffix so that writers which infer the format from it (matplotlib) work.
+
+    Args:
+        target: the file to write.
+        field: the argument that named ``target``: an OSError (a file in the way, a read-only place, a full disk)
+            then becomes an :class:`InputError` naming it.
     """
     target = Path(target)
-    with _temporary_beside(target) as tmp_path:
+    with _os_errors_as_input(field, target), _temporary_beside(target) as tmp_path:
         yield tmp_path
         os.replace(tmp_path, target)
+
+
+@contextlib.contextmanager
+def _os_errors_as_input(field: str | None, target: Path) -> Iterator[None]:
+    """OSError -> InputError naming ``field`` (the API's typed error for an unusable output path), if ``field``."""
+    try:
+        yield
+    except OSError as exc:
+        if field is None:
+            raise
+        raise InputError(field, f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
 
 
 def json_safe(value: Any) -> Any:
@@ -150,11 +184,12 @@ def check_output_file(path: str | os.PathLike, field: str, suffixes: tuple[str, 
 
 
 @contextlib.contextmanager
-def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
+def atomic_paths(targets: list[Path], field: str | None = None) -> Iterator[list[Path]]:
     """:func:`atomic_path` for a set of files that must appear together: yields one temporary path per target; only
     when every one was written are they renamed onto their targets (renames, which do not fail for want of space),
-    so a failure while writing (a full disk, an exception) leaves the previous set untouched and no new file."""
-    with contextlib.ExitStack() as stack:
+    so a failure while writing (a full disk, an exception) leaves the previous set untouched and no new file. With
+    ``field``, an OSError becomes an :class:`InputError` naming it."""
+    with _os_errors_as_input(field, targets[0].parent), contextlib.ExitStack() as stack:
         temps = [stack.enter_context(_temporary_beside(t)) for t in targets]
         yield temps
         for tmp, target in zip(temps, targets):
@@ -179,22 +214,40 @@ def _temporary_beside(target: Path) -> Iterator[Path]:
 
 
 LOCK_FILE = ".limits.lock"
+TEMPORARY_GLOB = ".*.tmp.*"
+"""The names :func:`atomic_path` gives its temporary files (``.<name>.tmp.<random><suffix>``)."""
+
+_HELD: dict[tuple[int, Path], int] = {}  # (thread, directory) locks held in this process, and how deeply
 
 
 @contextlib.contextmanager
 def directory_lock(directory: str | os.PathLike, field: str) -> Iterator[Path]:
     """Hold an exclusive lock on ``directory`` (``flock`` of ``directory/.limits.lock``) while writing into it: a
     second process writing to the same place is refused at once instead of racing file by file. The kernel releases
-    the lock when the process dies, so a killed run never leaves the directory locked.
+    the lock when the process dies, so a killed run never leaves the directory locked. Re-entrant within a thread.
+
+    Whoever takes the lock first also removes the temporary files a killed writer left behind (``.<name>.tmp.*`` in
+    the directory and in its checkpoints): nobody else can be writing them while the lock is held.
 
     Raises:
-        InputError: naming ``field``: another process holds the lock.
+        InputError: naming ``field``: another process holds the lock, or the directory cannot be made.
     """
     import fcntl  # POSIX only, as the executors
 
     path = Path(directory)
+    key = (threading.get_ident(), path.resolve())  # re-entrant in one thread; another thread is another writer
+    if _HELD.get(key):
+        _HELD[key] += 1
+        try:
+            yield path
+        finally:
+            _HELD[key] -= 1
+        return
     created = not path.exists()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(field, f"cannot create the directory {path}: {exc.strerror or exc}") from None
     lock = path / LOCK_FILE
     with open(lock, "a+") as fh:
         try:
@@ -202,9 +255,14 @@ def directory_lock(directory: str | os.PathLike, field: str) -> Iterator[Path]:
         except BlockingIOError:
             raise InputError(field, f"{path} is being written by another limits process; wait for it or choose "
                                     "another --out") from None
+        _HELD[key] = 1
         try:
+            for stale in [*path.glob(TEMPORARY_GLOB), *(path / CHECKPOINTS).glob(f"*/{TEMPORARY_GLOB}")]:
+                if stale.is_file():
+                    stale.unlink(missing_ok=True)
             yield path
         finally:
+            del _HELD[key]
             lock.unlink(missing_ok=True)
             fcntl.flock(fh, fcntl.LOCK_UN)
             if created and not any(path.iterdir()):  # a run that wrote nothing leaves nothing behind

@@ -1,7 +1,19 @@
-"""Parse the CLI mass specification: ``LIST`` (comma-separated MeV) or ``MIN:MAX:N`` (N log-spaced points, MeV)."""
+"""Masses in MeV as the package holds them: parsed from ``LIST`` (comma-separated) or ``MIN:MAX:N`` (N log-spaced
+points), checked against a range, and canonical.
+
+Canonical means bit-identical on every CPU and numpy build, so that a mass's text, the digest of a scan's inputs and
+the reuse of a finished scan never depend on the machine. Two rules make it so:
+
+- every mass is held at :data:`MASS_DIGITS` significant decimal digits (Python's float formatting and parsing are
+  correctly rounded, hence the same everywhere); a relative 5e-13 is far below any physics scale of the problem;
+- a log grid is computed in decimal arithmetic at 40 digits (:mod:`decimal`: correctly rounded ``ln`` and ``exp``,
+  software only), not with ``np.geomspace``, whose exp/log take a CPU-dependent SIMD path (the last bit of 6 of the
+  200 default masses differed between an AVX-512 and an AVX2 machine).
+"""
 
 from __future__ import annotations
 
+import decimal
 import math
 
 import numpy as np
@@ -9,7 +21,11 @@ from numpy.typing import ArrayLike
 
 from limits.errors import InputError
 
-__all__ = ["MAX_MASSES", "check_masses_mev", "parse_masses_mev"]
+__all__ = ["MASS_DIGITS", "MAX_MASSES", "canonical_masses_mev", "check_masses_mev", "log_grid",
+           "parse_masses_mev"]
+
+MASS_DIGITS = 12
+"""Significant decimal digits of every mass the package holds (see the module docstring)."""
 
 MAX_MASSES = 100_000
 """Masses per call: a scan of 1600 masses takes ~6 s; 10^5 is far beyond any exclusion plot's resolution."""
@@ -51,15 +67,45 @@ def parse_masses_mev(spec: str, min_mev: float, max_mev: float, field: str = "--
         if hi < lo or (n > 1 and hi == lo):
             raise InputError(field, f"MAX ({hi:g}) must exceed MIN ({lo:g})")
         check_masses_mev([lo, hi] if n > 1 else [lo], min_mev, max_mev, field)  # before geomspace can overflow
-        masses = np.geomspace(lo, hi, n) if n > 1 else np.array([lo])
+        masses = log_grid(lo, hi, n)
     else:
         masses = np.array([_number(p, field, "mass") for p in spec.split(",")])
     return check_masses_mev(masses, min_mev, max_mev, field)
 
 
+def canonical_masses_mev(masses_mev: ArrayLike) -> np.ndarray:
+    """Masses rounded to :data:`MASS_DIGITS` significant digits through their decimal text: the same bits on every
+    machine for any input that agrees to ~1e-13.
+
+    Example:
+        >>> canonical_masses_mev([0.1 + 0.2, 1200.0]).tolist()
+        [0.3, 1200.0]
+    """
+    return np.array([float(f"{m:.{MASS_DIGITS}g}") for m in np.asarray(masses_mev, dtype=float).ravel()])
+
+
+def log_grid(min_value: float, max_value: float, n: int) -> np.ndarray:
+    """``n`` log-spaced values from ``min_value`` to ``max_value`` inclusive (masses in MeV, or any positive
+    quantity), canonical: x_i = exp(ln MIN + i (ln MAX - ln MIN)/(n - 1)) in 40-digit decimal arithmetic, rounded to
+    :data:`MASS_DIGITS` digits. Bit-identical on every machine (``tests/data/default_masses_mev.txt`` pins the
+    built-in analyses' mass grids).
+
+    Example:
+        >>> log_grid(1.0, 100.0, 3).tolist()
+        [1.0, 10.0, 100.0]
+    """
+    if n == 1:
+        return canonical_masses_mev([min_value])
+    with decimal.localcontext() as ctx:
+        ctx.prec = 40
+        lo, hi = decimal.Decimal(repr(float(min_value))).ln(), decimal.Decimal(repr(float(max_value))).ln()
+        step = (hi - lo) / (n - 1)
+        return np.array([float(format((lo + step * i).exp(), f".{MASS_DIGITS}g")) for i in range(n)])
+
+
 def check_masses_mev(masses_mev: ArrayLike, min_mev: float, max_mev: float, field: str = "mass_mev") -> np.ndarray:
-    """Masses in MeV as a 1-d float array, each finite and in [min_mev, max_mev] (a relative 1e-12 outside is
-    clipped: it is round-off of the range's own ends).
+    """Masses in MeV as a canonical 1-d float array (:func:`canonical_masses_mev`), each finite and in [min_mev,
+    max_mev] (a relative 1e-12 outside is clipped: it is round-off of the range's own ends).
 
     Raises:
         InputError: empty, not numbers, a mass outside the range (the message gives the allowed range), more than
@@ -76,7 +122,7 @@ def check_masses_mev(masses_mev: ArrayLike, min_mev: float, max_mev: float, fiel
     allowed = f"allowed range {min_mev:g} to {max_mev:g} MeV"
     try:
         masses = np.atleast_1d(np.asarray(masses_mev, dtype=float)).ravel()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(field, f"masses must be numbers in MeV ({allowed})") from None
     if masses.size == 0:
         raise InputError(field, f"no masses given ({allowed})")
@@ -85,7 +131,7 @@ def check_masses_mev(masses_mev: ArrayLike, min_mev: float, max_mev: float, fiel
         raise InputError(field, f"mass {bad[0]:g} MeV is outside the {allowed}")
     if masses.size > MAX_MASSES:
         raise InputError(field, f"{masses.size} masses; at most {MAX_MASSES} per call (split the range)")
-    masses = np.clip(masses, min_mev, max_mev)
+    masses = np.clip(canonical_masses_mev(masses), min_mev, max_mev)
     # one rule everywhere: each mass once, distinct at the 6 significant digits that label workspace patches
     labels = np.array([float(f"{m:.6g}") for m in masses])
     unique, first, counts = np.unique(labels, return_index=True, return_counts=True)

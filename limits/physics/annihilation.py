@@ -1,8 +1,8 @@
 """Resonant annihilation e+ e- -> Z' of shower positrons on lead's atomic electrons, narrow-width approximation.
 
-``../shared/physics/production.md`` §4 (the Breit-Wigner of arXiv:2606.17320 Eq. A1 integrated over a line of width
-Gamma/m ~ 1e-10). For a positron of energy E+ on an electron of energy E_m, momentum p_m at angle theta_e,
-w = E_m - p_m cos(theta_e), s = 2 m_e^2 + 2 E+ w, and per target electron
+The Breit-Wigner of arXiv:2606.17320 Eq. A1 integrated over a line of width Gamma/m ~ 1e-10 (derivation and checks:
+docs/physics.md, "Resonant annihilation"). For a positron of energy E+ on an electron of energy E_m, momentum p_m
+at angle theta_e, w = E_m - p_m cos(theta_e), s = 2 m_e^2 + 2 E+ w, and per target electron
 
     int sigma dE+ = 6 pi^2 Gamma_ee / (m E_m) = (pi/2) g_e^2 (1 + 2 r_e) beta_e / E_m      (g_e = g |Q_e|)
 
@@ -16,9 +16,9 @@ with tau+ the positron track length (X0/GeV) and the shell average over the elec
 - ``compton`` (default): the impulse approximation with each shell's Compton profile J_i(p_z)
   (:mod:`limits.physics.compton`; relativistic Hartree-Fock, Biggs et al. 1975): w = m_e - p_z, E_m = m_e, so the
   probability that E_R falls in an energy bin is a difference of the profile's cumulative distribution
-  (``../shared/physics/detector.md`` §2, after arXiv:2403.15387). The default because it is the measured physics of
-  lead's electrons: sum_i n_i <T_i> = 518 keV, against 356 keV for the exponential model, which underestimates the
-  outer shells' momenta by factors 2-20.
+  (after Arias-Aragon, Darme, Grilli di Cortona, Nardi, arXiv:2403.15387). The default because it is the measured
+  physics of lead's electrons: sum_i n_i <T_i> = 518 keV, against 356 keV for the exponential model, which
+  underestimates the outer shells' momenta by factors 2-20.
 - ``exponential``: DMG4 >= 2.4's electron-motion model, kept for comparison with NA64's simulation: kinetic energy T
   exponential with mean the binding energy B_i (Gauss-Laguerre), direction isotropic (done exactly: w is uniform on
   [E_m - p_m, E_m + p_m], so the probability that E_R falls in an energy bin is an interval overlap). Unlike DMG4 we
@@ -116,8 +116,8 @@ def breit_wigner_matrix(mass_gev: np.ndarray, width_gev: Callable[[np.ndarray], 
     Gamma_X(sqrt s) the width of a Z' of mass sqrt(s). Since Gamma_ee grows as sqrt(s), this is Eq. A1's
     12 pi (s/m^2) Gamma_ee Gamma / [...] with the final-state phase space taken at s; it is also DMG4's dark-photon
     annihilation cross section, 4 pi alpha eps^2 alpha_D (q/sqrt s)(s - 4q^2/3)/[...] for a Dirac chi
-    (``../shared/physics/detector.md`` §3). The narrow-width yield at mass M is N_narrow(M) = [int sigma ds]_M x (the
-    kinematic factor at s = M^2), with int sigma ds = 12 pi^2 Gamma_ee(M)/M, so
+    (DMG4: Bondi et al., CPC 269 (2021) 108129, arXiv:2101.12192). The narrow-width yield at mass M is
+    N_narrow(M) = [int sigma ds]_M x (the kinematic factor at s = M^2), with int sigma ds = 12 pi^2 Gamma_ee(M)/M, so
 
         N_BW(m) = int ds w(s) N_narrow(sqrt s),   w(s) = sqrt(s) Gamma(sqrt s) / (pi [(s - m^2)^2 + m^2 Gamma(m)^2]),
 

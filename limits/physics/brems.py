@@ -1,27 +1,28 @@
 """Exact-tree-level (ETL) Z' bremsstrahlung e+- Z -> e+- Z Z' on lead, differential in x = E_Z'/E.
 
-Implements ``../shared/physics/production.md`` §2.1 and §2.3: the azimuth-integrated squared amplitude of
-Gninenko, Kirpichnikov, Kirsanov, Krasnikov, PLB 782, 406 (2018) (arXiv:1712.05706; structure as Liu, McKeen, Miller,
-PRD 95, 036010 (2017)), with Tsai's elastic (atomic screening x nuclear size) and inelastic (atomic electrons x proton
-form factor) photon-flux form factors:
+Implements the azimuth-integrated squared amplitude of Gninenko, Kirpichnikov, Kirsanov, Krasnikov, PLB 782, 406
+(2018) (arXiv:1712.05706; structure as Liu, McKeen, Miller, PRD 95, 036010 (2017), arXiv:1609.06781), with Tsai's
+elastic (atomic screening x nuclear size) and inelastic (atomic electrons x proton form factor) photon-flux form
+factors (Tsai, RMP 46, 815 (1974); as in BEST = Bjorken, Essig, Schuster, Toro, PRD 80, 075018 (2009),
+arXiv:0906.0580, App. A):
 
     d sigma / (dx dcos(theta) dt) = eps^2 alpha^3 [G2(t)/t^2] k E Phi / (p V)       per lead atom, in GeV^-4 ...
 
 integrated here over cos(theta) (Z' polar angle) and t (momentum transfer to the atom) with nested composite
 Gauss-Legendre quadrature in ln(1 - cos theta) and ln t, and over x in ln(1 - x). Everything is computed with the
 cancellation-free forms of the kinematics (see the helpers), which keeps double precision good down to m = 1 keV.
+Checks: docs/physics.md, "Physics: signal yield per electron on target".
 
 Units: energies and masses in GeV, t in GeV^2, cross sections in GeV^-2 at coupling eps = 1 (multiply by eps^2, or by
-g^2 Q_e^2/(4 pi alpha) for a Z', production.md §1). ``GEV2_TO_PB`` converts to pb.
+g^2 Q_e^2/(4 pi alpha) for a Z', arXiv:2606.17320: "replacing eps e with g_B-L"). ``GEV2_TO_PB`` converts to pb.
 """
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from limits import constants as C
+from limits.frozen import frozen_cache
 
 __all__ = ["form_factor_g2", "dsigma_dx", "sigma_total", "x_threshold", "chi_iww", "dsigma_dx_iww", "sigma_iww",
            "sigma_iww_approx"]
@@ -30,7 +31,7 @@ _ALPHA3 = C.ALPHA_EM**3
 
 
 def form_factor_g2(t: np.ndarray, z: int = C.PB_Z, a_mass: float = C.PB_A_G_PER_MOL) -> np.ndarray:
-    """Tsai's G2(t) = G2_el + G2_inel (production.md §2.1), t in GeV^2, dimensionless.
+    """Tsai's G2(t) = G2_el + G2_inel (Tsai, RMP 46, 815 (1974); BEST App. A), t in GeV^2, dimensionless.
 
     Elastic: Z^2 [a^2 t/(1 + a^2 t)]^2 [1/(1 + t/d)]^2 with a = 111 Z^(-1/3)/m_e, d = 0.164 A^(-2/3) GeV^2.
     Inelastic: Z [a'^2 t/(1 + a'^2 t)]^2 [(1 + t (mu_p^2 - 1)/(4 m_p^2))/(1 + t/0.71)^4]^2 with a' = 773 Z^(-2/3)/m_e.
@@ -44,7 +45,7 @@ def form_factor_g2(t: np.ndarray, z: int = C.PB_Z, a_mass: float = C.PB_A_G_PER_
     return elastic + inelastic
 
 
-@functools.lru_cache(maxsize=None)
+@frozen_cache(None)
 def _gauss_panels(lo: float, hi: float, panels: int, order: int) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights of composite Gauss-Legendre quadrature on [lo, hi]."""
     x, w = np.polynomial.legendre.leggauss(order)
@@ -187,7 +188,7 @@ def sigma_total(mass_gev: float, energy_gev: float, x_min: float | None = None, 
 def chi_iww(mass_gev: float, energy_gev: float, *, z: int = C.PB_Z, n: int = 400) -> float:
     """The photon flux chi = int_{t_min}^{t_max} dt (t - t_min)/t^2 G2(t) of the IWW approximation (dimensionless).
 
-    t_min = (m^2/2E)^2, t_max = m^2 + m_e^2 (production.md §2.1, BEST A14-A15), G2 = Tsai's elastic + inelastic form
+    t_min = (m^2/2E)^2, t_max = m^2 + m_e^2 (BEST Eqs. A14-A15), G2 = Tsai's elastic + inelastic form
     factor (:func:`form_factor_g2`); Gauss-Legendre in ln t.
     """
     t_min = (mass_gev**2 / (2.0 * energy_gev)) ** 2
@@ -198,7 +199,7 @@ def chi_iww(mass_gev: float, energy_gev: float, *, z: int = C.PB_Z, n: int = 400
 
 
 def dsigma_dx_iww(mass_gev: float, energy_gev: float, x) -> np.ndarray:
-    """Improved Weizsaecker-Williams d sigma/dx per lead atom, GeV^-2 at eps = 1 (production.md §2.2, BEST A14).
+    """Improved Weizsaecker-Williams d sigma/dx per lead atom, GeV^-2 at eps = 1 (BEST Eq. A14).
 
         d sigma/dx = 4 alpha^3 chi beta (1 - x + x^2/3) / [m^2 (1 - x)/x + m_e^2 x],   beta = sqrt(1 - m^2/E^2),
 
@@ -235,7 +236,7 @@ def sigma_iww(mass_gev: float, energy_gev: float, x_min: float | None = None, n_
 def sigma_iww_approx(mass_gev: float, energy_gev: float) -> float:
     """BEST's closed-form IWW total, sigma ~ (4/3) alpha^3 chi beta/m^2 ln(1/delta), delta = max(m_e^2/m^2, m^2/E^2).
 
-    GeV^-2 per lead atom at eps = 1 (production.md §2.2; natural log, delta a squared ratio). The "plain IWW" that
+    GeV^-2 per lead atom at eps = 1 (BEST App. A; natural log, delta a squared ratio). The "plain IWW" that
     overestimates ETL by ~10 % at 10 MeV and by x1.3-2 at 0.1-1 GeV; for comparisons only (m > m_e).
     """
     delta = max((C.M_E_GEV / mass_gev) ** 2, (mass_gev / energy_gev) ** 2)

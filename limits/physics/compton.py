@@ -1,9 +1,9 @@
 """Atomic-electron momenta of lead from shell Compton profiles, for resonant annihilation on bound electrons.
 
 In the impulse approximation a bound electron enters e+ e- -> Z' with its momentum component along the positron,
-p_z, distributed as the shell's Compton profile J_i(p_z) (normalised to one electron, ``../shared/physics/detector.md``
-§2; the method of Arias-Aragon, Darme, Grilli di Cortona, Nardi, arXiv:2403.15387). The profiles are the relativistic
-Hartree-Fock ones of Biggs, Mendelsohn & Mann, At. Data Nucl. Data Tables 16 (1975) 201, as tabulated by xraylib
+p_z, distributed as the shell's Compton profile J_i(p_z) (normalised to one electron; the method of Arias-Aragon,
+Darme, Grilli di Cortona, Nardi, arXiv:2403.15387). The profiles are the relativistic Hartree-Fock ones of Biggs,
+Mendelsohn & Mann, At. Data Nucl. Data Tables 16 (1975) 201 (doi:10.1016/0092-640X(75)90030-3), as tabulated by xraylib
 (``ComptonProfile_Partial``) for |p_z| <= 100 atomic units; the table shipped in ``limits/data/tables/compton_pb``
 is built from them by ``limits tables build --only compton`` (the one place xraylib is needed).
 

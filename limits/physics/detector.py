@@ -7,7 +7,7 @@ with probability
 
     P(E_Z') = Phi((E_thr - (E0 - E_Z')) / sigma(E0 - E_Z')),      sigma(E) = sqrt(a^2 E + b^2 E^2)
 
-(``../shared/physics/detector.md`` §1), Phi the standard normal CDF. As sigma -> 0 this is the step E_Z' > E_cut.
+(docs/physics.md, "The missing-energy cut"), Phi the standard normal CDF. As sigma -> 0 this is the step E_Z' > E_cut.
 Z' below the nominal cut now pass sometimes, so the yield fold must extend below E_cut
 (:meth:`EcalResolution.lowest_zprime_energy_gev`). For bremsstrahlung the effect is below 1 %; at the low edge of the
 resonant-annihilation window, where E_R = m^2/2m_e sits just below E_cut, it is a factor of about two.

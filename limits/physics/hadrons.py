@@ -1,7 +1,7 @@
 """Hadronic Z' decays below ~1.2 GeV by vector-meson dominance (VMD).
 
 The Z' current with quark charges (Q_u, Q_d, Q_s) is projected onto the rho, omega and phi (ideal mixing). Relative to
-the photon current the overlaps are (``../shared/physics/widths.md`` §4)
+the photon current the overlaps are (as DarkCast: Ilten, Soreq, Williams, Xue, JHEP 06 (2018) 004, arXiv:1801.04847)
 
     c_rho = Q_u - Q_d,     c_omega = 3 (Q_u + Q_d),     c_phi = -3 Q_s,
 
@@ -12,10 +12,10 @@ Each meson V contributes to the e+e- -> F ratio R^F = sigma(e+e- -> F)/sigma(e+e
 
     a_V^F(s) = sqrt[(9/alpha^2) m_V^3 Gamma_ee Gamma_F(s) / sqrt(s)] / (m_V^2 - s - i sqrt(s) Gamma_V(s)),
 
-whose square at the pole is the narrow-resonance value (9/alpha^2) BR(V -> ee) BR(V -> F) (widths.md §4). The
-energy dependence of the partial widths Gamma_F(s) follows the channel's dynamics: k^3 for P gamma, p^3/s for P-wave
-P Pbar, and the three-body phase space with the V -> 3pi matrix element |p+ x p-|^2 for 3pi. For a current with
-weights c_V,
+whose square at the pole is the narrow-resonance value (9/alpha^2) BR(V -> ee) BR(V -> F) (PDG inputs in
+:mod:`limits.constants`). The energy dependence of the partial widths Gamma_F(s) follows the channel's dynamics:
+k^3 for P gamma, p^3/s for P-wave P Pbar, and the three-body phase space with the V -> 3pi matrix element
+|p+ x p-|^2 for 3pi. For a current with weights c_V,
 
     R^F(s) = | sum_V c_V a_V^F(s) exp(i psi_V^F) |^2,
 
@@ -30,13 +30,13 @@ excitations, so the dark-photon hadronic width is underestimated above ~1 GeV. V
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import inspect
 
 import numpy as np
 
 from limits import constants as C
+from limits.frozen import frozen_cache
 from limits.io.cache import cache_key, load_arrays, save_arrays
 
 __all__ = ["CHANNELS", "current_weights", "r_ratio", "r_ratio_total"]
@@ -64,7 +64,7 @@ def current_weights(q_u: float, q_d: float, q_s: float) -> dict[str, float]:
     """Overlap of a vector current with quark charges (Q_u, Q_d, Q_s) with rho, omega, phi, relative to the photon.
 
     Ideal mixing: T_rho = diag(1, -1, 0)/2, T_omega = diag(1, 1, 0)/2, T_phi = diag(0, 0, 1)/sqrt(2); the photon has
-    Tr(Q T) = 1/2, 1/6, -1/(3 sqrt 2) (widths.md §4).
+    Tr(Q T) = 1/2, 1/6, -1/(3 sqrt 2) (DarkCast, arXiv:1801.04847).
     """
     return {"rho": q_u - q_d, "omega": 3.0 * (q_u + q_d), "phi": -3.0 * q_s}
 
@@ -79,7 +79,7 @@ def _two_body_momentum(sqrt_s: np.ndarray, m1: float, m2: float) -> np.ndarray:
     return np.sqrt(np.clip(lam, 0.0, None)) / (2.0 * np.maximum(sqrt_s, 1e-30))
 
 
-@functools.lru_cache(maxsize=1)
+@frozen_cache(1)
 def _three_pion_table() -> tuple[np.ndarray, np.ndarray]:
     """Tabulate the V -> pi+ pi- pi0 phase-space factor (1/M) * Dalitz integral of |p+ x p-|^2, in GeV^7.
 

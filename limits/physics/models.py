@@ -9,8 +9,10 @@ Charges follow arXiv:2606.17320 Table I (Q_q = 1/3 for all quarks in the B - n_i
 from __future__ import annotations
 
 import dataclasses
-import functools
+import hashlib
+import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
@@ -19,14 +21,22 @@ from typing import Any
 
 from limits import constants as C
 from limits.errors import InputError
+from limits.frozen import freeze, frozen_cache, thaw
 from limits.io.files import read_document, yaml_load
 from limits.io.schemas import validate
 
-__all__ = ["DarkSector", "Model", "builtin_names", "charge_string", "describe_channels", "get_model",
-           "model_from_document"]
+__all__ = ["CHARGE_RANGE", "DARK_RATIO_RANGE", "RATIO_RANGE", "DarkSector", "Model", "builtin_names", "charge_string",
+           "describe_channels", "get_model", "is_builtin", "model_from_document"]
 
 LEPTONS = ("e", "mu", "tau")
 QUARKS = ("u", "d", "s")
+CHARGE_RANGE = (-10.0, 10.0)
+"""Allowed U(1)' charges, numbers and fraction strings alike (``schemas/model.schema.json``)."""
+RATIO_RANGE = (0.0, 1000.0)
+"""Allowed mass ratio m_N/m_Z' of heavy neutrinos: (0, 1000]."""
+DARK_RATIO_RANGE = (1e-3, 1000.0)
+"""Allowed m_Z'/m_chi: [0.001, 1000]. Below 2 the Z' cannot decay to chi pairs at all; a dark-matter particle heavier
+than 1000 m_Z' changes nothing but makes y = eps^2 alpha_D (m_chi/m_Z')^4 overflow."""
 
 
 @dataclass(frozen=True)
@@ -65,14 +75,20 @@ class Model:
         epsilon: an absolute kinetic mixing, independent of g (0 without): the coupling of a charged fermion f is
             g Q_f + epsilon e Q_em,f, not proportional to g, so widths and yields are quadratic forms in (g, epsilon)
             (:func:`limits.physics.widths.decay_widths`) and the signal has a floor at g -> 0.
+        document: the validated model document it was built from (``schemas/model.schema.json``), read-only; the
+            digest of a scan's inputs and the check that a result is of a given model use it, never the derived
+            floats above. None only for the internal helper models of :meth:`photon_like`.
+
+    A model is immutable (its mappings are :class:`~limits.frozen.FrozenDict`): built-in models are shared by every
+    caller of :func:`get_model`. Make a changed copy with :meth:`replace`.
     """
 
     name: str
     description: str
     coupling_symbol: str
     coupling_scale: float
-    charges: dict[str, float]
-    nu_charges: dict[str, float]
+    charges: Mapping[str, float]
+    nu_charges: Mapping[str, float]
     light_nu: str
     heavy_n_charges: tuple[float, ...] = ()
     heavy_n_mass_ratio: float = 0.0
@@ -80,9 +96,57 @@ class Model:
     references: tuple[str, ...] = ()
     kinetic_mixing: float = 0.0
     epsilon: float = 0.0
+    document: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("charges", "nu_charges", "document"):
+            object.__setattr__(self, name, freeze(getattr(self, name)))
+        object.__setattr__(self, "heavy_n_charges", tuple(self.heavy_n_charges))
+        object.__setattr__(self, "references", tuple(self.references))
+
+    def replace(self, **changes: Any) -> Model:
+        """A validated copy of this model with ``changes`` applied to its document (``schemas/model.schema.json``):
+        a mapping value is merged key by key into the existing one (a key set to None is removed), any other value
+        replaces the entry (None removes it).
+
+        Raises:
+            InputError: the changed document does not follow the schema (the field is named).
+
+        Example:
+            >>> from limits.physics.models import get_model
+            >>> m = get_model("bl-unbroken").replace(name="bl-no-e", charges={"e": 0})
+            >>> m.charges["e"], get_model("bl-unbroken").charges["e"]
+            (0.0, -1.0)
+        """
+        if self.document is None:
+            raise InputError("model", f"{self.name} is an internal helper model without a document: nothing to replace")
+        doc = thaw(self.document)
+        for key, value in changes.items():
+            if isinstance(value, Mapping) and isinstance(doc.get(key), dict):
+                merged = {**doc[key], **value}
+                doc[key] = {k: v for k, v in merged.items() if v is not None}
+            elif value is None:
+                doc.pop(key, None)
+            else:
+                doc[key] = thaw(value)
+        return model_from_document(doc, f"{self.name}.replace()")
+
+    def digest(self) -> str:
+        """SHA-256 of the model's document as canonical JSON (sorted keys): what identifies the model, whatever its
+        name."""
+        return hashlib.sha256(json.dumps(self.document, sort_keys=True).encode()).hexdigest()
+
+    @property
+    def output_name(self) -> str:
+        """The model's name in output paths: its name, or for a user model that takes a built-in's name (with other
+        content) ``<name>.user-<first 8 hex digits of its digest>``, so that it never writes over the built-in's
+        outputs."""
+        if self.name in builtin_names() and not is_builtin(self):
+            return f"{self.name}.user-{self.digest()[:8]}"
+        return self.name
 
     def fermion_coupling(self, fermion: str, coupling: Any) -> Any:
-        """|g Q_f + epsilon e Q_em,f| of a charged fermion (``"e"``, ``"mu"``, ``"tau"``, ``"u"``, ``"d"``, ``"s"``)
+        """abs(g Q_f + epsilon e Q_em,f) of a charged fermion (``"e"``, ``"mu"``, ``"tau"``, ``"u"``, ``"d"``, ``"s"``)
         for a coupling parameter (array or number); the muon's enters its (g-2) (:mod:`limits.physics.gminus2`)."""
         g_f = self.gauge_coupling(coupling) * self.charges[fermion] + self.epsilon * C.E_CHARGE * C.EM_CHARGE[fermion]
         return abs(g_f)
@@ -102,12 +166,12 @@ class Model:
         """The model's absolute-mixing part alone, per unit epsilon: charges e Q_em, no neutrino, N or dark sector."""
         return dataclasses.replace(self, coupling_scale=1.0, charges=_plus_photon({f: 0.0 for f in self.charges}, 1.0),
                                    nu_charges={f: 0.0 for f in self.nu_charges}, heavy_n_charges=(), dark=None,
-                                   epsilon=0.0)
+                                   epsilon=0.0, document=None)
 
     def plus_photon_like(self) -> Model:
         """Charges Q_f + e Q_em,f (neutrinos, N, dark sector unchanged): with :meth:`photon_like`, the cross term of
         a width that is a quadratic form in the couplings, by polarisation."""
-        return dataclasses.replace(self, charges=_plus_photon(self.charges, 1.0), epsilon=0.0)
+        return dataclasses.replace(self, charges=_plus_photon(self.charges, 1.0), epsilon=0.0, document=None)
 
     def dark_matter_y(self, coupling: Any) -> Any:
         """The light-dark-matter variable y = eps_eff^2 alpha_D (m_chi/m_Z')^4, eps_eff = g_e/e the electron coupling
@@ -124,11 +188,22 @@ class Model:
         return self.coupling_scale * coupling
 
 
-def _number(value: Any) -> float:
-    """A schema-validated charge or ratio: number or fraction string such as "-2/3"."""
-    if isinstance(value, str):
-        return float(Fraction(value.replace(" ", "")))
-    return float(value)
+def _number(value: Any, field: str, allowed: tuple[float, float], lo_open: bool = False) -> float:
+    """A schema-validated charge or ratio (a number or a fraction string such as "-2/3") as a float in ``allowed``:
+    the range a number gets from the schema holds for a string too (``"11"`` is refused as 11 is).
+
+    Raises:
+        InputError: naming ``field``: outside the range (or too large to be a float at all).
+    """
+    lo, hi = allowed
+    try:
+        number = float(Fraction(value.replace(" ", ""))) if isinstance(value, str) else float(value)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        number = math.inf
+    if not (math.isfinite(number) and (number > lo if lo_open else number >= lo) and number <= hi):
+        interval = f"{'(' if lo_open else '['}{lo:g}, {hi:g}]"
+        raise InputError(field, f"{str(value)[:40]!s} is outside the allowed range {interval}")
+    return number
 
 
 def model_from_document(doc: Any, source: str) -> Model:
@@ -137,10 +212,18 @@ def model_from_document(doc: Any, source: str) -> Model:
     Raises:
         InputError: naming ``source`` and the offending field.
     """
-    validate(doc, "model", source)
-    charges = {k: _number(doc["charges"][k]) for k in ("e", "mu", "tau", "u", "d")}
-    charges["s"] = _number(doc["charges"].get("s", doc["charges"]["d"]))
-    nu = {f: _number(doc["charges"].get(f"nu_{f}", doc["charges"][f])) for f in LEPTONS}
+    doc = validate(doc, "model", source)
+
+    def charge(key: str, value: Any) -> float:
+        return _number(value, f"{source}: charges.{key}", CHARGE_RANGE)
+
+    def ratio(key: str, value: Any, allowed: tuple[float, float] = RATIO_RANGE) -> float:
+        return _number(value, f"{source}: {key}", allowed, lo_open=allowed[0] == 0.0)
+
+    given = doc["charges"]
+    charges = {k: charge(k, given[k]) for k in ("e", "mu", "tau", "u", "d")}
+    charges["s"] = charge("s", given.get("s", given["d"]))
+    nu = {f: charge(f"nu_{f}", given.get(f"nu_{f}", given[f])) for f in LEPTONS}
     coupling = doc.get("coupling", {"symbol": "g", "scale": 1})
     scale = coupling.get("scale", 1)
     scale = C.E_CHARGE if scale == "e" else float(scale)
@@ -157,16 +240,19 @@ def model_from_document(doc: Any, source: str) -> Model:
         charges=charges,
         nu_charges=nu,
         light_nu=doc["neutrinos"]["light"],
-        heavy_n_charges=tuple(_number(q) for q in heavy["charges"]) if heavy else (),
-        heavy_n_mass_ratio=_number(heavy["mass_ratio"]) if heavy else 0.0,
-        dark=DarkSector(dark["particle"], float(dark["alpha_d"]), _number(dark["mass_ratio"])) if dark else None,
+        heavy_n_charges=tuple(_number(q, f"{source}: neutrinos.heavy.charges.{i}", CHARGE_RANGE)
+                              for i, q in enumerate(heavy["charges"])) if heavy else (),
+        heavy_n_mass_ratio=ratio("neutrinos.heavy.mass_ratio", heavy["mass_ratio"]) if heavy else 0.0,
+        dark=(DarkSector(dark["particle"], float(dark["alpha_d"]),
+                         ratio("dark_sector.mass_ratio", dark["mass_ratio"], DARK_RATIO_RANGE)) if dark else None),
         references=tuple(doc.get("references", ())),
         kinetic_mixing=mixing,
         epsilon=float(doc.get("kinetic_mixing", {}).get("epsilon", 0.0)),
+        document=doc,
     )
 
 
-def _plus_photon(charges: dict[str, float], ratio: float) -> dict[str, float]:
+def _plus_photon(charges: Mapping[str, float], ratio: float) -> dict[str, float]:
     """Charged-fermion charges plus ``ratio`` times the photon's, Q_f + ratio e Q_em,f: kinetic mixing epsilon =
     ratio g seen as charges."""
     return {f: q + ratio * C.E_CHARGE * C.EM_CHARGE[f] for f, q in charges.items()}
@@ -190,7 +276,7 @@ def _builtin_dir():
     return resources.files("limits.data").joinpath("models")
 
 
-@functools.lru_cache(maxsize=1)
+@frozen_cache(1)
 def builtin_names() -> tuple[str, ...]:
     """Names of the built-in models, in a stable display order."""
     order = ("bl-unbroken", "bl-broken", "bl-dm-scalar", "b-3le", "b-2le-lmu", "b-le-2lmu", "dark-photon",
@@ -199,10 +285,16 @@ def builtin_names() -> tuple[str, ...]:
     return tuple(n for n in order if n in found) + tuple(sorted(found - set(order)))
 
 
-@functools.lru_cache(maxsize=None)
+@frozen_cache(None)
 def _builtin(name: str) -> Model:
+    """A built-in model, read once per process: immutable, so every caller can share it."""
     text = _builtin_dir().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     return model_from_document(yaml_load(text), f"built-in model {name}")
+
+
+def is_builtin(model: Model) -> bool:
+    """Whether ``model`` is the built-in model of its name, by content (a user model may take a built-in's name)."""
+    return model.name in builtin_names() and model.document == _builtin(model.name).document
 
 
 def get_model(name_or_path: str, field: str = "--model") -> Model:
@@ -211,6 +303,8 @@ def get_model(name_or_path: str, field: str = "--model") -> Model:
     Raises:
         InputError: unknown name, unreadable, malformed or invalid file (names ``field`` and the problem).
     """
+    if not name_or_path.strip():
+        raise InputError(field, f"empty; use one of {', '.join(builtin_names())}, or the path of a model file")
     if name_or_path in builtin_names():
         return _builtin(name_or_path)
     path = Path(name_or_path)

@@ -1,6 +1,6 @@
 """Electromagnetic-shower track lengths in lead: a seeded 1-D Monte Carlo and Tsai's analytic primary distribution.
 
-The Monte Carlo (``../shared/physics/production.md`` §3.3) follows e+-, and photons per X0 of lead with complete
+The Monte Carlo (docs/physics.md, "Thick target") follows e+-, and photons per X0 of lead with complete
 screening (Tsai, RMP 46, 815 (1974); PDG "Passage of particles through matter"):
 
 - bremsstrahlung  dN/(dt dy) = (1/y)[(4/3 + c9)(1 - y) + y^2],  y = k/E >= y_soft, c9 = 0.0325 for Pb
@@ -12,8 +12,9 @@ With only these processes the shower is scale invariant, so the result is tabula
 energy: tau(E) = f(E/E0)/E0. It records the differential track length, in X0 per unit y per primary, of the primary
 e-, the secondary e- and the e+ separately, for y > ``y_min``. Depth is limited to the ECAL's 40 X0.
 
-Tsai's primary distribution (production.md §3.2) I_e(E0, E, t) = [ln(E0/E)]^(bt - 1)/(E0 Gamma(bt)), b = 4/3, gives
-the primary track length analytically; it is the validation reference (it runs ~2 % above the exact-spectrum MC).
+Tsai's primary distribution (Tsai, RMP 46, 815 (1974)) I_e(E0, E, t) = [ln(E0/E)]^(bt - 1)/(E0 Gamma(bt)),
+b = 4/3, gives the primary track length analytically; it is the validation reference (it runs ~2 % above the
+exact-spectrum MC).
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ def simulate(n_primaries: int = 400_000, seed: int = 1, *, y_min: float = 0.1, n
 
 
 def tsai_primary_tracklength(y_above: float, depth_x0: float = 40.0, b: float = 4.0 / 3.0) -> float:
-    """Tsai's primary-electron track length (X0) above y = E/E0 (production.md §3.2).
+    """Tsai's primary-electron track length (X0) above y = E/E0 (Tsai, RMP 46, 815 (1974)).
 
     With u = ln(E0/E), I_e dE = e^(-u) u^(bt - 1)/Gamma(bt) du, so the energy integral above y is the regularised
     incomplete gamma function P(bt, ln(1/y)); the depth integral over [0, T] uses Gauss-Legendre on log-spaced panels

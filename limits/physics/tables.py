@@ -32,6 +32,7 @@ from scipy.interpolate import RectBivariateSpline, RegularGridInterpolator
 from limits import constants as C
 from limits._version import __version__
 from limits.errors import TableError
+from limits.frozen import frozen_cache
 from limits.io.files import atomic_path
 from limits.io.progress import progress_bar
 from limits.physics import brems, shower
@@ -180,7 +181,7 @@ def build_shower(directory: Path | None = None, params: dict | None = None, prog
     return _save("shower", arrays, params, table_dir() if directory is None else Path(directory))
 
 
-@functools.lru_cache(maxsize=4)
+@frozen_cache(4)
 def load_shower(directory: str | None = None) -> shower.ShowerTable:
     """The shipped shower table (cached)."""
     arrays, meta = _load("shower", None if directory is None else Path(directory))
@@ -241,7 +242,7 @@ def build_compton(directory: Path | None = None, params: dict | None = None, nam
     return _save(name, arrays, params, table_dir() if directory is None else Path(directory))
 
 
-@functools.lru_cache(maxsize=8)
+@frozen_cache(8)
 def load_compton(directory: str | None = None, name: str = "compton_pb") -> ComptonProfiles:
     """A shipped Compton-profile table (cached): ``compton_pb`` (lead), ``compton_c``, ``compton_h``."""
     arrays, meta = _load(name, None if directory is None else Path(directory))
@@ -296,7 +297,7 @@ class BremsTable:
                 for i in range(self.mass_gev.size)]
 
 
-@functools.lru_cache(maxsize=4)
+@frozen_cache(4)
 def load_brems(directory: str | None = None) -> BremsTable:
     """The shipped ETL bremsstrahlung table (cached)."""
     arrays, meta = _load("brems_etl", None if directory is None else Path(directory))

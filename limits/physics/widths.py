@@ -1,7 +1,7 @@
 """Z' partial widths, total width, branching fractions and decay lengths.
 
-Tree level, kinetic mixing zero (``../shared/physics/widths.md``). With alpha' = g^2/(4 pi), r_X = m_X^2/m^2 and
-beta_X = sqrt(1 - 4 r_X):
+Tree level, kinetic mixing zero (as NA64's B-L papers and DarkCast, arXiv:1801.04847; docs/physics.md, "Physics:
+widths and branching fractions"). With alpha' = g^2/(4 pi), r_X = m_X^2/m^2 and beta_X = sqrt(1 - 4 r_X):
 
 - charged lepton:          (alpha'/3) Q_l^2 m (1 + 2 r_l) beta_l                 PRL 129 Eq. 2; arXiv:2606.17320 Eq. A5
 - light nu, Dirac:         (alpha'/3) Q_nu^2 m per flavour (B-L: Gamma_inv = alpha' m)                PRL 129, text
@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from limits import constants as C
+from limits.frozen import freeze
 from limits.physics import hadrons
 from limits.physics.models import LEPTONS, DarkSector, Model
 
@@ -151,7 +152,7 @@ def _reduced_memo(model: Model, mass_gev: np.ndarray) -> dict[str, np.ndarray]:
     if key not in _MEMO:
         if len(_MEMO) > 20_000:
             _MEMO.clear()
-        _MEMO[key] = reduced_widths(model, mass_gev)
+        _MEMO[key] = freeze(reduced_widths(model, mass_gev))  # shared by later calls: read-only
     return _MEMO[key]
 
 

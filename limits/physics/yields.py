@@ -1,6 +1,6 @@
 """Signal yield per electron on target: bremsstrahlung (e- and e+) plus resonant annihilation, with the decay factor.
 
-PRL 129 Eqs. 4 and 6 in track-length form (``../shared/physics/production.md`` §3.1, §4, §6):
+PRL 129 Eqs. 4 and 6 in track-length form (docs/physics.md, "Physics: signal yield per electron on target"):
 
     dN/dE_Z' = f_Pb n_Pb X0 int dE tau(E) d sigma/dE_Z'(E, E_Z')  +  annihilation,
     N        = int dE_Z' dN/dE_Z' P_inv(E_Z') P_pass(E_Z'),
@@ -34,6 +34,7 @@ from scipy.interpolate import CubicSpline
 
 from limits import constants as C
 from limits._version import __version__
+from limits.frozen import frozen_cache
 from limits.io.cache import cache_key, load_arrays, save_arrays
 from limits.physics import annihilation
 from limits.physics.compton import ComptonProfiles, combined
@@ -106,15 +107,15 @@ def _tracks_per_gev(beam_energy_gev: float, ecut_gev: float):
     return e_edges, all_leptons, positrons
 
 
-@functools.lru_cache(maxsize=1)
+@frozen_cache(1)
 def scintillator_profiles() -> ComptonProfiles:
     """The polystyrene scintillator's electrons per lead atom of the ECAL sandwich (10.3: carbon and hydrogen shells,
-    (C8H8)n, ``../shared/physics/detector.md`` §4)."""
+    (C8H8)n, :data:`limits.constants.SC_ELECTRONS_PER_PB_ATOM`)."""
     ch_units = C.SC_ELECTRONS_PER_PB_ATOM / 7.0  # a CH unit carries 6 + 1 electrons
     return combined([("C", load_compton(name="compton_c"), ch_units), ("H", load_compton(name="compton_h"), ch_units)])
 
 
-@functools.lru_cache(maxsize=1)
+@frozen_cache(1)
 def _fold_code_digest() -> str:
     """SHA-256 of the source of the modules the fold depends on: a cached fold never outlives a code change."""
     h = hashlib.sha256()
@@ -125,7 +126,7 @@ def _fold_code_digest() -> str:
     return h.hexdigest()
 
 
-@functools.lru_cache(maxsize=8)
+@frozen_cache(8)
 def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: float | None = None,
             electron_model: str = "compton", scintillator: bool = False) -> Spectra:
     """Fold the ETL table with the shower table for one configuration (~1 s; cached in memory and on disk,
@@ -207,7 +208,7 @@ class Yields:
         return np.asarray(brem), np.asarray(ann)
 
 
-@functools.lru_cache(maxsize=16)
+@frozen_cache(16)
 def _finite_width(key: tuple[float, float, float | None, str, bool], dark: DarkSector) -> Spectra:
     """:func:`spectra` (arguments ``key``) with the annihilation part spread by the dark sector's Breit-Wigner
     (:func:`limits.physics.annihilation.breit_wigner_matrix`); cached per configuration and dark sector."""

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from limits import constants as C
+from limits.frozen import thaw
 from limits.scan.result import ScanResult
 
 __all__ = ["DARKCAST_NO_LIMIT", "FORMATS", "csv_text", "darkcast_text", "export_text", "yaml_text"]
@@ -92,7 +93,7 @@ def yaml_text(result: ScanResult) -> str:
                    for m, s, o, e, ivs in zip(result.mass_mev, result.status, result.g_obs, result.g_exp,
                                               result.excluded_intervals())],
     }
-    text = yaml.safe_dump(doc, sort_keys=False, default_flow_style=None, width=120)
+    text = yaml.safe_dump(thaw(doc), sort_keys=False, default_flow_style=None, width=120)  # plain dicts for PyYAML
     return "".join(f"# {line}\n" for line in _header(result)) + text.replace("'.inf'", ".inf")
 
 

@@ -5,7 +5,10 @@ the -2, -1, +1, +2 sigma band edges, each a column of its own (qualifier "Limit"
 CL, statistical method and data set; the scan's exclusion figure as the table image; the paper figures as record
 resources. The full likelihoods (pyhf JSON: ``<model>/BkgOnly.json`` + ``<model>/patchset.json`` per model, and a
 README) go into ``Likelihoods.tar.gz``, attached to the record as an additional resource of type ``HistFactory``
-(``../shared/stats/notes.md`` §5).
+(HEPData submission documentation, https://hepdata-submission.readthedocs.io/en/latest/analyses.html, "pyhf"). Every
+table carries the keywords of https://hepdata-submission.readthedocs.io/en/latest/keywords.html: ``observables``,
+``reactions`` (bremsstrahlung, plus resonant annihilation when the analysis has it, and the invisible decay),
+``cmenergies`` (the beam electron on a target nucleon) and ``phrases`` (derived from the model's couplings).
 
 Inputs are the committed scans (``results/<analysis>/<model>/limits.json``) and workspaces
 (``workspaces/<analysis>/<model>/``); both must be on the same mass grid. Output: a directory with ``submission.yaml``,
@@ -30,22 +33,24 @@ import re
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
+from limits import constants as C
 from limits._version import __version__
 from limits.analysis.definition import Analysis
 from limits.errors import InputError, PublishError
+from limits.frozen import thaw
 from limits.io.paths import EXCLUSION_PNG, LIMITS_JSON, RESULTS_DIR, WORKSPACES_DIR
 from limits.io.paths import results_dir as scan_dir
 from limits.io.paths import workspaces_dir as workspace_dir
-from limits.physics.models import get_model
+from limits.physics.models import Model, charge_string, get_model
 from limits.scan.result import ScanResult
-from limits.workspace.build import HEPDATA_PLACEHOLDER, PLACEHOLDER_NOTE
+from limits.workspace.build import HEPDATA_PLACEHOLDER, PLACEHOLDER_NOTE, Workspaces
 from limits.workspace.io import read_workspaces
 
 __all__ = ["EXPECTED_COLUMNS", "LIKELIHOOD_ARCHIVE", "likelihood_archive", "placeholder_in", "upload_archive",
@@ -65,7 +70,7 @@ INSPIRE_ID = re.compile(r"^ins[0-9]{7}$")
 SYMBOLS = {"g": ("g", "$g_{Z'}$"), "epsilon": ("epsilon", r"$\varepsilon$")}
 
 _README = """\
-# Full likelihoods of {title}
+# Full likelihoods of the NA64 analysis `{analysis}`: {title}
 
 Format: pyhf JSON (HistFactory), schema version 1.0.0, one directory per model:
 
@@ -95,6 +100,80 @@ patchset metadata `runs`. {placeholder}
 """
 
 
+def _title(analysis: Analysis) -> str:
+    """The record's full title: the analysis' first reference (e.g. "NA64, arXiv:2606.17320 (2026)"), else its whole
+    description, else its name; never cut (the description's own colons are part of it)."""
+    if analysis.references:
+        return analysis.references[0]
+    return analysis.description or analysis.name
+
+
+def _cm_energies_gev(analysis: Analysis) -> list[float]:
+    """HEPData's ``cmenergies`` keyword (GeV): one value per distinct beam energy of the analysis' runs.
+
+    The keyword is the centre-of-mass energy in GeV (https://hepdata-submission.readthedocs.io/en/latest/keywords.html).
+    For a fixed target we take the per-nucleon convention of fixed-target experiments: the beam particle on one target
+    nucleon at rest, sqrt(s_N) = sqrt(m_e^2 + m_N^2 + 2 E0 m_N), 13.7 GeV for E0 = 100 GeV (as NA61/SHINE quotes
+    sqrt(s_NN) = 17.3 GeV for p+p at 158 GeV/c, arXiv:1705.02467). We found no NA64 record on HEPData with another
+    convention. Not the whole lead nucleus (sqrt(s) ~ 275 GeV) nor an atomic electron (0.32 GeV).
+    """
+    m_n = C.M_NUCLEON_GEV
+    energies = sorted({float(run.beam_energy_gev) for run in analysis.runs})
+    return [round(math.sqrt(C.M_E_GEV**2 + m_n**2 + 2.0 * e0 * m_n), 2) for e0 in energies]
+
+
+def _reactions(analysis: Analysis) -> list[str]:
+    """HEPData ``reactions``: Z' bremsstrahlung on lead, resonant e+e- annihilation if the analysis includes it, and
+    the invisible decay (HEPData particle names)."""
+    return (["E- PB --> E- PB ZPRIME"] + (["E+ E- --> ZPRIME"] if analysis.annihilation else [])
+            + ["ZPRIME --> INVISIBLE"])
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _phrases(model: Model) -> list[str]:
+    """HEPData ``phrases`` of a model's table, derived from its couplings rather than its name.
+
+    The U(1) charges are the model's charges with the kinetic-mixing part removed. Charges proportional to the
+    electric charge with neutral neutrinos make a dark photon ("Dark photon", "Kinetic mixing"); any other model is a
+    "Z'", and of the B - sum_i n_i L_i family ("B-L", plus e.g. "B-3L_e" for a variant) when every quark carries the
+    same non-zero charge (baryon number), or an L_a - L_b boson ("L_mu-L_tau") when no quark is charged and two
+    lepton flavours carry opposite charges; loop-induced or absolute kinetic mixing adds "Kinetic mixing", a dark
+    sector "Dark matter".
+    """
+    mixing = model.kinetic_mixing * C.E_CHARGE
+    gauge = {f: q - mixing * C.EM_CHARGE[f] for f, q in model.charges.items()}
+    quarks = [gauge[q] for q in ("u", "d", "s")]
+    leptons = {f: gauge[f] for f in ("e", "mu", "tau")}
+    scale = gauge["e"] / C.EM_CHARGE["e"]
+    photon_like = (scale != 0 and all(_close(gauge[f], scale * C.EM_CHARGE[f]) for f in gauge)
+                   and all(q == 0 for q in model.nu_charges.values()))
+    phrases = ["Dark sector"]
+    if photon_like:
+        phrases += ["Dark photon", "Kinetic mixing"]
+    else:
+        phrases.append("Z'")
+        if quarks[0] != 0 and all(_close(q, quarks[0]) for q in quarks):
+            n = {f: -q / (3.0 * quarks[0]) for f, q in leptons.items()}  # B - sum n_f L_f, B = 1/3 per quark
+            phrases.append("B-L")
+            if not all(_close(v, 1.0) for v in n.values()):
+                phrases.append("B" + "".join(("-" if v > 0 else "+") + ("" if _close(abs(v), 1.0) else
+                                                                         charge_string(abs(v))) + f"L_{f}"
+                                             for f, v in n.items() if not _close(v, 0.0)))
+        elif all(q == 0 for q in quarks):
+            pos = [f for f, q in leptons.items() if q > 0 and not _close(q, 0.0)]
+            neg = [f for f, q in leptons.items() if q < 0 and not _close(q, 0.0)]
+            if len(pos) == 1 and len(neg) == 1 and _close(leptons[pos[0]], -leptons[neg[0]]):
+                phrases.append(f"L_{pos[0]}-L_{neg[0]}")
+        if model.kinetic_mixing or model.epsilon:
+            phrases.append("Kinetic mixing")
+    if model.dark is not None:
+        phrases.append("Dark matter")
+    return phrases + ["Missing energy", "Fixed target", "Exclusion limit"]
+
+
 def placeholder_in(archive: str | Path) -> bool:
     """True if any patchset in a likelihood archive still carries the placeholder HEPData reference."""
     with tarfile.open(archive, "r:gz") as tar:
@@ -114,14 +193,16 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 
 def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Path, target: Path,
-                       inspire_id: str | None) -> None:
-    """Write ``Likelihoods.tar.gz`` (byte-reproducible) from the committed workspaces of ``models``."""
+                       inspire_id: str | None, read: Mapping[str, Workspaces] | None = None) -> None:
+    """Write ``Likelihoods.tar.gz`` (byte-reproducible) from the committed workspaces of ``models`` (those already
+    read and validated are passed in ``read``, by model)."""
     buffer = io.BytesIO()
     patch_name = None
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for model in models:
             source = workspace_dir(analysis.name, model, workspaces_dir)
-            patchset = read_workspaces(source).patchset
+            workspaces = read[model] if read is not None and model in read else read_workspaces(source)
+            patchset = thaw(workspaces.patchset)  # this record's copy, with its INSPIRE id
             if inspire_id:
                 patchset["metadata"]["references"]["hepdata"] = inspire_id
                 meta = patchset["metadata"]
@@ -131,7 +212,7 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
             text = json.dumps(patchset, indent=1, sort_keys=True, allow_nan=False) + "\n"
             _add_bytes(tar, f"{model}/patchset.json", text.encode())
         readme = _README.format(
-            title=analysis.description.split(":")[0], models=", ".join(models), first=models[0], patch=patch_name,
+            title=_title(analysis), models=", ".join(models), first=models[0], patch=patch_name,
             version=__version__, analysis=analysis.name, references="; ".join(analysis.references),
             placeholder=("HEPData reference: " + inspire_id) if inspire_id else
             f"The patchsets' HEPData reference `{HEPDATA_PLACEHOLDER}` is a PLACEHOLDER: no record id exists yet.")
@@ -178,6 +259,31 @@ def _band_coverage(result: ScanResult) -> str:
             f"of outcomes.")
 
 
+def _description(analysis: Analysis, model_name: str, model: Model, result: ScanResult, columns: list[tuple[Any, str]],
+                 short: str, cl: str, method: str, eot: str) -> str:
+    """The table description, naming the columns the table has (and the missing-value marker only where it occurs)."""
+    def has_missing(prefix: str) -> bool:
+        return any(MISSING in var.values for var, kind in columns if kind.startswith(prefix))
+
+    intervals = [kind for _, kind in columns if kind.startswith("Observed, interval")]
+    text = (f"{cl} CL upper limits on the coupling {short} of the {model_name} Z' ({model.description}) vs its mass, "
+            f"NA64 missing-energy search, runs {', '.join(r.name for r in analysis.runs)} ({eot}). Observed limit, "
+            f"the expected median and the edges of its 68% and 95% bands (-2, -1, +1, +2 s.d.), each its own column")
+    text += (f" ('{MISSING}' where that expected limit excludes nothing in the scanned coupling range). "
+             if has_missing("Expected") else ". ")
+    if intervals:
+        text += ("Everything above the limit is excluded up to the upper edge of the excluded interval, where the Z' "
+                 "decays inside the detector (columns 'Observed, interval k upper edge'"
+                 + (f", '{MISSING}' where the exclusion is open up to the largest scanned coupling, 1"
+                    if has_missing("Observed, interval") else "") + ")"
+                 + ("; further intervals (islands) have their own lower and upper columns. "
+                    if any(" interval 2 " in kind for kind in intervals) else ". "))
+    else:
+        text += "At every mass everything above the limit is excluded, up to the largest scanned coupling, 1. "
+    return (text + f"Statistical method: {method}.{_band_coverage(result)} "
+            + " ".join(f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in analysis.assumptions))
+
+
 def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, image: Path | None) -> Any:
     """One hepdata_lib Table: mass vs observed and expected limits."""
     model = get_model(model_name)
@@ -190,22 +296,12 @@ def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, ima
     table = hd.Table(f"Limits {model_name}")
     cl = f"{result.cl * 100:g}%"
     method = METHOD_TEXT.get(result.method, result.method).format(ntoys=result.ntoys, seed=result.seed)
-    coverage = _band_coverage(result)
     eot = f"{analysis.total_eot:.3g} EOT"
-    table.description = (f"{cl} CL upper limits on the coupling {short} of the {model_name} Z' ({model.description}) "
-                         f"vs its mass, NA64 missing-energy search, runs {', '.join(r.name for r in analysis.runs)}"
-                         f" ({eot}). Observed limit, the expected median and the edges of its 68% and 95% bands "
-                         f"(-2, -1, +1, +2 s.d.), each its own column ('{MISSING}' where that expected limit excludes "
-                         f"nothing in the scanned coupling range). Everything above the limit is excluded up to the "
-                         f"upper edge of the excluded interval, where the Z' decays inside the detector (columns "
-                         f"'Observed, interval k upper edge', '{MISSING}' where the exclusion is open up to the "
-                         f"largest scanned coupling, 1); further intervals (islands) have their own lower and upper "
-                         f"columns. Statistical method: {method}.{coverage} "
-                         + " ".join(f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in analysis.assumptions))
     table.location = "Derived from the NA64 data with the limits package; see the record's figures."
     table.keywords["observables"] = ["LIMIT"]
-    table.keywords["reactions"] = ["E- PB --> E- PB ZPRIME", "ZPRIME --> INVISIBLE"]
-    table.keywords["phrases"] = ["Dark sector", "Z'", "B-L", "Missing energy", "Fixed target", "Exclusion limit"]
+    table.keywords["reactions"] = _reactions(analysis)
+    table.keywords["cmenergies"] = _cm_energies_gev(analysis)
+    table.keywords["phrases"] = _phrases(model)
     mass = hd.Variable("$m_{Z'}$", is_independent=True, is_binned=False, units="MeV")
     mass.values = list(curves.mass_mev[keep])
     mass.digits = 6
@@ -230,13 +326,17 @@ def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, ima
         var = hd.Variable(f"{latex} upper limit", is_independent=False, is_binned=False)
         var.values = [float(x) if np.isfinite(x) else MISSING for x in exp[:, index]]
         columns.append((var, kind))
+    # a column that is the missing-value marker in every row says nothing (e.g. the first interval's upper edge when
+    # every exclusion is open up to the largest scanned coupling): left out, and the description names what is there
+    columns = [(var, kind) for var, kind in columns if any(v != MISSING for v in var.values)]
+    table.description = _description(analysis, model_name, model, result, columns, short, cl, method, eot)
     for var, kind in columns:
         var.digits = 5
         var.add_qualifier("Limit", kind)
         var.add_qualifier("CL", cl)
         var.add_qualifier("Method", method)
         var.add_qualifier("Model", model_name)
-        var.add_qualifier("Data", f"NA64 runs {'-'.join((analysis.runs[0].name, analysis.runs[-1].name))}, {eot}")
+        var.add_qualifier("Data", f"NA64 runs {analysis.runs[0].name}-{analysis.runs[-1].name}, {eot}")
         table.add_variable(var)
     if image is not None:
         # hepdata_lib's add_image shells out to ImageMagick; write the same two resources (full image and a
@@ -267,11 +367,11 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
         raise InputError("--inspire-id", f"'{inspire_id}' is not of the form ins + 7 digits (e.g. ins2117814)")
     results_dir, workspaces_dir, out_dir = Path(results_dir), Path(workspaces_dir), Path(out_dir).absolute()
     models = list(analysis.model_names)
-    scans = {}
+    scans, read = {}, {}
     for model in models:
-        patches = read_workspaces(workspace_dir(analysis.name, model, workspaces_dir)).patchset["patches"]
+        read[model] = read_workspaces(workspace_dir(analysis.name, model, workspaces_dir))
         scans[model] = _load_scan(results_dir, analysis, model, np.array([p["metadata"]["values"][0]
-                                                                          for p in patches]))
+                                                                          for p in read[model].patchset["patches"]]))
     if inspire_id is None:
         log.warning("the likelihoods carry the placeholder HEPData id %s; pass the record's INSPIRE id before "
                     "uploading", HEPDATA_PLACEHOLDER)
@@ -298,7 +398,7 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
         for fig in figures:
             submission.add_additional_resource(f"Figure: {Path(fig).stem}", str(Path(fig).absolute()), copy_file=True)
         archive = staging / LIKELIHOOD_ARCHIVE
-        likelihood_archive(analysis, models, workspaces_dir, archive, inspire_id)
+        likelihood_archive(analysis, models, workspaces_dir, archive, inspire_id, read)
         submission.add_additional_resource(
             "Full likelihoods (pyhf JSON, HistFactory): per model a background-only workspace and a patchset with one "
             "signal patch per Z' mass, and a README with the commands", str(archive), copy_file=True,

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from limits.errors import InputError
+from limits.frozen import freeze
 from limits.reference.curves import load_reference
 from limits.scan.result import ScanResult
 
@@ -30,6 +31,10 @@ class Comparison:
     ours: np.ndarray
     published: np.ndarray
     ratio: np.ndarray
+
+    def __post_init__(self) -> None:
+        # shared with every caller: read-only (limits.frozen)
+        freeze(self)
 
     @property
     def median_ratio(self) -> float:
@@ -64,11 +69,11 @@ def compare(result: ScanResult, reference: str, curve: str = "obs") -> Compariso
     curves = result.curves()
     m, g = curves.mass_mev, curves.obs if curve == "obs" else curves.exp[:, 2]
     if m.size < 2:
-        raise InputError("--results", f"the scan {result.analysis}/{result.model} has fewer than two successful "
+        raise InputError("result", f"the scan {result.analysis}/{result.model} has fewer than two successful "
                                       f"mass points")
     inside = (ref.mass_mev >= m.min()) & (ref.mass_mev <= m.max())
     if not inside.any():
-        raise InputError("--reference", f"no overlap between {reference} ({ref.mass_mev.min():g}-"
+        raise InputError("reference", f"no overlap between {reference} ({ref.mass_mev.min():g}-"
                                         f"{ref.mass_mev.max():g} MeV) and the results ({m.min():g}-{m.max():g} MeV)")
     ours = np.exp(np.interp(np.log(ref.mass_mev[inside]), np.log(m), np.log(g)))
     return Comparison(ref.entry, ref.mass_mev[inside], ours, ref.coupling[inside], ours / ref.coupling[inside])

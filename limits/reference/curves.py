@@ -7,7 +7,6 @@ directory as ``limits._reference`` (a link, one copy), so every command finds th
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from limits.errors import InputError
+from limits.frozen import freeze, frozen_cache
 
 __all__ = ["ReferenceCurve", "load_reference", "reference_names", "references_for"]
 
@@ -34,19 +34,23 @@ class ReferenceCurve:
     mass_mev: np.ndarray
     coupling: np.ndarray
 
+    def __post_init__(self) -> None:
+        # shared with every caller: read-only (limits.frozen)
+        freeze(self)
+
     @property
     def label(self) -> str:
         """Legend label of the curve."""
         return str(self.entry["label"])
 
 
-@functools.lru_cache(maxsize=1)
+@frozen_cache(1)
 def _index() -> tuple[dict[str, Any], ...]:
     text = resources.files("limits._reference").joinpath("index.json").read_text(encoding="utf-8")
     return tuple(json.loads(text)["curves"])
 
 
-@functools.lru_cache(maxsize=None)
+@frozen_cache(None)
 def _read(entry_name: str) -> ReferenceCurve:
     entry = next(e for e in _index() if e["name"] == entry_name)
     with resources.files("limits._reference").joinpath(entry["file"]).open("r", encoding="utf-8") as fh:

@@ -2,10 +2,14 @@
 
 Layout: ``<directory>/<digest[:20]>/mass_<index>.json``. A rerun with the same inputs finds them and computes only the
 missing masses; a different input (another digest) never sees them. The CLI keeps them under ``OUT/.checkpoints``.
+
+Each file is ``{"point": ..., "sha256": ...}``, the SHA-256 of the point's canonical JSON text: a checkpoint that was
+edited, truncated or damaged does not match it and is recomputed (with a warning), never used.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -32,20 +36,26 @@ class Checkpoints:
         done: dict[int, dict[str, Any]] = {}
         for f in self.path.glob("mass_*.json"):
             try:
-                point = json.loads(f.read_text())
+                doc = json.loads(f.read_text())
+                point = doc["point"]
                 if not (isinstance(point, dict) and {"mass_mev", "status", "g_obs"} <= point.keys()):
                     raise ValueError("not a checkpointed point")
+                if doc["sha256"] != _checksum(point):
+                    raise ValueError("its checksum does not match its content")
                 done[int(f.stem.split("_")[1])] = _restore_nan(point)
-            except (ValueError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
-                f.unlink()  # a torn file cannot exist (atomic writes), but never trust one: it is recomputed
+            except (ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
+                # a torn file cannot exist (atomic writes), but an edited or damaged one can: never trust it
+                log.warning("checkpoint %s not used (%s): its mass is recomputed", f, exc)
+                f.unlink()
         if done:
             log.info("resuming from %d checkpointed masses in %s", len(done), self.path)
         return done
 
     def save(self, index: int, point: dict[str, Any]) -> None:
         """Record one finished mass."""
+        safe = json_safe(point)
         with atomic_path(self.path / f"mass_{index:05d}.json") as tmp:
-            tmp.write_text(json.dumps(json_safe(point), sort_keys=True, allow_nan=False))
+            tmp.write_text(json.dumps({"point": safe, "sha256": _checksum(safe)}, sort_keys=True, allow_nan=False))
 
     def clear(self) -> None:
         """Remove this scan's checkpoints (and the directory if nothing else is left in it)."""
@@ -55,6 +65,11 @@ class Checkpoints:
 
 
 _NUMBERS = ("g_obs", "g_exp", "mu_obs", "mu_exp", "s_obs")
+
+
+def _checksum(point: dict[str, Any]) -> str:
+    """SHA-256 of a (strict-JSON) point as canonical text: sorted keys, no NaN."""
+    return hashlib.sha256(json.dumps(point, sort_keys=True, allow_nan=False).encode()).hexdigest()
 
 
 def _restore_nan(point: dict[str, Any]) -> dict[str, Any]:

@@ -72,6 +72,9 @@ class ScanConfig:
         _check("cl", self.cl, *CL_RANGE)
         _check("ntoys", self.ntoys, *NTOYS_RANGE, whole=True)
         _check("seed", self.seed, *SEED_RANGE, whole=True)
+        if self.model.document is None:
+            raise InputError("model", f"{self.model.name} has no model document (an internal helper model): scan a "
+                                      "model from get_model or Model.replace")
         if not self.model.couples_to_electrons:
             raise InputError("model", f"{self.model.name} does not couple to electrons (charges.e = 0 and no kinetic "
                                       "mixing): NA64's electron beam produces no Z', there is nothing to constrain")
@@ -79,10 +82,44 @@ class ScanConfig:
         self.analysis.check_masses_mev(masses)
         object.__setattr__(self, "masses_mev", tuple(float(m) for m in masses))
 
+    @property
+    def output_name(self) -> str:
+        """The scan's directory name under ``<root>/<analysis>/``: the model's output name
+        (:attr:`limits.physics.models.Model.output_name`) and every setting that changes what the limits are, other
+        than the defaults: ``.<method>``, ``.cl<percent>``, ``.stat-only``, ``.grid``. Scans of different methods,
+        levels or models never write over each other; a rerun with another seed or toy count replaces the previous one.
+
+        Example:
+            >>> from limits.analysis.definition import get_analysis
+            >>> from limits.physics.models import get_model
+            >>> a, m = get_analysis("na64-2026"), get_model("bl-unbroken")
+            >>> ScanConfig(analysis=a, model=m, masses_mev=(1.0,)).output_name
+            'bl-unbroken'
+            >>> ScanConfig(analysis=a, model=m, masses_mev=(1.0,), method="asymptotic", cl=0.95).output_name
+            'bl-unbroken.asymptotic.cl95'
+        """
+        parts = [self.model.output_name]
+        if self.method != "hybrid":
+            parts.append(self.method)
+        if self.cl != 0.9:
+            parts.append(f"cl{100 * self.cl:g}")
+        if self.stat_only:
+            parts.append("stat-only")
+        if self.grid:
+            parts.append("grid")
+        return ".".join(parts)
+
     def digest(self) -> str:
-        """SHA-256 of the inputs: analysis and runs, model, method settings, masses, package and table versions."""
+        """SHA-256 of the canonical text of the inputs: analysis and runs (every value as read from their files, the
+        SHA-256 of the files they name), the model's document, method settings, masses (canonical,
+        :mod:`limits.io.masses`), package version and table checksums.
+
+        Nothing in it is a computed float, so the same inputs give the same digest on every CPU and numpy build (the
+        model's derived charges, e.g. a loop-induced kinetic mixing through ``log``, are left out for that reason:
+        the document determines them).
+        """
         payload = {
-            "analysis": dataclasses.asdict(self.analysis), "model": dataclasses.asdict(self.model),
+            "analysis": dataclasses.asdict(self.analysis), "model": self.model.document,
             "method": self.method, "cl": self.cl, "masses_mev": list(self.masses_mev), "stat_only": self.stat_only,
             "ntoys": self.ntoys if self.method == "toys" else None, "seed": self.seed, "grid": self.grid,
             "limits": __version__, "tables": table_checksums(),

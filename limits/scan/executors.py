@@ -8,6 +8,7 @@ masses kept), and pool workers die with their parent. Spec strings: ``local`` | 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import signal
@@ -25,7 +26,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def parse_executor(spec: str, field: str = "--executor") -> tuple[str, int | str | None]:
+def parse_executor(spec: str, field: str = "executor") -> tuple[str, int | str | None]:
     """(kind, argument) of an executor spec.
 
     Raises:
@@ -100,14 +101,24 @@ def _worker_setup() -> None:
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and terminate the workers at once."""
+    """Cancel what has not started and terminate the workers at once, quietly.
+
+    The pool's manager thread closes its wake-up pipe when it sees the workers gone; a wake-up sent to that pipe
+    meanwhile (by ``shutdown`` here, or by the interpreter's exit hook) fails with "Bad file descriptor", which Python
+    prints as a 14-line "Exception ignored" at exit. So the thread is joined before we return: once it has finished,
+    every later wake-up sees the pipe closed and does nothing.
+    """
     processes = list(getattr(pool, "_processes", {}).values())  # CPython's pool keeps its workers here
-    pool.shutdown(wait=False, cancel_futures=True)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    with contextlib.suppress(OSError):  # the race above, if the manager thread closed the pipe first
+        pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 def _run_dask(address: str, function: Callable[[T], R], tasks: Sequence[T], record: Callable[[R], None]) -> None:
@@ -115,7 +126,7 @@ def _run_dask(address: str, function: Callable[[T], R], tasks: Sequence[T], reco
         from dask.distributed import Client, LocalCluster  # optional extra: `pip install 'limits[distributed]'`
         from dask.distributed import as_completed as dask_completed
     except ImportError:
-        raise InputError("--executor", "dask needs the `distributed` extra: pip install 'limits[distributed]'") \
+        raise InputError("executor", "dask needs the `distributed` extra: pip install 'limits[distributed]'") \
             from None
     cluster = None
     if address.startswith("local"):
@@ -126,7 +137,7 @@ def _run_dask(address: str, function: Callable[[T], R], tasks: Sequence[T], reco
         try:
             client = Client(address, timeout=10)
         except (OSError, TimeoutError) as exc:
-            raise InputError("--executor", f"cannot reach the Dask scheduler at {address}: {exc}") from None
+            raise InputError("executor", f"cannot reach the Dask scheduler at {address}: {exc}") from None
     futures = []
     try:
         futures = client.map(function, tasks, pure=False)

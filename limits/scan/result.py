@@ -22,7 +22,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from limits.io.files import atomic_path, atomic_paths, json_safe, read_json
+from limits.frozen import freeze, readonly
+from limits.io.files import atomic_path, atomic_paths, check_output_dir, directory_lock, json_safe, read_json
 from limits.io.paths import LIMITS_CSV, LIMITS_JSON
 from limits.io.schemas import validate
 from limits.stats.interface import BAND_LABELS
@@ -39,7 +40,7 @@ def _cell(value: float | None) -> str:
 
 
 def _floats(values: list[Any]) -> np.ndarray:
-    return np.array([math.nan if v is None else v for v in values], dtype=float)
+    return readonly(np.array([math.nan if v is None else v for v in values], dtype=float))
 
 
 class LimitCurves(NamedTuple):
@@ -61,6 +62,8 @@ class ScanResult:
 
     Attributes:
         analysis, model: names of the analysis and the Z' model.
+        model_document: the model's document (``schemas/model.schema.json``): what the limits are of, whatever the
+            name (a user model may take a built-in's name); None in files written before it was recorded.
         coupling: the model's coupling symbol, ``"g"`` or ``"epsilon"`` (dimensionless).
         method: the CLs calculator (``exact``, ``asymptotic``, ``toys``).
         cl: confidence level (0.9 for the 90 % CL limits).
@@ -107,6 +110,11 @@ class ScanResult:
     contours: dict[str, Any] | None = None
     band_order: tuple[str, ...] = field(default=BAND_LABELS)
     method_description: str = ""
+    model_document: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        # shared with every caller: read-only (limits.frozen); the arrays below are read-only too
+        freeze(self)
 
     # -- arrays ------------------------------------------------------------------------------------------------
     @functools.cached_property
@@ -163,7 +171,7 @@ class ScanResult:
     def status(self) -> np.ndarray:
         """Per mass: ``ok``, ``no_exclusion``, ``excluded_at_scan_floor`` (excluded down to the lowest coupling of the
         grid, see ``excluded_intervals``) or ``failed``."""
-        return np.array([p["status"] for p in self.points], dtype=str)
+        return readonly(np.array([p["status"] for p in self.points], dtype=str))
 
     @property
     def ok(self) -> np.ndarray:
@@ -173,7 +181,7 @@ class ScanResult:
     def curves(self) -> LimitCurves:
         """The observed and expected limits of the masses with status ``ok`` (what figures and tables show)."""
         ok = self.ok
-        return LimitCurves(self.mass_mev[ok], self.g_obs[ok], self.g_exp[ok])
+        return LimitCurves(readonly(self.mass_mev[ok]), readonly(self.g_obs[ok]), readonly(self.g_exp[ok]))
 
     def excluded_intervals(self) -> list[list[tuple[float, float]]]:
         """Per mass, the observed excluded coupling intervals (lo, hi); hi = inf where the region is open above."""
@@ -187,6 +195,8 @@ class ScanResult:
     def to_document(self) -> dict[str, Any]:
         """The ``limits.json`` document (strict JSON: NaN and infinity as None; grid columns left out)."""
         doc: dict[str, Any] = {key: getattr(self, key) for key in _SETTINGS}
+        if self.model_document is not None:
+            doc["model_document"] = self.model_document
         doc.update(assumptions=dict(self.assumptions), versions=dict(self.versions),
                    band_order=list(self.band_order), dark_sector=self.dark_sector,
                    muon_coupling_per_unit=self.muon_coupling_per_unit,
@@ -217,7 +227,8 @@ class ScanResult:
                    versions=dict(doc["versions"]), points=tuple(doc["points"]), dark_sector=doc.get("dark_sector"),
                    muon_coupling_per_unit=doc.get("muon_coupling_per_unit"),
                    input_files=dict(doc.get("input_files", {})), contours=doc.get("contours"),
-                   band_order=tuple(doc["band_order"]), method_description=doc.get("method_description", ""))
+                   band_order=tuple(doc["band_order"]), method_description=doc.get("method_description", ""),
+                   model_document=doc.get("model_document"))
 
     @classmethod
     def from_json(cls, path: str | Path, field: str = "--results") -> ScanResult:
@@ -260,21 +271,28 @@ class ScanResult:
 
 
 def write_outputs(result: ScanResult, out_dir: str | Path,
-                  plots: Mapping[str, Callable[[ScanResult, Path], None]] | None = None) -> list[Path]:
+                  plots: Mapping[str, Callable[[ScanResult, Path], None]] | None = None,
+                  field: str = "out_dir") -> list[Path]:
     """Write limits.json, limits.csv (cls_grid.json in --grid mode) and the ``plots`` (file name -> drawing
     function) as one set: everything is rendered to temporary files first and renamed only when all succeeded
-    (:func:`limits.io.files.atomic_paths`), so a failure leaves the previous outputs untouched.
+    (:func:`limits.io.files.atomic_paths`), so a failure leaves the previous outputs untouched. The directory is
+    locked meanwhile (:func:`limits.io.files.directory_lock`).
 
     Args:
         result: the scan.
         out_dir: output directory (created).
         plots: e.g. ``{"exclusion.png": draw}`` with draw(result, path).
+        field: the argument that named ``out_dir``, in errors.
+
+    Raises:
+        InputError: naming ``field``: ``out_dir`` cannot be written (a file in the way, read-only, locked by another
+            process).
     """
-    out_dir = Path(out_dir)
+    out_dir = check_output_dir(out_dir, field)
     grid = result.grid_document()
     names = [LIMITS_JSON, LIMITS_CSV, *(["cls_grid.json"] if grid is not None else []), *(plots or {})]
     targets = [out_dir / n for n in names]
-    with atomic_paths(targets) as temps:
+    with directory_lock(out_dir, field), atomic_paths(targets, field) as temps:
         by_name = dict(zip(names, temps))
         by_name[LIMITS_JSON].write_text(json.dumps(result.to_document(), indent=1, sort_keys=True,
                                                    allow_nan=False) + "\n")

@@ -28,13 +28,13 @@ its limit. At NA64's backgrounds (B ~ 0.5-1) N = 0 has probability e^-B ~ 35-60 
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import gammaln, logsumexp, ndtr
 
+from limits.frozen import frozen_cache
 from limits.stats.counting import CountingModel, code4
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
 from limits.stats.roots import solve_monotonic
@@ -44,7 +44,7 @@ __all__ = ["HybridCalculator"]
 BAND_QUANTILES = ndtr(N_SIGMA)  # b-only quantiles of the total count behind each expected band
 
 
-@functools.lru_cache(maxsize=8)
+@frozen_cache(8)
 def _gauss_hermite(n: int) -> tuple[np.ndarray, np.ndarray]:
     x, w = np.polynomial.hermite_e.hermegauss(n)
     return x, w / np.sqrt(2 * np.pi)

@@ -15,13 +15,14 @@ background-only test-statistic distribution (stronger to weaker limits).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from limits.frozen import freeze
 from limits.stats.counting import CountingModel
 
 __all__ = ["BAND_LABELS", "N_SIGMA", "Calculator", "MuLimit"]
@@ -46,7 +47,11 @@ class MuLimit:
 
     mu_obs: float
     mu_exp: tuple[float, ...]
-    info: dict[str, Any] = field(default_factory=dict)
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # memoised per signal shape and shared by every mass of it: read-only (limits.frozen)
+        freeze(self)
 
 
 class Calculator(ABC):

@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from limits.frozen import freeze
 from limits.stats.counting import CountingModel, counting_model
 from limits.stats.interface import MuLimit
 from limits.stats.registry import calculator_class
 
-__all__ = ["CANONICAL_EVENTS", "CLS_TABLE_EVENTS", "SHAPE_RTOL", "canonical_shape", "cls_table", "mu_limits",
-           "mu_limits_batch", "shape_seed", "strip_systematics"]
+__all__ = ["CANONICAL_EVENTS", "CLS_TABLE_EVENTS", "SEED_DIGITS", "SHAPE_RTOL", "canonical_shape", "cls_table",
+           "mu_limits", "mu_limits_batch", "shape_seed", "shape_seed_key", "strip_systematics"]
 
 
 def strip_systematics(bkg_only: dict[str, Any], patch: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -73,13 +74,39 @@ def canonical_shape(counts: CountingModel) -> tuple[bytes, CountingModel]:
     return h.digest(), dataclasses.replace(counts, signal=canon)
 
 
+SEED_DIGITS = 7
+"""Significant digits of the signal fractions in a shape's seed key (:func:`shape_seed_key`)."""
+
+
+def shape_seed_key(counts: CountingModel) -> bytes:
+    """The key the toys of a signal shape are seeded from: SHA-256 of a (canonical, :func:`canonical_shape`) model as
+    decimal text, signal fractions at :data:`SEED_DIGITS` significant digits, everything else at 10.
+
+    Not :func:`canonical_shape`'s key: that one is built from the bits of computed floats (the fractions pass through
+    exp and log, whose last bit depends on the CPU's SIMD path), which is right for sharing solves within a process
+    but would seed the toys differently on another machine. Rounded text changes only if a computed value lies within
+    its last-bit error of a rounding boundary (a chance of ~1e-9 per channel), so the same inputs and seed give the
+    same toys on every CPU. Two shapes that agree to 7 digits share a seed but are still solved apart.
+    """
+    s = np.asarray(counts.signal, dtype=float)
+    frac = s / s.sum()
+    text = "|".join([
+        " ".join(f"{x:.{SEED_DIGITS - 1}e}" for x in frac),
+        *(" ".join(f"{x:.9e}" for x in np.asarray(part, dtype=float).ravel())
+          for part in (counts.background, counts.background_unc, counts.observed, counts.syst_hi, counts.syst_lo)),
+        repr((counts.channels, counts.syst_names)),
+    ])
+    return hashlib.sha256(text.encode()).digest()
+
+
 def shape_seed(seed: int, counts: CountingModel) -> np.random.SeedSequence:
-    """The toys' seed for one signal shape: ``SeedSequence(seed, spawn_key=(first 8 bytes of the shape key,))``.
+    """The toys' seed for one signal shape: ``SeedSequence(seed, spawn_key=(first 8 bytes of its seed key,))``
+    (:func:`shape_seed_key`).
 
     Derived from the model's content, not from a mass index, so that masses with one shape share their toys (one
-    solve) and the result does not depend on the order, grouping or executor of the masses.
+    solve) and the result does not depend on the order, grouping or executor of the masses, nor on the machine.
     """
-    return _seed_of(seed, canonical_shape(counts)[0])
+    return _seed_of(seed, shape_seed_key(canonical_shape(counts)[1]))
 
 
 def _seed_of(seed: int, key: bytes) -> np.random.SeedSequence:
@@ -126,7 +153,8 @@ def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dic
         if not share_shapes or k not in _SOLVED:
             todo.setdefault(k if share_shapes else (*k, i), i)
     solved = calc.upper_limits([shapes[i][1] for i in todo.values()], 1.0 - cl, ntoys=ntoys,
-                               seeds=[_seed_of(seed, shapes[i][0]) for i in todo.values()]) if todo else []
+                               seeds=[_seed_of(seed, shape_seed_key(shapes[i][1])) for i in todo.values()]
+                               ) if todo else []
     fresh = dict(zip(todo, solved))
     if share_shapes:
         if len(_SOLVED) + len(fresh) > _SOLVED_MAX:
@@ -161,13 +189,13 @@ def cls_table(method: str, counts: CountingModel, *, ntoys: int = 10_000,
     key, canon = canonical_shape(counts)
     memo = (calculator_class(method).name, ntoys, seed, key)
     if memo not in _TABLES:
-        calc = calculator_class(method).create(canon, ntoys=ntoys, seed=_seed_of(seed, key))
+        calc = calculator_class(method).create(canon, ntoys=ntoys, seed=_seed_of(seed, shape_seed_key(canon)))
         total = float(canon.signal.sum())
         events = CLS_TABLE_EVENTS * total / CANONICAL_EVENTS  # the table follows the canonical scale
         obs, exp = calc.cls(events / total)
         if len(_TABLES) > 256:
             _TABLES.clear()
-        _TABLES[memo] = (events, np.asarray(obs, float), np.asarray(exp, float))
+        _TABLES[memo] = freeze((events, np.asarray(obs, float), np.asarray(exp, float)))
     return _TABLES[memo]
 
 

@@ -34,6 +34,7 @@ from limits._version import __version__
 from limits.analysis.coupling_grid import reference_couplings, signal_on_grid
 from limits.analysis.definition import Analysis
 from limits.errors import InputError
+from limits.frozen import freeze
 from limits.physics.models import Model
 from limits.stats.counting import MODIFIER_SETTINGS, POI_BOUNDS
 
@@ -56,6 +57,10 @@ class Workspaces:
     signal_grid: np.ndarray | None = field(default=None, compare=False, repr=False)
     """Total signal on the coupling grid per mass (:func:`limits.analysis.coupling_grid.signal_on_grid`), events;
     not part of the JSON (None when read from files)."""
+
+    def __post_init__(self) -> None:
+        # shared with every caller: read-only (limits.frozen)
+        freeze(self)
 
     @property
     def masses_mev(self) -> np.ndarray:
@@ -132,8 +137,9 @@ def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
     signal = analysis.signal(model, mass_mev, g_ref)
     scale = np.array(MU_TABLE_DECADES)
     g_table = g_ref[:, None] * 10.0**scale[None, :]
-    mu_table = (analysis.signal(model, np.repeat(mass_mev, scale.size), g_table.ravel()).sum(axis=1)
-                .reshape(g_table.shape) / signal.sum(axis=1)[:, None])
+    with np.errstate(divide="ignore", invalid="ignore"):  # a mass without signal (S = 0) has no mu(g): NaN
+        mu_table = (analysis.signal(model, np.repeat(mass_mev, scale.size), g_table.ravel()).sum(axis=1)
+                    .reshape(g_table.shape) / signal.sum(axis=1)[:, None])
     sym = model.coupling_symbol
     patches = []
     for m, g, s, gt, mt in zip(mass_mev, g_ref, signal, g_table, mu_table):
