@@ -48,7 +48,14 @@ from limits.io.paths import (
 from limits.physics.annihilation import ELECTRON_MODELS
 from limits.physics.brems import sigma_total
 from limits.physics.detector import EcalResolution
-from limits.physics.models import Model, builtin_names, charge_string, describe_channels, model_from_document
+from limits.physics.models import (
+    Model,
+    builtin_document,
+    builtin_names,
+    charge_string,
+    describe_channels,
+    model_from_document,
+)
 from limits.physics.models import get_model as _model_by_name
 from limits.physics.widths import MASS_MAX_GEV, MASS_MIN_GEV, decay_widths
 from limits.physics.yields import BEAM_ENERGY_RANGE_GEV
@@ -731,18 +738,13 @@ def compare(result: ScanResult | str | os.PathLike[str], reference: str, curve: 
         mine = {"analysis": res.analysis, "model": res.model, "coupling": res.coupling, "cl": res.cl}
         differ = [f"{k} {mine[k]!r} vs {ref.entry[k]!r}" for k in mine if ref.entry.get(k) != mine[k]]
         # by content: a user model may carry the built-in's name with other charges
-        if not differ and res.model_document != _builtin_document(res.model):
+        if not differ and res.model_document != builtin_document(res.model):
             differ = [f"model {res.model!r} of the scan is not the built-in {res.model!r} (its document differs"
                       f"{'' if res.model_document is not None else ': the result does not record it'})"]
         if differ:
             raise InputError("reference", f"{reference} is not a curve of this scan ({'; '.join(differ)}); "
                                           "force=True (--force) compares anyway")
     return _compare(res, reference, curve)
-
-
-def _builtin_document(name: str) -> Mapping[str, Any] | None:
-    """The document of the built-in model ``name``, or None if there is none of that name."""
-    return _model_by_name(name).document if name in builtin_names() else None
 
 
 def cache_info() -> dict[str, Any]:

@@ -25,8 +25,8 @@ from limits.frozen import freeze, frozen_cache, thaw
 from limits.io.files import read_document, yaml_load
 from limits.io.schemas import validate
 
-__all__ = ["CHARGE_RANGE", "DARK_RATIO_RANGE", "RATIO_RANGE", "DarkSector", "Model", "builtin_names", "charge_string",
-           "describe_channels", "get_model", "is_builtin", "model_from_document"]
+__all__ = ["CHARGE_RANGE", "DARK_RATIO_RANGE", "RATIO_RANGE", "DarkSector", "Model", "builtin_document",
+           "builtin_names", "charge_string", "describe_channels", "get_model", "is_builtin", "model_from_document"]
 
 LEPTONS = ("e", "mu", "tau")
 QUARKS = ("u", "d", "s")
@@ -292,9 +292,14 @@ def _builtin(name: str) -> Model:
     return model_from_document(yaml_load(text), f"built-in model {name}")
 
 
+def builtin_document(name: str) -> Mapping[str, Any] | None:
+    """The document of the built-in model ``name``, or None if no built-in has that name."""
+    return _builtin(name).document if name in builtin_names() else None
+
+
 def is_builtin(model: Model) -> bool:
     """Whether ``model`` is the built-in model of its name, by content (a user model may take a built-in's name)."""
-    return model.name in builtin_names() and model.document == _builtin(model.name).document
+    return model.document is not None and model.document == builtin_document(model.name)
 
 
 def get_model(name_or_path: str, field: str = "--model") -> Model:

@@ -106,11 +106,12 @@ def shape_seed(seed: int, counts: CountingModel) -> np.random.SeedSequence:
     Derived from the model's content, not from a mass index, so that masses with one shape share their toys (one
     solve) and the result does not depend on the order, grouping or executor of the masses, nor on the machine.
     """
-    return _seed_of(seed, shape_seed_key(canonical_shape(counts)[1]))
+    return _canonical_seed(seed, canonical_shape(counts)[1])
 
 
-def _seed_of(seed: int, key: bytes) -> np.random.SeedSequence:
-    return np.random.SeedSequence(seed, spawn_key=(int.from_bytes(key[:8], "big"),))
+def _canonical_seed(seed: int, canonical: CountingModel) -> np.random.SeedSequence:
+    """The toys' seed of a canonical model (:func:`shape_seed` without the canonicalisation)."""
+    return np.random.SeedSequence(seed, spawn_key=(int.from_bytes(shape_seed_key(canonical)[:8], "big"),))
 
 
 # limits of canonical models by (method, cl, ntoys, seed, shape key), shared by every task of this process: the memo
@@ -153,8 +154,7 @@ def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dic
         if not share_shapes or k not in _SOLVED:
             todo.setdefault(k if share_shapes else (*k, i), i)
     solved = calc.upper_limits([shapes[i][1] for i in todo.values()], 1.0 - cl, ntoys=ntoys,
-                               seeds=[_seed_of(seed, shape_seed_key(shapes[i][1])) for i in todo.values()]
-                               ) if todo else []
+                               seeds=[_canonical_seed(seed, shapes[i][1]) for i in todo.values()]) if todo else []
     fresh = dict(zip(todo, solved))
     if share_shapes:
         if len(_SOLVED) + len(fresh) > _SOLVED_MAX:
@@ -189,7 +189,7 @@ def cls_table(method: str, counts: CountingModel, *, ntoys: int = 10_000,
     key, canon = canonical_shape(counts)
     memo = (calculator_class(method).name, ntoys, seed, key)
     if memo not in _TABLES:
-        calc = calculator_class(method).create(canon, ntoys=ntoys, seed=_seed_of(seed, shape_seed_key(canon)))
+        calc = calculator_class(method).create(canon, ntoys=ntoys, seed=_canonical_seed(seed, canon))
         total = float(canon.signal.sum())
         events = CLS_TABLE_EVENTS * total / CANONICAL_EVENTS  # the table follows the canonical scale
         obs, exp = calc.cls(events / total)
