@@ -47,6 +47,13 @@ def test_tables_info_cli(run_cli):
     assert code == 0 and out.count("OK") == 5
 
 
+TABLE_REBUILD_RTOL = 1e-6
+"""How closely a rebuild on another machine reproduces a shipped table. The ETL integrals are nested quadratures whose
+integrands go through numpy's exp/log, whose last bit depends on the CPU's SIMD path; with the cancellations near the
+kinematic limits that round-off reaches ~4e-9 (measured between an AVX-512 and an AVX2 machine). 1e-6 is far above
+that and far below what matters: the quadrature converges to 1e-4 and the table interpolates to 5e-4."""
+
+
 @pytest.mark.slow
 def test_shipped_tables_equal_a_fresh_build(tmp_path):
     tables.build_shower(tmp_path)
@@ -57,4 +64,4 @@ def test_shipped_tables_equal_a_fresh_build(tmp_path):
         assert fresh["parameters"] == shipped["parameters"]
         with np.load(tmp_path / f"{name}.npz") as f, np.load(tables.table_dir() / f"{name}.npz") as s:
             for key in s.files:
-                np.testing.assert_allclose(f[key], s[key], rtol=1e-12, atol=0)
+                np.testing.assert_allclose(f[key], s[key], rtol=TABLE_REBUILD_RTOL, atol=0)
