@@ -166,3 +166,16 @@ def test_yields_spectrum_sums_to_total(run_cli):
     code, out, _ = run_cli("yields", "--masses", "10", "--format", "json", "--spectrum", "--ecal-resolution", "0", "0")
     bins = json.loads(out)
     assert code == 0 and bins[0]["e_low_gev"] == 50.0 and {b["pass_probability"] for b in bins} == {1.0}
+
+
+def test_python_m_limits_lists_the_commands_in_workflow_order(tmp_path):
+    """`python -m limits` is the command line; --help lists the commands as the work flows, not alphabetically."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "limits", "--help"], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    listed = [line.split()[0] for line in done.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed == ["models", "widths", "yields", "xsec", "workspace", "scan", "merge", "compare", "export",
+                      "figures", "hepdata", "tables", "cache"]

@@ -24,7 +24,15 @@ __all__ = ["cli", "main"]
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
 
-@click.group(context_settings=CONTEXT)
+class _WorkflowGroup(click.Group):
+    """A command group that lists its commands in the order they were added: the workflow's order (models and their
+    physics, likelihoods, limits, comparisons and publication, maintenance), not the alphabet's."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=_WorkflowGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="limits")
 @click.option("-v", "--verbose", count=True, help="More log messages on stderr: -v info, -vv debug.")
 @click.option("-q", "--quiet", is_flag=True, help="Errors only: no progress bars, no warnings.")
@@ -66,8 +74,10 @@ class _OneLineFormatter(logging.Formatter):
         return super().format(record).splitlines()[0]
 
 
-for command in (models_cmd, widths_cmd, yields_cmd, xsec_cmd, workspace_cmd, scan_cmd, merge_cmd, figures_cmd,
-                hepdata_cmd, compare_cmd, export_cmd, tables_group, cache_group):
+# in workflow order (``limits --help`` lists them so): the model and its physics, the likelihoods, the limits, what is
+# done with them, then the maintenance of tables and cache
+for command in (models_cmd, widths_cmd, yields_cmd, xsec_cmd, workspace_cmd, scan_cmd, merge_cmd, compare_cmd,
+                export_cmd, figures_cmd, hepdata_cmd, tables_group, cache_group):
     cli.add_command(command)
 
 
