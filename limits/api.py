@@ -569,7 +569,7 @@ def merge_scans(parts: Sequence[ScanResult | str | os.PathLike[str]], *, runs: s
         >>> merged.to_document() == scan("na64-2026", "bl-unbroken", mass_mev=[1.0, 10.0]).to_document()
         True
     """
-    results = [p if isinstance(p, ScanResult) else ScanResult.from_json(Path(p)) for p in parts]
+    results = [p if isinstance(p, ScanResult) else ScanResult.from_json(Path(p), field="parts") for p in parts]
     if not results:
         raise InputError("parts", "nothing to merge: give at least one result")
     a = get_analysis(results[0].analysis if analysis is None else analysis, runs=runs)
@@ -622,11 +622,11 @@ def run_and_save(config: ScanConfig, out_dir: str | os.PathLike[str], *, executo
                  notify: Callable[[str], None] | None = None) -> ScanResult:
     """Run a scan with checkpoints under ``out_dir/.checkpoints`` (an interrupted run resumes), write its files
     (:func:`save_scan`), then drop the checkpoints: what ``limits scan`` does for each (analysis, model). The
-    directory is locked meanwhile: a second scan into it raises :class:`InputError` (``--out``) at once;
+    directory is locked meanwhile: a second scan into it raises :class:`InputError` (``out_dir``) at once;
     ``on_start`` is called once the lock is held (the CLI prints the destination), ``notify`` with messages to show
     before a long run (:func:`limits.scan.run.run_scan`)."""
     out = Path(out_dir)
-    with directory_lock(out, "--out"):
+    with directory_lock(out, "out_dir"):
         if on_start is not None:
             on_start()
         result = run_scan(config, checkpoint_dir=out / CHECKPOINTS, executor=executor, progress=progress,
@@ -730,7 +730,7 @@ def compare(result: ScanResult | str | os.PathLike[str], reference: str, curve: 
         force: skip the check that the scan and the curve are of the same thing.
 
     Raises:
-        InputError: an unknown curve, an unreadable result, or (without ``force``) a mismatch, field ``--reference``.
+        InputError: an unknown curve, an unreadable result, or (without ``force``) a mismatch, field ``reference``.
     """
     ref = load_reference(reference, field="reference")  # an unknown name fails before any file is read
     res = _result(result)
@@ -743,7 +743,7 @@ def compare(result: ScanResult | str | os.PathLike[str], reference: str, curve: 
                       f"{'' if res.model_document is not None else ': the result does not record it'})"]
         if differ:
             raise InputError("reference", f"{reference} is not a curve of this scan ({'; '.join(differ)}); "
-                                          "force=True (--force) compares anyway")
+                                          "force=True compares anyway")
     return _compare(res, reference, curve)
 
 

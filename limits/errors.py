@@ -24,7 +24,8 @@ class InputError(LimitsError, ValueError):
     """Bad user input: names the offending field and what is allowed.
 
     Args:
-        field: the option, file field (dotted path) or argument at fault, e.g. ``"--masses"`` or ``"charges.e"``.
+        field: the Python parameter or file field (dotted path) at fault, e.g. ``"mass_mev"`` or
+            ``"model m.yaml: charges.e"``; the CLI names its option instead (``--masses``).
         message: what is wrong and the allowed range or values.
 
     Example:

@@ -69,11 +69,22 @@ def test_widths_yields_workspaces():
     (lambda: limits.yields("bl-unbroken", "na64-2026", mass_mev=[1.0], ecut_gev=40.0), "analysis"),
     (lambda: limits.compare("nowhere", "nope"), "reference"),
     (lambda: limits.compare("nowhere", "na64-prl129-2022-bl-unbroken"), "result"),
+    (lambda: limits.merge_scans([]), "parts"),
+    (lambda: limits.export("nowhere", "csv"), "result"),
+    (lambda: limits.export("nowhere", "pdf"), "fmt"),
+    (lambda: limits.hepdata_record("na64-2022", "/tmp/x", inspire_id="ins12"), "inspire_id"),
+    (lambda: limits.hepdata_record("na64-2022", "/tmp/x", results_dir="/nowhere"), "results_dir"),
+    (lambda: limits.hepdata_record("na64-2022", "/tmp/x", workspaces_dir="/nowhere"), "workspaces_dir"),
+    (lambda: limits.get_analysis("na64-2022", runs="/nowhere/runs.yaml"), "runs"),
+    (lambda: limits.scan("na64-2022", "bl-unbroken", mass_mev=[1.0], executor="dask:nowhere"), "executor"),
+    (lambda: limits.load_reference("nope"), "name"),
 ])
 def test_bad_input_raises_a_typed_error(call, field):
+    """Every error names the Python parameter (issue 20: never a command-line flag; the CLI maps it to its option)."""
     with pytest.raises(limits.InputError) as err:
         call()
     assert err.value.field.startswith(field) and isinstance(err.value, limits.LimitsError)
+    assert not err.value.field.startswith("--") and " --" not in str(err.value), str(err.value)
 
 
 def test_calculators_from_the_registry():

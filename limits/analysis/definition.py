@@ -211,7 +211,7 @@ def _external_yields(spec: dict[str, Any] | None, source: str, base: Path | None
                           spec["source"], common, per_run)
 
 
-def get_analysis(name_or_path: str, runs_path: str | None = None, field: str = "--analysis") -> Analysis:
+def get_analysis(name_or_path: str, runs_path: str | None = None, field: str = "analysis") -> Analysis:
     """A built-in analysis by name or a user analysis file; ``runs_path`` replaces the run inputs (``--runs``)."""
     if name_or_path in builtin_analyses():
         doc = yaml_load(_analysis_dir().joinpath(f"{name_or_path}.yaml").read_text(encoding="utf-8"))

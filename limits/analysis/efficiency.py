@@ -62,7 +62,7 @@ def read_efficiency_csv(path: Path, name: str, field: str) -> EfficiencyTable:
     Args:
         path: the file.
         name: the file name as written in the runs file (recorded; relative paths keep the digest location-free).
-        field: what to call it in errors, e.g. ``"--runs runs.yaml: runs.I.efficiency.file"``.
+        field: what to call it in errors, e.g. ``"runs runs.yaml: runs.I.efficiency.file"``.
 
     Raises:
         InputError: unreadable file, wrong header, a bad number (with its line), unsorted masses, no rows.

@@ -130,7 +130,7 @@ def runs_from_document(doc: Any, source: str, base: Path | None = None) -> dict[
     return out
 
 
-def load_runs(path: str | Path | None = None, field: str = "--runs") -> dict[str, Run]:
+def load_runs(path: str | Path | None = None, field: str = "runs") -> dict[str, Run]:
     """The shipped run inputs, or a user's runs file."""
     if path is None:
         text = resources.files("limits.data").joinpath("runs.yaml").read_text(encoding="utf-8")

@@ -13,7 +13,6 @@ from limits.plots.compare import plot_comparison
 from limits.plots.papers import paper_figures
 from limits.publish.export import FORMATS as EXPORT_FORMATS
 from limits.reference.compare import CURVES
-from limits.scan.result import ScanResult
 
 __all__ = ["compare_cmd", "export_cmd", "figures_cmd", "hepdata_cmd"]
 
@@ -87,18 +86,18 @@ def compare_cmd(result: str | None, reference: str | None, list_curves: bool, fo
 
 
 @click.command("export")
-@click.option("--results", "results", required=True, type=click.Path(),
+@click.option("--results", "result", required=True, type=click.Path(),
               help="A scan's directory (or its limits.json).")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="darkcast", show_default=True,
               help="darkcast: a DarkCast .lmt file (mass in GeV, lower/upper coupling of each excluded interval); "
                    "csv: one row per excluded interval; yaml: limits and intervals per mass.")
-@click.option("--out", "out", type=click.Path(dir_okay=False), default=None, callback=writable_file,
+@click.option("--out", "path", type=click.Path(dir_okay=False), default=None, callback=writable_file,
               help="Write to this file (atomically) instead of stdout.")
 @api_errors
-def export_cmd(results: str, fmt: str, out: str | None) -> None:
+def export_cmd(result: str, fmt: str, path: str | None) -> None:
     """The observed exclusion of a scan, every excluded interval (islands included), for recasting tools."""
-    text = api.export(ScanResult.from_json(results), fmt, out)
-    if out is None:
+    text = api.export(result, fmt, path)
+    if path is None:
         click.echo(text, nl=False)
     else:
-        click.echo(out, err=True)
+        click.echo(path, err=True)

@@ -83,7 +83,7 @@ def read_document(path: str | os.PathLike, field: str) -> Any:
 
     Args:
         path: file to read.
-        field: the option or argument that named the file, e.g. ``"--model"``.
+        field: the argument that named the file, e.g. ``"model"`` (the CLI names its option).
     """
     p = Path(path)
     try:
@@ -254,7 +254,7 @@ def directory_lock(directory: str | os.PathLike, field: str) -> Iterator[Path]:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise InputError(field, f"{path} is being written by another limits process; wait for it or choose "
-                                    "another --out") from None
+                                    "another directory") from None
         _HELD[key] = 1
         try:
             for stale in [*path.glob(TEMPORARY_GLOB), *(path / CHECKPOINTS).glob(f"*/{TEMPORARY_GLOB}")]:

@@ -41,7 +41,7 @@ def _number(text: str, field: str, what: str) -> float:
     return value
 
 
-def parse_masses_mev(spec: str, min_mev: float, max_mev: float, field: str = "--masses") -> np.ndarray:
+def parse_masses_mev(spec: str, min_mev: float, max_mev: float, field: str = "masses") -> np.ndarray:
     """Masses in MeV from ``"m1,m2,..."`` or ``"MIN:MAX:N"`` (N log-spaced, inclusive), each in [min_mev, max_mev].
 
     Raises:

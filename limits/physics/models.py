@@ -302,7 +302,7 @@ def is_builtin(model: Model) -> bool:
     return model.document is not None and model.document == builtin_document(model.name)
 
 
-def get_model(name_or_path: str, field: str = "--model") -> Model:
+def get_model(name_or_path: str, field: str = "model") -> Model:
     """A built-in model by name, or a user model from a YAML/JSON file path.
 
     Raises:

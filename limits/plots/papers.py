@@ -31,7 +31,7 @@ FIG8_MODELS = {"bl-unbroken": "$B-L$", "b-3le": "$B-3L_e$", "b-2le-lmu": r"$B-2L
 
 def _scan(results: Path, analysis: str, model: str) -> LimitCurves:
     """The committed scan of (analysis, model) as arrays."""
-    return ScanResult.from_json(scan_dir(analysis, model, results) / LIMITS_JSON).curves()
+    return ScanResult.from_json(scan_dir(analysis, model, results) / LIMITS_JSON, field="results_dir").curves()
 
 
 def _band(ax: Axes, c: LimitCurves) -> None:

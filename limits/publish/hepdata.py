@@ -201,7 +201,8 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for model in models:
             source = workspace_dir(analysis.name, model, workspaces_dir)
-            workspaces = read[model] if read is not None and model in read else read_workspaces(source)
+            workspaces = (read[model] if read is not None and model in read else
+                          read_workspaces(source, field="workspaces_dir"))
             patchset = thaw(workspaces.patchset)  # this record's copy, with its INSPIRE id
             if inspire_id:
                 patchset["metadata"]["references"]["hepdata"] = inspire_id
@@ -223,15 +224,15 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
 
 def _load_scan(results_dir: Path, analysis: Analysis, model: str, patch_masses: np.ndarray) -> ScanResult:
     path = scan_dir(analysis.name, model, results_dir) / LIMITS_JSON
-    result = ScanResult.from_json(path)
+    result = ScanResult.from_json(path, field="results_dir")
     masses = result.mass_mev
     if masses.shape != patch_masses.shape or not np.allclose(masses, patch_masses, rtol=1e-5):
-        raise InputError("--results", f"{path}: masses differ from the workspace patches; regenerate both "
+        raise InputError("results_dir", f"{path}: masses differ from the workspace patches; regenerate both "
                                       f"(`limits workspace --all`, `limits scan --all`)")
     for p in result.points:
         intervals = p.get("excluded_intervals_obs") or []
         if p["status"] == "ok" and (len(intervals) != 1 or intervals[0][1] is not None):
-            raise InputError("--results", f"{path}: at {p['mass_mev']:g} MeV the excluded region is not "
+            raise InputError("results_dir", f"{path}: at {p['mass_mev']:g} MeV the excluded region is not "
                                           f"{{coupling > limit}}; contour tables are not implemented")
     return result
 
@@ -364,12 +365,12 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
     from hepdata_validator.full_submission_validator import FullSubmissionValidator
 
     if inspire_id is not None and not INSPIRE_ID.match(inspire_id):
-        raise InputError("--inspire-id", f"'{inspire_id}' is not of the form ins + 7 digits (e.g. ins2117814)")
+        raise InputError("inspire_id", f"'{inspire_id}' is not of the form ins + 7 digits (e.g. ins2117814)")
     results_dir, workspaces_dir, out_dir = Path(results_dir), Path(workspaces_dir), Path(out_dir).absolute()
     models = list(analysis.model_names)
     scans, read = {}, {}
     for model in models:
-        read[model] = read_workspaces(workspace_dir(analysis.name, model, workspaces_dir))
+        read[model] = read_workspaces(workspace_dir(analysis.name, model, workspaces_dir), field="workspaces_dir")
         scans[model] = _load_scan(results_dir, analysis, model, np.array([p["metadata"]["values"][0]
                                                                           for p in read[model].patchset["patches"]]))
     if inspire_id is None:

@@ -73,7 +73,7 @@ def references_for(analysis: str, model: str) -> list[ReferenceCurve]:
     return [_read(e["name"]) for e in _index() if e.get("analysis") == analysis and e.get("model") == model]
 
 
-def load_reference(name: str, field: str = "--reference") -> ReferenceCurve:
+def load_reference(name: str, field: str = "name") -> ReferenceCurve:
     """A shipped curve by name.
 
     Raises:

@@ -25,7 +25,7 @@ SHARED_SETTINGS = ("analysis", "model", "coupling", "method", "cl", "stat_only",
 
 
 def merge_results(parts: Sequence[ScanResult], config_for: Callable[[ScanResult, tuple[float, ...]], ScanConfig],
-                  field: str = "--results") -> ScanResult:
+                  field: str = "parts") -> ScanResult:
     """One result over the union of the parts' masses, identical to a single run over them.
 
     Args:
@@ -45,7 +45,7 @@ def merge_results(parts: Sequence[ScanResult], config_for: Callable[[ScanResult,
                 raise InputError(field, f"result {k + 1} has {name} = {getattr(part, name)!r}, result 1 "
                                         f"{getattr(first, name)!r}: only scans of one configuration merge")
         if (part.contours is None) != (first.contours is None):
-            raise InputError(field, f"result {k + 1} differs from result 1 in --grid mode")
+            raise InputError(field, f"result {k + 1} differs from result 1 in grid mode (grid=True)")
         own = config_for(part, tuple(float(m) for m in part.mass_mev))
         if own.digest() != part.inputs_digest:
             raise InputError(field, f"result {k + 1} was not computed from these inputs (its inputs_digest differs)")

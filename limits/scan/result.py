@@ -231,7 +231,7 @@ class ScanResult:
                    model_document=doc.get("model_document"))
 
     @classmethod
-    def from_json(cls, path: str | Path, field: str = "--results") -> ScanResult:
+    def from_json(cls, path: str | Path, field: str = "path") -> ScanResult:
         """Read a ``limits.json`` (or the one inside a directory).
 
         Raises:

@@ -27,7 +27,7 @@ def write_workspaces(ws: Workspaces, directory: str | Path) -> tuple[Path, Path]
     return paths
 
 
-def read_workspaces(directory: str | Path, field: str = "--workspaces") -> Workspaces:
+def read_workspaces(directory: str | Path, field: str = "directory") -> Workspaces:
     """Load a workspace pair written by :func:`write_workspaces`, each file validated against pyhf's 1.0.0 schema.
 
     Raises:
