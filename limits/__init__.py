@@ -49,6 +49,7 @@ _EXPORTS = {
     "ReferenceCurve": "limits.reference.curves",
     "ScanConfig": "limits.scan.config",
     "ScanResult": "limits.scan.result",
+    "Setup": "limits.physics.setup",
     "TableError": "limits.errors",
     "WidthTable": "limits.api",
     "Workspaces": "limits.workspace.build",
@@ -78,11 +79,11 @@ _EXPORTS = {
 
 __all__ = ["__version__", "Analysis", "BAND_LABELS", "COUPLING_RANGE", "Calculator", "Comparison", "InputError",
            "LimitCurves", "LimitsError", "MASS_RANGE_MEV", "METHODS", "Model", "MuLimit", "PublishError",
-           "ReadOnlyError", "ReferenceCurve", "ScanConfig", "ScanResult", "TableError", "WidthTable", "Workspaces",
-           "YieldSpectrum", "YieldTable", "builtin_analyses", "builtin_models", "cache_info", "clear_cache",
-           "compare", "create_calculator", "cross_section", "export", "get_analysis", "get_model", "hepdata_record",
-           "load_reference", "merge_scans", "reference_names", "save_scan", "scan", "widths", "workspaces",
-           "yield_spectrum", "yields"]
+           "ReadOnlyError", "ReferenceCurve", "ScanConfig", "ScanResult", "Setup", "TableError", "WidthTable",
+           "Workspaces", "YieldSpectrum", "YieldTable", "builtin_analyses", "builtin_models", "cache_info",
+           "clear_cache", "compare", "create_calculator", "cross_section", "export", "get_analysis", "get_model",
+           "hepdata_record", "load_reference", "merge_scans", "reference_names", "save_scan", "scan", "widths",
+           "workspaces", "yield_spectrum", "yields"]
 
 
 # ``limits.scan`` is both a subpackage and the scan function. Importing a subpackage for the first time binds it as an
@@ -134,6 +135,7 @@ if TYPE_CHECKING:  # the names as the type checker and the docs see them
     )
     from limits.errors import InputError, LimitsError, PublishError, ReadOnlyError, TableError
     from limits.physics.models import Model
+    from limits.physics.setup import Setup
     from limits.reference.compare import Comparison
     from limits.reference.curves import ReferenceCurve, load_reference, reference_names
     from limits.scan.config import ScanConfig

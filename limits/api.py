@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -33,6 +34,7 @@ from limits.errors import InputError, LimitsError, PublishError
 from limits.frozen import freeze
 from limits.io.cache import cache_info as _cache_info
 from limits.io.cache import clear_cache as _clear_cache
+from limits.io.checks import number_in_range
 from limits.io.files import atomic_path, check_output_file, directory_lock
 from limits.io.masses import check_masses_mev
 from limits.io.paths import (
@@ -47,7 +49,6 @@ from limits.io.paths import (
 )
 from limits.physics.annihilation import ELECTRON_MODELS
 from limits.physics.brems import sigma_total
-from limits.physics.detector import EcalResolution
 from limits.physics.models import (
     Model,
     builtin_document,
@@ -57,9 +58,9 @@ from limits.physics.models import (
     model_from_document,
 )
 from limits.physics.models import get_model as _model_by_name
+from limits.physics.setup import Setup
 from limits.physics.widths import MASS_MAX_GEV, MASS_MIN_GEV, decay_widths
-from limits.physics.yields import BEAM_ENERGY_RANGE_GEV
-from limits.physics.yields import yields as _yields
+from limits.physics.yields import yield_per_eot
 from limits.plots.exclusion import plot_dark_matter, plot_exclusion
 from limits.plots.papers import figures_for
 from limits.publish.export import FORMATS as EXPORT_FORMATS
@@ -75,7 +76,8 @@ from limits.scan.result import ScanResult, write_outputs
 from limits.scan.run import run_scan
 from limits.workspace.build import HEPDATA_PLACEHOLDER, Workspaces, build_workspaces
 
-__all__ = ["COUPLING_RANGE", "MASS_RANGE_MEV", "WidthTable", "YieldSpectrum", "YieldTable", "builtin_analyses",
+__all__ = ["COUPLING_RANGE", "ELECTRON_MODELS", "MASS_RANGE_MEV", "Setup", "WidthTable", "YieldSpectrum", "YieldTable",
+           "builtin_analyses",
            "builtin_jobs", "builtin_models", "builtin_pairs", "cache_info", "clear_cache", "compare", "cross_section",
            "describe_models", "export",
            "finished_scan", "get_analysis", "get_model", "hepdata_record", "merge_scans", "reference_curves",
@@ -252,51 +254,30 @@ def widths(model: str | Mapping[str, Any] | Model, mass_mev: ArrayLike, coupling
                       ctau_m=w.ctau_m, ctau_m_at_g1=decay_widths(m, masses * C.GEV_PER_MEV, 1.0).ctau_m)
 
 
-@dataclass(frozen=True)
-class _Setup:
-    beam_energy_gev: float
-    ecut_gev: float
-    l_det_m: float
-    annihilation: bool
-    resolution: EcalResolution
-    electron_momenta: str
-    scintillator: bool
-
-
-def _setup(analysis: Analysis | None, beam_energy_gev: float | None, ecut_gev: float | None, l_det_m: float | None,
-           annihilation: bool | None, ecal_resolution: tuple[float, float] | None,
-           electron_momenta: str | None, scintillator: bool | None = None) -> _Setup:
-    """The production set-up: the analysis' (its runs must share one) or the arguments, with their ranges checked."""
+def _setup_of(analysis: Analysis | None, setup: Setup | None, changes: Mapping[str, Any]) -> Setup:
+    """The set-up of a yields call: the analysis' (its runs must share one), or ``setup`` (default NA64's) with
+    ``changes`` applied (validated, :class:`~limits.physics.setup.Setup`)."""
     if analysis is not None:
-        setups = {(float(r.beam_energy_gev), float(r.ecut_gev), float(r.l_det_m), float(r.ecal_resolution_stochastic),
-                   float(r.ecal_resolution_constant)) for r in analysis.runs}
+        if setup is not None or changes:
+            raise InputError("analysis", "the analysis fixes the set-up (its runs'); give either the analysis or a "
+                                         f"setup ({', '.join(changes) or 'setup'})")
+        setups = set(analysis.setups.values())
         if len(setups) > 1:
-            raise InputError("analysis", f"the runs of {analysis.name} differ in beam energy, cut, L_det or ECAL "
-                                         f"resolution; compute per-run yields with Analysis.signal")
-        (e0, cut, l_det, a, b), = setups
-        return _Setup(e0, cut, l_det, analysis.annihilation, EcalResolution(a, b), analysis.electron_momenta,
-                      analysis.scintillator_electrons)
-    e0 = 100.0 if beam_energy_gev is None else float(beam_energy_gev)
-    cut = 50.0 if ecut_gev is None else float(ecut_gev)
-    l_det = C.L_DETECTOR_DEFAULT_M if l_det_m is None else float(l_det_m)
-    a, b = ((C.ECAL_RESOLUTION_STOCHASTIC_SQRT_GEV, C.ECAL_RESOLUTION_CONSTANT) if ecal_resolution is None
-            else (float(ecal_resolution[0]), float(ecal_resolution[1])))
-    _in_range("beam_energy_gev", e0, *BEAM_ENERGY_RANGE_GEV, "GeV")
-    _in_range("ecut_gev", cut, max(30.0, 0.1 * e0), e0, "GeV", hi_open=True)
-    _in_range("l_det_m", l_det, 0.0, 1000.0, "m")
-    _in_range("ecal_resolution", a, 0.0, 2.0, "GeV^1/2 (stochastic term)")
-    _in_range("ecal_resolution", b, 0.0, 0.5, "(constant term)")
-    model = "compton" if electron_momenta is None else electron_momenta
-    if model not in ELECTRON_MODELS:
-        raise InputError("electron_momenta", f"'{model}' is not one of {', '.join(ELECTRON_MODELS)}")
-    return _Setup(e0, cut, l_det, True if annihilation is None else bool(annihilation), EcalResolution(a, b), model,
-                  bool(scintillator))
-
-
-def _in_range(field: str, value: float, lo: float, hi: float, unit: str, hi_open: bool = False) -> None:
-    if not (math.isfinite(value) and lo <= value and (value < hi if hi_open else value <= hi)):
-        interval = f"[{lo:g}, {hi:g}{')' if hi_open else ']'}"
-        raise InputError(field, f"{value:g} is outside the allowed range {interval} {unit}")
+            raise InputError("analysis", f"the runs of {analysis.name} differ in their set-up (beam energy, cut, "
+                                         "L_det or ECAL resolution); compute per-run yields with Analysis.signal")
+        (only,) = setups
+        return only
+    base = Setup() if setup is None else setup
+    if not isinstance(base, Setup):
+        raise InputError("setup", f"a {type(base).__name__} is not a Setup")
+    names = [f.name for f in dataclasses.fields(Setup)]
+    unknown = sorted(set(changes) - set(names))
+    if unknown:
+        raise InputError(unknown[0], f"is not a set-up field (one of {', '.join(names)})")
+    try:
+        return base.replace(**changes) if changes else base
+    except TypeError as exc:  # a field of the wrong kind for the dataclass
+        raise InputError("setup", str(exc)) from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -311,10 +292,8 @@ class YieldTable:
         annihilation_per_eot: Z' from resonant e+e- annihilation with E_Z' > E_cut per EOT (all decays).
         total_per_eot: both, times the probability to look invisible, BR_inv + (1 - BR_inv) exp(-L_det/L_Z')
             (PRL 129 Eq. 6).
-        beam_energy_gev, ecut_gev, l_det_m, annihilation: the production set-up.
-        ecal_resolution: (a, b) of the ECAL resolution sigma_E/E = a/sqrt(E[GeV]) (+) b applied at the cut.
-        electron_momenta: the atomic-electron model of the annihilation yield.
-        scintillator_electrons: annihilation also on the scintillator's electrons.
+        setup: the set-up they were computed in (beam, cut with the ECAL resolution, L_det, annihilation, atomic
+            electrons; :class:`~limits.physics.setup.Setup`).
         runs: run names of the analysis (empty without one).
         signal_events: expected signal events per run, shape (n, n_runs): EOT x efficiency x yield (PRL 129 Eq. 5);
             None without an analysis.
@@ -327,13 +306,7 @@ class YieldTable:
     brem_per_eot: np.ndarray
     annihilation_per_eot: np.ndarray
     total_per_eot: np.ndarray
-    beam_energy_gev: float
-    ecut_gev: float
-    l_det_m: float
-    annihilation: bool
-    ecal_resolution: tuple[float, float] = (0.0, 0.0)
-    electron_momenta: str = "compton"
-    scintillator_electrons: bool = False
+    setup: Setup
     runs: tuple[str, ...] = ()
     signal_events: np.ndarray | None = None
 
@@ -350,10 +323,8 @@ class YieldTable:
 
 
 def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, Any] | Analysis | None = None, *,
-           mass_mev: ArrayLike, coupling: ArrayLike = 1e-4, beam_energy_gev: float | None = None,
-           ecut_gev: float | None = None, l_det_m: float | None = None, annihilation: bool | None = None,
-           ecal_resolution: tuple[float, float] | None = None, electron_momenta: str | None = None,
-           scintillator_electrons: bool | None = None) -> YieldTable:
+           mass_mev: ArrayLike, coupling: ArrayLike = 1e-4, setup: Setup | None = None,
+           **setup_fields: Any) -> YieldTable:
     """Signal yield per EOT vs mass and coupling (bremsstrahlung + resonant annihilation, the missing-energy cut, decays
     beyond the detector counted as invisible); with an analysis also the expected events per run.
 
@@ -362,31 +333,22 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
         analysis: see :func:`get_analysis`; its runs fix the set-up, and ``signal_events`` is filled.
         mass_mev: Z' masses in MeV (1 keV - 1.2 GeV), broadcast against ``coupling``.
         coupling: coupling parameter(s), dimensionless.
-        beam_energy_gev: beam energy E0 in GeV, 30-150 (default 100; without an analysis).
-        ecut_gev: missing-energy threshold in GeV, >= 30 and >= 0.1 E0, < E0 (default 50; without an analysis).
-        l_det_m: length in metres beyond which visible decays count as invisible (default 5.4; without an analysis).
-        annihilation: include resonant annihilation (default True; without an analysis).
-        ecal_resolution: (a, b) of sigma_E/E = a/sqrt(E[GeV]) (+) b for the cut on the measured ECAL energy
-            (default NA64's (0.10, 0.04), arXiv:2606.17320; (0, 0) cuts on the true Z' energy; without an analysis).
-        electron_momenta: atomic electrons in annihilation: ``compton`` (default), ``exponential`` (DMG4's) or
-            ``free`` (:mod:`limits.physics.annihilation`; without an analysis).
-        scintillator_electrons: annihilate also on the ECAL scintillator's electrons (default off, as DMG4; without
-            an analysis).
+        setup: the set-up (:class:`~limits.physics.setup.Setup`; default NA64's electron beam: 100 GeV, E_Z' > 50 GeV
+            on the measured ECAL energy with 10 %/sqrt(E) (+) 4 %, L_det 5.4 m, annihilation on Compton-profile
+            electrons); without an analysis.
+        **setup_fields: changes to ``setup``, by attribute (``beam_energy_gev=80``, ``ecal_resolution=(0, 0)``,
+            ``annihilation=False``, ...); without an analysis.
 
     Example:
         >>> y = yields("dark-photon", mass_mev=[1.0, 10.0], coupling=1e-4)
         >>> [f"{v:.3g}" for v in y.total_per_eot]           # independent calculation: 1.93e-9, 1.10e-10
         ['1.96e-09', '1.11e-10']
+        >>> y.setup.ecut_gev
+        50.0
     """
     m = get_model(model)
     a = None if analysis is None else get_analysis(analysis)
-    if a is not None and any(v is not None for v in (beam_energy_gev, ecut_gev, l_det_m, annihilation,
-                                                      ecal_resolution, electron_momenta, scintillator_electrons)):
-        raise InputError("analysis", "the analysis fixes beam_energy_gev, ecut_gev, l_det_m, annihilation, "
-                                     "ecal_resolution, electron_momenta and scintillator_electrons; give either the "
-                                     "analysis or those settings")
-    setup = _setup(a, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution, electron_momenta,
-                   scintillator_electrons)
+    chosen = _setup_of(a, setup, setup_fields)
     try:
         masses, couplings = np.broadcast_arrays(_masses(mass_mev), np.asarray(coupling, dtype=float))
     except (TypeError, ValueError):
@@ -394,18 +356,11 @@ def yields(model: str | Mapping[str, Any] | Model, analysis: str | Mapping[str, 
     masses, couplings = masses.ravel(), couplings.ravel()
     for g in np.unique(couplings):
         _coupling(float(g))
-    y = _yields(m, masses * C.GEV_PER_MEV, couplings, beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev,
-                l_det_m=setup.l_det_m, annihilation_on=setup.annihilation, ecal_resolution=setup.resolution,
-                electron_model=setup.electron_momenta, scintillator_electrons=setup.scintillator)
+    y = yield_per_eot(m, masses * C.GEV_PER_MEV, couplings, chosen)
     events = None if a is None else a.signal(m, masses, couplings)
     return YieldTable(model=m.name, coupling_symbol=m.coupling_symbol, mass_mev=masses, coupling=couplings,
-                      brem_per_eot=y.brem, annihilation_per_eot=y.annihilation, total_per_eot=y.total,
-                      beam_energy_gev=setup.beam_energy_gev, ecut_gev=setup.ecut_gev, l_det_m=setup.l_det_m,
-                      annihilation=setup.annihilation,
-                      ecal_resolution=(setup.resolution.stochastic, setup.resolution.constant),
-                      electron_momenta=setup.electron_momenta, scintillator_electrons=setup.scintillator,
-                      runs=tuple(r.name for r in a.runs) if a else (),
-                      signal_events=events)
+                      brem_per_eot=y.brem, annihilation_per_eot=y.annihilation, total_per_eot=y.total, setup=chosen,
+                      runs=tuple(r.name for r in a.runs) if a else (), signal_events=events)
 
 
 @dataclass(frozen=True, eq=False)
@@ -419,6 +374,7 @@ class YieldSpectrum:
         dn_de_per_gev: events per EOT per GeV that pass the cut, shape (n, n_bins).
         pass_probability: probability to pass the cut in each bin (1 above E_cut and 0 below it without a
             resolution), shape (n_bins,); dn_de_per_gev / pass_probability is the spectrum before the cut.
+        setup: the set-up (:class:`~limits.physics.setup.Setup`).
     """
 
     model: str
@@ -427,6 +383,7 @@ class YieldSpectrum:
     e_edges_gev: np.ndarray
     dn_de_per_gev: np.ndarray
     pass_probability: np.ndarray
+    setup: Setup
 
     def __post_init__(self) -> None:
         # shared with every caller: read-only (limits.frozen)
@@ -441,21 +398,14 @@ class YieldSpectrum:
 
 
 def yield_spectrum(model: str | Mapping[str, Any] | Model, *, mass_mev: ArrayLike, coupling: float = 1e-4,
-                   beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, l_det_m: float = C.L_DETECTOR_DEFAULT_M,
-                   annihilation: bool = True, ecal_resolution: tuple[float, float] | None = None,
-                   electron_momenta: str = "compton", scintillator_electrons: bool = False) -> YieldSpectrum:
-    """The Z' energy spectrum behind :func:`yields` (same arguments, one coupling)."""
+                   setup: Setup | None = None, **setup_fields: Any) -> YieldSpectrum:
+    """The Z' energy spectrum behind :func:`yields` (same arguments, one coupling, no analysis)."""
     m = get_model(model)
     masses = _masses(mass_mev)
     g = _coupling(coupling)
-    setup = _setup(None, beam_energy_gev, ecut_gev, l_det_m, annihilation, ecal_resolution, electron_momenta,
-                   scintillator_electrons)
-    _, edges, dn_de, p_pass = _yields(m, masses * C.GEV_PER_MEV, g, beam_energy_gev=setup.beam_energy_gev,
-                                      ecut_gev=setup.ecut_gev, l_det_m=setup.l_det_m,
-                                      annihilation_on=setup.annihilation, ecal_resolution=setup.resolution,
-                                      electron_model=setup.electron_momenta,
-                                      scintillator_electrons=setup.scintillator, spectrum=True)
-    return YieldSpectrum(m.name, masses, g, edges, dn_de, p_pass)
+    chosen = _setup_of(None, setup, setup_fields)
+    _, edges, dn_de, p_pass = yield_per_eot(m, masses * C.GEV_PER_MEV, g, chosen, spectrum=True)
+    return YieldSpectrum(m.name, masses, g, edges, dn_de, p_pass, chosen)
 
 
 def cross_section(model: str | Mapping[str, Any] | Model, *, mass_mev: float, energy_gev: float, coupling: float,
@@ -472,7 +422,7 @@ def cross_section(model: str | Mapping[str, Any] | Model, *, mass_mev: float, en
     """
     m = get_model(model)
     mass = float(_masses([mass_mev])[0])
-    _in_range("energy_gev", energy_gev, 1.0, 1000.0, "GeV")
+    number_in_range("energy_gev", energy_gev, 1.0, 1000.0, "GeV")
     if energy_gev * C.MEV_PER_GEV <= mass:
         raise InputError("energy_gev", f"{energy_gev:g} GeV must exceed the mass {mass:g} MeV")
     g = _coupling(coupling)

@@ -11,6 +11,7 @@ Sources
 - [SND03] M. N. Achasov et al. (SND), Phys. Rev. D 68, 052006 (2003), e+e- -> pi+pi-pi0 below 1.4 GeV:
   relative phase of the omega and phi amplitudes.
 - [PDG-mat] PDG "Atomic and nuclear properties of materials": lead.
+- [NA64-22] NA64, PRL 129, 161801 (2022): the 100 GeV electron beam and the signal box E_ECAL < 50 GeV.
 - [NA64-26] NA64, arXiv:2606.17320 (2026), detector section (ECAL and HCAL geometry).
 - [XDB] A. C. Thompson et al., X-ray Data Booklet, LBNL (https://xdb.lbl.gov), Table 1-1: electron binding energies.
 """
@@ -129,12 +130,14 @@ SC_Z_OVER_A = 0.53768  # polystyrene (C8H8)n, <Z/A> [PDG-mat]
 SC_ELECTRONS_PER_PB_ATOM = (ECAL_SC_LAYER_CM * SC_DENSITY_G_CM3 * SC_Z_OVER_A * AVOGADRO_PER_MOL
                             / (ECAL_PB_LAYER_CM * PB_ATOMS_PER_CM3))
 
+# --- the NA64 electron-beam set-up: the defaults of limits.physics.setup.Setup (the analyses take every value from
+# their run inputs, limits/data/runs.yaml, each with status and source) ---------------------------------------------
+NA64_BEAM_ENERGY_GEV = 100.0  # H4 electron beam [NA64-22]
+NA64_ECUT_GEV = 50.0  # signal box E_ECAL < 50 GeV = E0 - E_cut, i.e. E_Z' > 50 GeV [NA64-22]
 # Length beyond which a visible Z' decay counts as invisible in PRL 129 Eq. 6: ECAL (47 cm) plus three HCAL modules
-# along the beam (3 x 163 cm) [NA64-26], rounded up to 5.4 m for the gaps. A per-run input later;
-# this is only the documented default.
+# along the beam (3 x 163 cm) [NA64-26], rounded up to 5.4 m for the gaps.
 L_DETECTOR_DEFAULT_M = 5.4
-# ECAL energy resolution sigma_E/E = a/sqrt(E[GeV]) (+) b, "approximately 10 %/sqrt(E) (+) 4 %" [NA64-26]; the defaults
-# of `limits yields`; the analyses take theirs from the run inputs (limits/data/runs.yaml, with status and source)
+# ECAL energy resolution sigma_E/E = a/sqrt(E[GeV]) (+) b, "approximately 10 %/sqrt(E) (+) 4 %" [NA64-26]
 ECAL_RESOLUTION_STOCHASTIC_SQRT_GEV = 0.10
 ECAL_RESOLUTION_CONSTANT = 0.04
 

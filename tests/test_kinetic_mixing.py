@@ -14,8 +14,16 @@ from limits import constants as C
 from limits.io.files import yaml_load
 from limits.physics.gminus2 import band_couplings, delta_a_mu
 from limits.physics.models import builtin_names, model_from_document
+from limits.physics.setup import Setup
 from limits.physics.widths import decay_widths
-from limits.physics.yields import yields
+from limits.physics.yields import yield_per_eot
+
+
+def yields(model, mass_gev, coupling, spectrum=False, **changes):
+    """The yield per EOT in NA64's set-up with the cut on the true Z' energy (the physics notes' numbers), or as
+    ``changes`` say (:class:`limits.physics.setup.Setup` attributes)."""
+    return yield_per_eot(model, mass_gev, coupling, Setup(ecal_resolution=(0.0, 0.0)).replace(**changes),
+                         spectrum=spectrum)
 
 MASSES_GEV = np.geomspace(1e-5, 1.1, 60)
 

@@ -5,8 +5,8 @@ Built-in analyses live in ``limits/data/analyses/*.yaml`` (``na64-2022``: PRL 12
 validated by ``schemas/analysis.schema.json``.
 
 Expected signal in run j (PRL 129 Eq. 5): s_j(m, g) = n_EOT^j eps^j(m) n^j(m, g), with n^j the yield per EOT of
-``limits.physics.yields`` at the run's beam energy, cut (on the measured ECAL energy, with the run's ECAL resolution)
-and decay length.
+``limits.physics.yields`` in the run's set-up (:meth:`Analysis.setup`: its beam energy, cut on the measured ECAL
+energy with its resolution, and decay length).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from limits.io.masses import log_grid
 from limits.io.schemas import validate
 from limits.physics.detector import EcalResolution
 from limits.physics.models import Model, builtin_names
-from limits.physics.yields import yields
+from limits.physics.setup import Setup
+from limits.physics.yields import yield_per_eot
 
 __all__ = ["Analysis", "analysis_from_document", "builtin_analyses", "builtin_pairs", "get_analysis"]
 
@@ -91,13 +92,19 @@ class Analysis:
         """Sum of the runs' electrons on target."""
         return float(sum(r.eot for r in self.runs))
 
-    def _yield_kwargs(self, run: Run) -> dict[str, Any]:
-        """The production set-up of a run, as arguments of :func:`limits.physics.yields.yields`."""
-        return {"beam_energy_gev": float(run.beam_energy_gev), "ecut_gev": float(run.ecut_gev),
-                "l_det_m": float(run.l_det_m), "annihilation_on": self.annihilation,
-                "ecal_resolution": EcalResolution(float(run.ecal_resolution_stochastic),
-                                                  float(run.ecal_resolution_constant)),
-                "electron_model": self.electron_momenta, "scintillator_electrons": self.scintillator_electrons}
+    def setup(self, run: Run) -> Setup:
+        """The set-up of one of the analysis' runs: the run's beam energy, cut, ECAL resolution and decay length
+        (``runs.yaml``) with the analysis' production switches (annihilation, atomic electrons, scintillator)."""
+        return Setup(beam_energy_gev=float(run.beam_energy_gev), ecut_gev=float(run.ecut_gev),
+                     ecal_resolution=EcalResolution(float(run.ecal_resolution_stochastic),
+                                                    float(run.ecal_resolution_constant)),
+                     l_det_m=float(run.l_det_m), annihilation=self.annihilation,
+                     electron_momenta=self.electron_momenta, scintillator_electrons=self.scintillator_electrons)
+
+    @property
+    def setups(self) -> dict[str, Setup]:
+        """The set-up of every run, by run name."""
+        return {run.name: self.setup(run) for run in self.runs}
 
     def _external_signal(self, model: Model, m: np.ndarray, g: np.ndarray) -> np.ndarray:
         """Expected events per run from the external tables (see :mod:`limits.analysis.external`)."""
@@ -110,10 +117,10 @@ class Analysis:
         for j, run in enumerate(self.runs):
             # both channels' decay factors whatever the analysis says (a split table brings its own annihilation);
             # an unsplit table is weighted by our own channel mix, annihilation as the analysis says
-            kwargs = {**self._yield_kwargs(run), "annihilation_on": True}
+            both_channels = self.setup(run).replace(annihilation=True)
 
             def fractions(mass_mev: np.ndarray, coupling: np.ndarray) -> tuple[np.ndarray, ...]:
-                y = yields(model, mass_mev * C.GEV_PER_MEV, coupling, **kwargs)
+                y = yield_per_eot(model, mass_mev * C.GEV_PER_MEV, coupling, both_channels)
                 f_brem, f_ann = y.invisible_fraction()
                 if self.annihilation:
                     with np.errstate(divide="ignore", invalid="ignore"):
@@ -134,13 +141,12 @@ class Analysis:
         if self.external_yields is not None:
             return self._external_signal(model, m, g)
         out = np.empty((m.size, len(self.runs)))
-        per_eot: dict[tuple[float, ...], np.ndarray] = {}  # runs with the same set-up share one yield
+        per_eot: dict[Setup, np.ndarray] = {}  # runs with the same set-up share one yield
         for j, run in enumerate(self.runs):
-            key = (float(run.beam_energy_gev), float(run.ecut_gev), float(run.l_det_m),
-                   float(run.ecal_resolution_stochastic), float(run.ecal_resolution_constant))
-            if key not in per_eot:
-                per_eot[key] = yields(model, m * C.GEV_PER_MEV, g, **self._yield_kwargs(run)).total
-            out[:, j] = run.eot * run.efficiency_at(m) * per_eot[key]
+            setup = self.setup(run)
+            if setup not in per_eot:
+                per_eot[setup] = yield_per_eot(model, m * C.GEV_PER_MEV, g, setup).total
+            out[:, j] = run.eot * run.efficiency_at(m) * per_eot[setup]
         return out
 
 

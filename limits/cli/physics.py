@@ -16,14 +16,13 @@ from limits.errors import InputError
 from limits.io.masses import parse_masses_mev
 from limits.io.render import FORMATS, render
 from limits.physics import tables
-from limits.physics.annihilation import ELECTRON_MODELS
-from limits.physics.detector import EcalResolution
 from limits.plots.widths import plot_branching
 from limits.plots.yields import plot_annihilation_window, plot_yields
 
 __all__ = ["cache_group", "models_cmd", "tables_group", "widths_cmd", "xsec_cmd", "yields_cmd"]
 
 COUPLING = click.FloatRange(0.0, 10.0, min_open=True)
+DEFAULT_SETUP = api.Setup()  # the option defaults: NA64's set-up, defined once (limits.physics.setup)
 
 
 @click.command("models")
@@ -77,24 +76,25 @@ def widths_cmd(model: tuple[str, ...], masses: str, coupling: float, fmt: str, p
 @click.option("--coupling", type=COUPLING, default=1e-4, show_default=True,
               help="Coupling parameter, dimensionless: g (B-L family) or epsilon (dark photon).")
 @click.option("--masses", default="0.001:1200:25", show_default=True, help=MASSES_HELP)
-@click.option("--beam-energy-gev", type=float, default=100.0, show_default=True,
+@click.option("--beam-energy-gev", type=float, default=DEFAULT_SETUP.beam_energy_gev, show_default=True,
               help="Beam energy E0 in GeV (30-150).")
-@click.option("--ecut-gev", type=float, default=50.0, show_default=True,
+@click.option("--ecut-gev", type=float, default=DEFAULT_SETUP.ecut_gev, show_default=True,
               help="Missing-energy threshold in GeV: Z' with E_Z' > ECUT are counted (>= 30 and >= 0.1*E0, < E0).")
-@click.option("--l-det-m", type=float, default=C.L_DETECTOR_DEFAULT_M, show_default=True,
+@click.option("--l-det-m", type=float, default=DEFAULT_SETUP.l_det_m, show_default=True,
               help="ECAL+HCAL length in metres beyond which visible Z' decays count as invisible (PRL 129 Eq. 6).")
-@click.option("--annihilation/--no-annihilation", default=True, show_default=True,
+@click.option("--annihilation/--no-annihilation", default=DEFAULT_SETUP.annihilation, show_default=True,
               help="Include resonant e+e- -> Z' on atomic electrons (arXiv:2606.17320) or bremsstrahlung only.")
 @click.option("--ecal-resolution", "ecal_resolution", type=(float, float), show_default=True,
-              default=(C.ECAL_RESOLUTION_STOCHASTIC_SQRT_GEV, C.ECAL_RESOLUTION_CONSTANT), metavar="A B",
+              default=(DEFAULT_SETUP.ecal_resolution.stochastic, DEFAULT_SETUP.ecal_resolution.constant),
+              metavar="A B",
               help="ECAL resolution sigma_E/E = A/sqrt(E[GeV]) (+) B at the missing-energy cut, which acts on the "
                    "measured ECAL energy (arXiv:2606.17320: 10 %/sqrt(E) (+) 4 %); '0 0' cuts on the true energy.")
-@click.option("--electron-momenta", "electron_momenta", type=click.Choice(ELECTRON_MODELS), default="compton",
-              show_default=True,
+@click.option("--electron-momenta", "electron_momenta", type=click.Choice(api.ELECTRON_MODELS),
+              default=DEFAULT_SETUP.electron_momenta, show_default=True,
               help="Atomic electrons in resonant annihilation: compton (Hartree-Fock shell Compton profiles), "
                    "exponential (DMG4's model), free (at rest).")
-@click.option("--scintillator-electrons/--lead-electrons-only", "scintillator_electrons", default=False,
-              show_default=True,
+@click.option("--scintillator-electrons/--lead-electrons-only", "scintillator_electrons",
+              default=DEFAULT_SETUP.scintillator_electrons, show_default=True,
               help="Annihilate also on the ECAL scintillator's electrons (10.3 per lead atom, ~+12 % in the window); "
                    "off by default as in DMG4, so that NA64's simulation is compared like for like.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
@@ -121,26 +121,20 @@ def yields_cmd(model: str, coupling: float, masses: str, beam_energy_gev: float,
     """
     m = api.get_model(model)
     masses_mev = parse_masses_mev(masses, *api.MASS_RANGE_MEV)
-    if spectrum:
-        rows = api.yield_spectrum(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev,
-                                  ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation,
-                                  ecal_resolution=ecal_resolution, electron_momenta=electron_momenta,
-                                  scintillator_electrons=scintillator_electrons).rows()
-    else:
-        rows = api.yields(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev,
-                          ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation,
-                          ecal_resolution=ecal_resolution, electron_momenta=electron_momenta,
-                          scintillator_electrons=scintillator_electrons).rows()
-    setup = {"beam_energy_gev": beam_energy_gev, "ecut_gev": ecut_gev, "l_det_m": l_det_m,
-             "ecal_resolution": EcalResolution(*ecal_resolution), "scintillator_electrons": scintillator_electrons}
+    table = api.yields(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev,
+                       l_det_m=l_det_m, annihilation=annihilation, ecal_resolution=ecal_resolution,
+                       electron_momenta=electron_momenta, scintillator_electrons=scintillator_electrons)
+    setup = table.setup
+    rows = (api.yield_spectrum(m, mass_mev=masses_mev, coupling=coupling, setup=setup).rows() if spectrum
+            else table.rows())
     if plot_path and plot_kind == "window":
-        plot_annihilation_window(m, coupling, plot_path, **setup)
+        plot_annihilation_window(m, coupling, plot_path, setup)
     elif plot_path:
-        plot_yields(m, masses_mev * C.GEV_PER_MEV, coupling, plot_path, annihilation_on=annihilation,
-                    electron_model=electron_momenta, **setup)
-    header = (f"{m.name}; {m.coupling_symbol} = {coupling:g}; E0 = {beam_energy_gev:g} GeV, "
-              f"E_ECAL < {beam_energy_gev - ecut_gev:g} GeV measured with sigma_E/E = {ecal_resolution[0]:g}/sqrt(E) "
-              f"(+) {ecal_resolution[1]:g} (nominally E_Z' > {ecut_gev:g} GeV), L_det = {l_det_m:g} m; events per EOT "
+        plot_yields(m, masses_mev * C.GEV_PER_MEV, coupling, plot_path, setup)
+    a, b = setup.ecal_resolution.stochastic, setup.ecal_resolution.constant
+    header = (f"{m.name}; {m.coupling_symbol} = {coupling:g}; E0 = {setup.beam_energy_gev:g} GeV, "
+              f"E_ECAL < {setup.beam_energy_gev - setup.ecut_gev:g} GeV measured with sigma_E/E = {a:g}/sqrt(E) "
+              f"(+) {b:g} (nominally E_Z' > {setup.ecut_gev:g} GeV), L_det = {setup.l_det_m:g} m; events per EOT "
               f"before efficiency")
     click.echo(render(rows, fmt, header=header), nl=False)
 

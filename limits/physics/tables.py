@@ -25,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.interpolate import RectBivariateSpline, RegularGridInterpolator
@@ -43,7 +44,7 @@ __all__ = ["BremsTable", "DEFAULT_BREMS_GRID", "DEFAULT_COMPTON", "DEFAULT_SHOWE
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BREMS_GRID = {
+DEFAULT_BREMS_GRID: dict[str, dict[str, Any]] = {
     "mass_gev": {"min": 1e-6, "max": 1.2, "n": 50},
     "energy_gev": {"min": 30.0, "max": 150.0, "n": 11},
     "x0": {"min": 0.01, "max": 1.0 - 2e-5, "n": 48},

@@ -38,14 +38,12 @@ from limits.frozen import frozen_cache
 from limits.io.cache import cache_key, load_arrays, save_arrays
 from limits.physics import annihilation
 from limits.physics.compton import ComptonProfiles, combined
-from limits.physics.detector import EcalResolution
 from limits.physics.models import DarkSector, Model
+from limits.physics.setup import Setup
 from limits.physics.tables import load_brems, load_compton, load_shower, table_checksums
 from limits.physics.widths import dark_sector_width, decay_widths
 
-__all__ = ["BEAM_ENERGY_RANGE_GEV", "Spectra", "Yields", "spectra", "yields"]
-
-BEAM_ENERGY_RANGE_GEV = (30.0, 150.0)  # the ETL table's lepton-energy range
+__all__ = ["Spectra", "Yields", "spectra", "yield_per_eot"]
 
 
 @dataclass(frozen=True)
@@ -127,7 +125,7 @@ def _fold_code_digest() -> str:
 
 
 @frozen_cache(8)
-def spectra(beam_energy_gev: float = 100.0, ecut_gev: float = 50.0, e_min_gev: float | None = None,
+def spectra(beam_energy_gev: float, ecut_gev: float, e_min_gev: float | None = None,
             electron_model: str = "compton", scintillator: bool = False) -> Spectra:
     """Fold the ETL table with the shower table for one configuration (~1 s; cached in memory and on disk,
     :mod:`limits.io.cache`, keyed by the arguments, the tables' checksums and the fold's source code).
@@ -231,24 +229,16 @@ def decay_factor(model: Model, mass_gev: np.ndarray, coupling: np.ndarray, energ
     return br_inv + (1.0 - br_inv) * escape
 
 
-def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, ecut_gev: float = 50.0,
-           l_det_m: float = C.L_DETECTOR_DEFAULT_M, annihilation_on: bool = True,
-           ecal_resolution: EcalResolution | None = None, electron_model: str = "compton",
-           scintillator_electrons: bool = False, finite_width: bool = True, spectrum: bool = False):
-    """Yields per EOT for every (mass, coupling) pair (arrays broadcast; chunks of 20000 points).
+def yield_per_eot(model: Model, mass_gev, coupling, setup: Setup | None = None, *, finite_width: bool = True,
+                  spectrum: bool = False):
+    """Yields per EOT for every (mass, coupling) pair (arrays broadcast; chunks of 20000 points) in one set-up.
 
     Args:
         model: the Z' model.
         mass_gev: masses in GeV (1 keV - 1.2 GeV).
         coupling: the model's coupling parameter (g, or epsilon for the dark photon).
-        beam_energy_gev, ecut_gev: beam energy and missing-energy threshold (E_Z' > E_cut) in GeV.
-        l_det_m: decay length beyond which visible decays count as invisible (ECAL + HCAL), metres.
-        annihilation_on: include resonant annihilation (arXiv:2606.17320) or not (PRL 129).
-        ecal_resolution: the cut acts on the measured ECAL energy with this resolution (default: on the true energy).
-        electron_model: the atomic electrons' motion in annihilation: ``compton`` (Hartree-Fock Compton profiles,
-            default), ``exponential`` (DMG4's) or ``free`` (at rest); see :mod:`limits.physics.annihilation`.
-        scintillator_electrons: annihilate also on the ECAL scintillator's electrons (+10.3 per lead atom; off by
-            default: DMG4, and so NA64's simulation, counts lead only).
+        setup: beam energy, missing-energy cut and the ECAL resolution it acts with, decay length, annihilation and
+            its atomic-electron model (:class:`~limits.physics.setup.Setup`; default: NA64's electron beam).
         finite_width: spread the annihilation yield of a model with a dark sector by its Breit-Wigner (default); off,
             the narrow-width approximation (for comparisons).
         spectrum: also return the bin edges, dN/dE_Z' (events per EOT per GeV with the decay factor and the pass
@@ -257,22 +247,24 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
     Returns:
         :class:`Yields`, or (Yields, e_edges_gev, dn_de, p_pass) when ``spectrum`` is true.
     """
+    setup = Setup() if setup is None else setup
+    beam_energy_gev, ecut_gev, resolution = setup.beam_energy_gev, setup.ecut_gev, setup.ecal_resolution
+    electron_model, scintillator_electrons = setup.electron_momenta, setup.scintillator_electrons
     m, c = np.broadcast_arrays(np.atleast_1d(np.asarray(mass_gev, float)), np.atleast_1d(np.asarray(coupling, float)))
     m, c = m.ravel(), c.ravel()
-    if ecal_resolution is None or ecal_resolution.is_perfect:
+    if resolution.is_perfect:
         key: tuple[float, float, float | None, str, bool] = (float(beam_energy_gev), float(ecut_gev), None,
                                                              electron_model, bool(scintillator_electrons))
         sp = spectra(*key)
         p_pass = np.ones(sp.e_centres_gev.size)
     else:
-        e_min = ecal_resolution.lowest_zprime_energy_gev(beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev)
+        e_min = resolution.lowest_zprime_energy_gev(beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev)
         # the fold needs lepton energies inside the ETL table and the shower table's range
         e_min = max(e_min, float(load_brems().energy_gev[0]), float(load_shower().y_edges[0]) * beam_energy_gev)
         key = (float(beam_energy_gev), float(ecut_gev), round(e_min, 6), electron_model, bool(scintillator_electrons))
         sp = spectra(*key)
-        p_pass = ecal_resolution.bin_pass_probability(sp.e_edges_gev, beam_energy_gev=beam_energy_gev,
-                                                      ecut_gev=ecut_gev)
-    if annihilation_on and finite_width and model.dark is not None:
+        p_pass = resolution.bin_pass_probability(sp.e_edges_gev, beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev)
+    if setup.annihilation and finite_width and model.dark is not None:
         # finite width: the dark sector's Gamma/m (0.35 % for a complex scalar chi, 3 % for a Dirac chi at alpha_D =
         # 0.1, m = 3 m_chi) is not negligible; the SM part of the width, ~g^2/(12 pi) m ~ 1e-10 m at the couplings
         # NA64 probes, is left out of the line shape (without a dark sector the narrow width is exact)
@@ -285,8 +277,8 @@ def yields(model: Model, mass_gev, coupling, *, beam_energy_gev: float = 100.0, 
         # the spectra depend on the mass only: interpolate once per distinct mass (coupling scans repeat masses)
         unique, inverse = np.unique(m[sl], return_inverse=True)
         b = (sp.brem_at(unique) * p_pass)[inverse]
-        a = (sp.ann_at(unique) * p_pass)[inverse] if annihilation_on else np.zeros_like(b)
-        p_inv = decay_factor(model, m[sl], c[sl], sp.e_centres_gev, l_det_m)
+        a = (sp.ann_at(unique) * p_pass)[inverse] if setup.annihilation else np.zeros_like(b)
+        p_inv = decay_factor(model, m[sl], c[sl], sp.e_centres_gev, setup.l_det_m)
         brem[sl] = ge2[sl] * b.sum(axis=1)
         ann[sl] = ge2[sl] * a.sum(axis=1)
         weighted = ge2[sl, None] * (a + b) * p_inv

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,21 +10,27 @@ from matplotlib.figure import Figure
 
 from limits import constants as C
 from limits.physics.annihilation import ELECTRON_MODELS
+from limits.physics.detector import EcalResolution
 from limits.physics.models import Model
-from limits.physics.yields import spectra, yields
+from limits.physics.setup import Setup
+from limits.physics.yields import spectra, yield_per_eot
 from limits.plots.figure import save_figure
 
 __all__ = ["draw_annihilation_window", "draw_yields", "plot_annihilation_window", "plot_yields"]
 
 
+TRUE_CUT = EcalResolution(0.0, 0.0)
+"""No resolution: the cut on the true Z' energy (drawn beside the measured one)."""
+
+
 def plot_yields(model: Model, mass_gev: np.ndarray, coupling: float, path: str | os.PathLike[str],
-                **kwargs: Any) -> None:
+                setup: Setup | None = None) -> None:
     """:func:`draw_yields` written to the image file ``path`` (format from its suffix; atomically)."""
-    fig = draw_yields(model, mass_gev, coupling, **kwargs)
+    fig = draw_yields(model, mass_gev, coupling, setup)
     save_figure(fig, path)
 
 
-def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, **kwargs: Any) -> Figure:
+def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, setup: Setup | None = None) -> Figure:
     """Draw yield per EOT vs mass (bremsstrahlung, annihilation, total with the decay factor); returns the figure.
 
     Dense points are added across the annihilation window so that its resonant peak is resolved.
@@ -34,22 +39,22 @@ def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, **kwargs: A
         model: the Z' model.
         mass_gev: masses in GeV.
         coupling: the model's coupling parameter.
-        **kwargs: passed to :func:`limits.physics.yields.yields` (beam_energy_gev, ecut_gev, l_det_m,
-            annihilation_on, ecal_resolution); with a resolution the total with the cut on the true E_Z' is drawn
-            too (dotted).
+        setup: the set-up (:class:`~limits.physics.setup.Setup`, default NA64's, as :func:`limits.yields`); with a
+            resolution the total with the cut on the true E_Z' is drawn too (dotted).
     """
+    setup = Setup() if setup is None else setup
     m = np.asarray(mass_gev, dtype=float)
-    sp = spectra(kwargs.get("beam_energy_gev", 100.0), kwargs.get("ecut_gev", 50.0))
+    sp = spectra(setup.beam_energy_gev, setup.ecut_gev)
     window = sp.ann_mass_gev[(sp.ann_mass_gev >= m.min()) & (sp.ann_mass_gev <= m.max())][::2]
     m = np.unique(np.concatenate([m, window]))
-    y = yields(model, m, coupling, **kwargs)
-    resolution = kwargs.get("ecal_resolution")
-    smeared = resolution is not None and not resolution.is_perfect
-    true_cut = yields(model, m, coupling, **{**kwargs, "ecal_resolution": None}) if smeared else None
+    y = yield_per_eot(model, m, coupling, setup)
+    resolution = setup.ecal_resolution
+    smeared = not resolution.is_perfect
+    true_cut = yield_per_eot(model, m, coupling, setup.replace(ecal_resolution=TRUE_CUT)) if smeared else None
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
     m_mev = m * C.MEV_PER_GEV
     ax.plot(m_mev, y.brem, color="tab:blue", label="bremsstrahlung (e$^-$ + e$^+$)")
-    if kwargs.get("annihilation_on", True):
+    if setup.annihilation:
         ann = np.where(y.annihilation > 0, y.annihilation, np.nan)
         ax.plot(m_mev, ann, color="tab:red", label=r"resonant annihilation e$^+$e$^-\to Z'$")
     ax.plot(m_mev, y.total, color="k", ls="--", lw=1, label=r"total $\times$ P(invisible) (PRL 129 Eq. 6)")
@@ -60,7 +65,7 @@ def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, **kwargs: A
     ax.set_xlabel(r"$m_{Z'}$ [MeV]")
     ax.set_ylabel("Z' per EOT passing $E_{ECAL} < E_0 - E_{cut}$")
     cut = f"E_cut = {sp.ecut_gev:g} GeV"
-    if resolution is not None and smeared:
+    if smeared:
         cut += f", $\\sigma_E/E$ = {resolution.stochastic:g}/$\\sqrt{{E}}$ $\\oplus$ {resolution.constant:g}"
     ax.set_title(f"{model.name}, {model.coupling_symbol} = {coupling:g}; E0 = {sp.beam_energy_gev:g} GeV, {cut}",
                  fontsize=10)
@@ -70,7 +75,7 @@ def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, **kwargs: A
     ax.grid(alpha=0.3, which="both", lw=0.5)
     ax.legend(frameon=False, fontsize=9, loc="upper right")  # the inset takes the lower left
     in_window = (y.annihilation > 0) & np.isfinite(y.annihilation)
-    if kwargs.get("annihilation_on", True) and np.count_nonzero(in_window) > 3:
+    if setup.annihilation and np.count_nonzero(in_window) > 3:
         # linear-mass inset: the resonant window (free electrons: E_cut <= m^2/2m_e <= E0) and its shell-smeared edges
         inset = ax.inset_axes((0.08, 0.08, 0.38, 0.38))
         sel = (m >= m[in_window].min() * 0.9) & (m <= m[in_window].max() * 1.1)
@@ -86,8 +91,8 @@ def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, **kwargs: A
     return fig
 
 
-def draw_annihilation_window(model: Model, coupling: float, *, mass_range_gev: tuple[float, float] = (0.15, 0.40),
-                             **kwargs: Any) -> Figure:
+def draw_annihilation_window(model: Model, coupling: float, setup: Setup | None = None, *,
+                             mass_range_gev: tuple[float, float] = (0.15, 0.40)) -> Figure:
     """The resonant-annihilation yield per EOT across its window for each atomic-electron model, side by side
     (Compton profiles, DMG4's exponential model, free electrons), with the missing-energy cut on the measured ECAL
     energy (solid) and on the true Z' energy (dotted) when a resolution is given; returns the figure.
@@ -95,22 +100,21 @@ def draw_annihilation_window(model: Model, coupling: float, *, mass_range_gev: t
     Args:
         model: the Z' model.
         coupling: its coupling parameter.
+        setup: the set-up (default NA64's); its ``electron_momenta`` is set per panel.
         mass_range_gev: the masses drawn (GeV), linear axis.
-        **kwargs: passed to :func:`limits.physics.yields.yields` (beam_energy_gev, ecut_gev, l_det_m,
-            ecal_resolution); ``electron_model`` is set per curve.
     """
+    setup = Setup() if setup is None else setup
     m = np.linspace(*mass_range_gev, 501)
     m_mev = m * C.MEV_PER_GEV
-    resolution = kwargs.get("ecal_resolution")
-    smeared = resolution is not None and not resolution.is_perfect
+    smeared = not setup.ecal_resolution.is_perfect
     fig, axes = plt.subplots(1, len(ELECTRON_MODELS), figsize=(12, 4), sharey=True, sharex=True)
     for ax, electron_model in zip(axes, ELECTRON_MODELS):
-        args = {**kwargs, "electron_model": electron_model}
-        y = yields(model, m, coupling, **args).annihilation
+        panel = setup.replace(electron_momenta=electron_model, annihilation=True)
+        y = yield_per_eot(model, m, coupling, panel).annihilation
         ax.plot(m_mev, np.where(y > 0, y, np.nan), color="tab:red", label="cut on the measured $E_{ECAL}$"
                 if smeared else "cut on the true $E_{Z'}$")
         if smeared:
-            y0 = yields(model, m, coupling, **{**args, "ecal_resolution": None}).annihilation
+            y0 = yield_per_eot(model, m, coupling, panel.replace(ecal_resolution=TRUE_CUT)).annihilation
             ax.plot(m_mev, np.where(y0 > 0, y0, np.nan), color="tab:red", ls=":", lw=1,
                     label="cut on the true $E_{Z'}$")
         ax.set_yscale("log")
@@ -129,7 +133,8 @@ def draw_annihilation_window(model: Model, coupling: float, *, mass_range_gev: t
     return fig
 
 
-def plot_annihilation_window(model: Model, coupling: float, path: str | os.PathLike[str], **kwargs: Any) -> None:
+def plot_annihilation_window(model: Model, coupling: float, path: str | os.PathLike[str],
+                             setup: Setup | None = None) -> None:
     """:func:`draw_annihilation_window` written to the image file ``path`` (atomically)."""
-    fig = draw_annihilation_window(model, coupling, **kwargs)
+    fig = draw_annihilation_window(model, coupling, setup)
     save_figure(fig, path)

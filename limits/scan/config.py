@@ -5,14 +5,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 from dataclasses import dataclass
-
-import numpy as np
 
 from limits._version import __version__
 from limits.analysis.definition import Analysis
 from limits.errors import InputError
+from limits.io.checks import number_in_range
 from limits.io.masses import check_masses_mev
 from limits.physics.models import Model
 from limits.physics.tables import table_checksums
@@ -23,16 +21,6 @@ __all__ = ["CL_RANGE", "NTOYS_RANGE", "SEED_RANGE", "ScanConfig"]
 CL_RANGE = (0.5, 0.9999)
 NTOYS_RANGE = (100, 10_000_000)
 SEED_RANGE = (0, 2**63 - 1)
-
-
-def _check(field: str, value: object, lo: float, hi: float, whole: bool = False) -> None:
-    """``value`` a number (a whole one if ``whole``) in [lo, hi], else InputError naming ``field``."""
-    kinds = (int, np.integer) if whole else (int, float, np.integer, np.floating)
-    allowed = f"[{int(lo)}, {int(hi)}]" if whole else f"[{lo:g}, {hi:g}]"
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        raise InputError(field, f"{value!r} is not a {'whole ' if whole else ''}number in {allowed}")
-    if not (math.isfinite(value) and lo <= value <= hi):
-        raise InputError(field, f"{value} is outside the allowed range {allowed}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,9 +57,9 @@ class ScanConfig:
         object.__setattr__(self, "method", canonical_method(self.method))  # "exact" is recorded as "hybrid"
         if self.method not in METHODS:
             raise InputError("method", f"'{self.method}' is not one of {', '.join(METHODS)} (alias: exact = hybrid)")
-        _check("cl", self.cl, *CL_RANGE)
-        _check("ntoys", self.ntoys, *NTOYS_RANGE, whole=True)
-        _check("seed", self.seed, *SEED_RANGE, whole=True)
+        number_in_range("cl", self.cl, *CL_RANGE)
+        number_in_range("ntoys", self.ntoys, *NTOYS_RANGE, whole=True)
+        number_in_range("seed", self.seed, *SEED_RANGE, whole=True)
         if self.model.document is None:
             raise InputError("model", f"{self.model.name} has no model document (an internal helper model): scan a "
                                       "model from get_model or Model.replace")

@@ -64,6 +64,8 @@ class ScanResult:
         analysis, model: names of the analysis and the Z' model.
         model_document: the model's document (``schemas/model.schema.json``): what the limits are of, whatever the
             name (a user model may take a built-in's name); None in files written before it was recorded.
+        setups: the set-up of each run (:meth:`limits.physics.setup.Setup.record`: beam, cut, ECAL resolution,
+            L_det, production switches), by run name; None in files written before it was recorded.
         coupling: the model's coupling symbol, ``"g"`` or ``"epsilon"`` (dimensionless).
         method: the CLs calculator (``exact``, ``asymptotic``, ``toys``).
         cl: confidence level (0.9 for the 90 % CL limits).
@@ -111,6 +113,7 @@ class ScanResult:
     band_order: tuple[str, ...] = field(default=BAND_LABELS)
     method_description: str = ""
     model_document: Mapping[str, Any] | None = None
+    setups: Mapping[str, Mapping[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         # shared with every caller: read-only (limits.frozen); the arrays below are read-only too
@@ -197,6 +200,8 @@ class ScanResult:
         doc: dict[str, Any] = {key: getattr(self, key) for key in _SETTINGS}
         if self.model_document is not None:
             doc["model_document"] = self.model_document
+        if self.setups is not None:
+            doc["setups"] = self.setups
         doc.update(assumptions=dict(self.assumptions), versions=dict(self.versions),
                    band_order=list(self.band_order), dark_sector=self.dark_sector,
                    muon_coupling_per_unit=self.muon_coupling_per_unit,
@@ -228,7 +233,7 @@ class ScanResult:
                    muon_coupling_per_unit=doc.get("muon_coupling_per_unit"),
                    input_files=dict(doc.get("input_files", {})), contours=doc.get("contours"),
                    band_order=tuple(doc["band_order"]), method_description=doc.get("method_description", ""),
-                   model_document=doc.get("model_document"))
+                   model_document=doc.get("model_document"), setups=doc.get("setups"))
 
     @classmethod
     def from_json(cls, path: str | Path, field: str = "path") -> ScanResult:

@@ -114,7 +114,8 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     if failed:
         log.warning("%d of %d masses failed (see their `reason` in limits.json)", failed, len(points))
     return ScanResult(
-        analysis=cfg.analysis.name, model=cfg.model.name, model_document=cfg.model.document, coupling=sym,
+        analysis=cfg.analysis.name, model=cfg.model.name, model_document=cfg.model.document,
+        setups={name: setup.record() for name, setup in cfg.analysis.setups.items()}, coupling=sym,
         method=cfg.method, cl=cfg.cl,
         stat_only=cfg.stat_only, seed=cfg.seed, ntoys=cfg.ntoys if cfg.method == "toys" else None,
         expected_bands=calculator_class(cfg.method).expected_bands, inputs_digest=digest,
