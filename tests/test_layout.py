@@ -99,6 +99,23 @@ def test_no_import_cycle_between_subpackages():
     assert _cycles(packages) == []
 
 
+def test_the_cli_is_a_shell_over_the_api():
+    """Issue 20: the command line imports only the package, its API and its errors (and itself): whatever a command
+    does, Python can do through limits.api."""
+    for module, edges in _import_graph().items():
+        if module.startswith("limits.cli"):
+            outside = {e for e in edges if not e.startswith("limits.cli")} - {"limits", "limits.api", "limits.errors"}
+            assert not outside, (module, outside)
+
+
+def test_the_api_defines_nothing():
+    """limits/api.py gathers and re-exports: the functions and types live with the stage that makes them."""
+    tree = ast.parse((PACKAGE / "api.py").read_text(encoding="utf-8"))
+    defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))]
+    assigned = [t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)]
+    assert defined == [] and assigned == ["__all__"]
+
+
 def test_only_the_cli_and_the_top_level_use_the_api():
     users = {m for m, edges in _import_graph().items() if "limits.api" in edges}
     assert users <= {"limits"} | {m for m in users if m.startswith("limits.cli")}

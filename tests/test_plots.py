@@ -20,7 +20,8 @@ from limits.physics.detector import EcalResolution  # noqa: E402
 from limits.plots.compare import draw_comparison  # noqa: E402
 from limits.plots.exclusion import draw_dark_matter, draw_exclusion  # noqa: E402
 from limits.plots.papers import FIGURES, paper_figures  # noqa: E402
-from limits.plots.widths import draw_branching, refine_resonances  # noqa: E402
+from limits.physics.widths import refine_resonances_mev  # noqa: E402
+from limits.plots.widths import draw_branching  # noqa: E402
 from limits.plots.yields import draw_annihilation_window, draw_yields  # noqa: E402
 from limits.reference.curves import references_for  # noqa: E402
 
@@ -81,20 +82,22 @@ def test_exclusion_plot_hatches_the_muon_g_minus_2_band_in_the_coupling():
 
 
 def test_branching_plot_draws_the_widths():
+    """The figure draws width tables (results), with the omega and phi resolved."""
     model = limits.get_model("bl-unbroken")
-    m_gev = np.geomspace(1e-3, 1.0, 30)
-    ax = draw_branching([model], m_gev, 1e-4).axes[0]
+    m_mev = np.geomspace(1.0, 1000.0, 30)
+    table = limits.widths(model, m_mev, 1e-4, resolve_resonances=True)
+    ax = draw_branching([table]).axes[0]
     assert ax.get_xlabel() == r"$m_{Z'}$ [MeV]" and ax.get_ylabel() == "branching fraction"
     invisible = _line(ax, "invisible")
     x = np.asarray(invisible.get_xdata())
-    np.testing.assert_allclose(x, refine_resonances(m_gev) * 1e3)
-    # rtol 1e-9: the API holds masses at 12 significant digits (limits.io.masses), the figure draws the raw grid
-    np.testing.assert_allclose(invisible.get_ydata(), limits.widths(model, x).br["invisible"], rtol=1e-9)
+    np.testing.assert_allclose(x, refine_resonances_mev(m_mev), rtol=1e-11)  # held at 12 digits (limits.io.masses)
+    assert np.count_nonzero(np.abs(x - 782.66) < 70) > 100  # dense across the omega
+    np.testing.assert_array_equal(invisible.get_ydata(), table.br["invisible"])  # what the table holds
 
 
 def test_yield_plot_draws_the_yields():
     model = limits.get_model("dark-photon")
-    fig = draw_yields(model, np.geomspace(1e-3, 1.0, 20), 1e-4)
+    fig = draw_yields(model, np.geomspace(1.0, 1000.0, 20), 1e-4)
     ax = fig.axes[0]
     total = _line(ax, r"total $\times$ P(invisible) (PRL 129 Eq. 6)")
     x = np.asarray(total.get_xdata())
@@ -125,7 +128,8 @@ def test_paper_figures_are_drawn_from_the_committed_scans(tmp_path):
 
 def test_yield_plot_with_resolution_draws_both_cuts():
     model = limits.get_model("dark-photon")
-    fig = draw_yields(model, np.geomspace(0.1, 0.4, 20), 1e-4, limits.Setup(ecal_resolution=EcalResolution(0.10, 0.04)))
+    fig = draw_yields(model, np.geomspace(100.0, 400.0, 20), 1e-4,
+                      limits.Setup(ecal_resolution=EcalResolution(0.10, 0.04)))
     ax = fig.axes[0]
     measured = _line(ax, r"total $\times$ P(invisible) (PRL 129 Eq. 6)")
     true_cut = _line(ax, "total, cut on the true $E_{Z'}$")

@@ -148,12 +148,12 @@ def test_outputs_appear_together_or_not_at_all(tmp_path, run_cli, monkeypatch):
     out = tmp_path / "out"
     assert run_cli("scan", "--analysis", "na64-2022", "--masses", "1,10", "--out", str(out))[0] == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    from limits import api
+    from limits.publish import outputs
 
     def full_disk(result, path):
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(api, "_exclusion_plot", full_disk)
+    monkeypatch.setattr(outputs, "_exclusion_plot", full_disk)
     code, o, err = run_cli("scan", "--analysis", "na64-2022", "--masses", "1,20", "--out", str(out))
     assert code == 2 and err.strip().splitlines()[-1].startswith("limits: error: ") and "No space left" in err
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}

@@ -11,12 +11,15 @@ energy with its resolution, and decay length).
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from limits import constants as C
 from limits.analysis.external import ExternalTable, ExternalYields, read_external_table
@@ -24,14 +27,18 @@ from limits.analysis.runs import Run, load_runs
 from limits.errors import InputError
 from limits.frozen import frozen_cache
 from limits.io.files import read_document, yaml_load
-from limits.io.masses import log_grid
+from limits.io.masses import log_grid, masses_mev
 from limits.io.schemas import validate
 from limits.physics.detector import EcalResolution
-from limits.physics.models import Model, builtin_names
+from limits.physics.models import Model, builtin_names, get_model
 from limits.physics.setup import Setup
 from limits.physics.yields import yield_per_eot
 
-__all__ = ["Analysis", "analysis_from_document", "builtin_analyses", "builtin_pairs", "get_analysis"]
+__all__ = ["DEFAULT_ANALYSIS", "Analysis", "analysis_from_document", "builtin_analyses", "builtin_pairs",
+           "get_analysis", "jobs"]
+
+DEFAULT_ANALYSIS = "na64-2026"
+"""The analysis a command uses unless told otherwise: NA64's latest, runs I-V (arXiv:2606.17320)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,19 @@ class Analysis:
             files.update({name: {"file": t.file, "sha256": t.sha256}
                           for name, t in self.external_yields.tables().items()})
         return files
+
+    def masses(self, mass_mev: str | ArrayLike | None = None, field: str = "mass_mev") -> np.ndarray:
+        """The masses (MeV) of a computation with this analysis: its default grid, or ``mass_mev`` (numbers or a
+        spec string ``"m1,m2"`` / ``"MIN:MAX:N"``) checked against the analysis' mass range and efficiency files.
+
+        Raises:
+            InputError: naming ``field``.
+        """
+        if mass_mev is None:
+            return self.default_masses_mev()
+        masses = masses_mev(mass_mev, *self.mass_range_mev, field=field)
+        self.check_masses_mev(masses, field)
+        return masses
 
     def default_masses_mev(self, n: int = 200) -> np.ndarray:
         """The default mass grid: ``n`` log-spaced masses over the analysis range (MeV), bit-identical on every
@@ -217,8 +237,37 @@ def _external_yields(spec: dict[str, Any] | None, source: str, base: Path | None
                           spec["source"], common, per_run)
 
 
-def get_analysis(name_or_path: str, runs_path: str | None = None, field: str = "analysis") -> Analysis:
-    """A built-in analysis by name or a user analysis file; ``runs_path`` replaces the run inputs (``--runs``)."""
+def get_analysis(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
+                 runs: str | os.PathLike[str] | None = None, *, field: str = "analysis") -> Analysis:
+    """An analysis: a built-in name (``na64-2022``, ``na64-2026``, ...), the path of an analysis file, a dict in that
+    format (``schemas/analysis.schema.json``), or an :class:`Analysis` (returned as is).
+
+    Args:
+        analysis: what to load.
+        runs: a run-input file replacing the shipped ``runs.yaml`` (``schemas/runs.schema.json``).
+        field: what to call ``analysis`` in errors.
+
+    Raises:
+        InputError: an unknown name, an unreadable or invalid file or document, or something that is none of these.
+
+    Example:
+        >>> a = get_analysis("na64-2026")
+        >>> [r.name for r in a.runs], f"{a.total_eot:.3g}"
+        (['I', 'II', 'III', 'IV', 'V'], '9.37e+11')
+    """
+    if isinstance(analysis, Analysis):
+        if runs is not None:
+            raise InputError("runs", "give the run inputs with the analysis name or document, not with an Analysis")
+        return analysis
+    if runs is not None and not isinstance(runs, (str, os.PathLike)):
+        raise InputError("runs", f"a {type(runs).__name__} is not a path of a run-input file")
+    runs_path = None if runs is None else os.fspath(runs)
+    if isinstance(analysis, Mapping):
+        return analysis_from_document(analysis, field, None, runs_path)
+    if not isinstance(analysis, (str, os.PathLike)):
+        raise InputError(field, f"a {type(analysis).__name__} is not an analysis: give a built-in name "
+                                f"({', '.join(builtin_analyses())}), an analysis file's path, a mapping or an Analysis")
+    name_or_path = os.fspath(analysis)
     if name_or_path in builtin_analyses():
         doc = yaml_load(_analysis_dir().joinpath(f"{name_or_path}.yaml").read_text(encoding="utf-8"))
         return analysis_from_document(doc, f"built-in analysis {name_or_path}", None, runs_path)
@@ -227,3 +276,13 @@ def get_analysis(name_or_path: str, runs_path: str | None = None, field: str = "
         raise InputError(field, f"unknown analysis '{name_or_path}': use one of {', '.join(builtin_analyses())}, "
                                 "or the path of an analysis file (schemas/analysis.schema.json)")
     return analysis_from_document(read_document(path, field), f"{field} {path}", path.parent, runs_path)
+
+
+def jobs(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
+         model: str | os.PathLike[str] | Mapping[str, Any] | Model, *, all_builtin: bool = False,
+         runs: str | os.PathLike[str] | None = None) -> list[tuple[Analysis, Model]]:
+    """The (analysis, model) pairs a command processes: every built-in analysis with the built-in models it is
+    published for if ``all_builtin`` (what the committed results, workspaces and records cover), else the one pair.
+    Every input is loaded, and so validated, before anything is computed."""
+    pairs: list[tuple[Any, Any]] = list(builtin_pairs()) if all_builtin else [(analysis, model)]
+    return [(get_analysis(a, runs), get_model(m)) for a, m in pairs]

@@ -8,12 +8,12 @@ output file is written; other failures of ours (a rejected record, a broken tabl
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import click
-import matplotlib
 
-from limits._version import __version__
+from limits import __version__
 from limits.cli.physics import cache_group, models_cmd, tables_group, widths_cmd, xsec_cmd, yields_cmd
 from limits.cli.pipeline import merge_cmd, scan_cmd, workspace_cmd
 from limits.cli.publish import compare_cmd, export_cmd, figures_cmd, hepdata_cmd
@@ -88,7 +88,7 @@ def _one_line(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: runs the CLI and maps bad input (ours or click's) to one line and exit status 2."""
-    matplotlib.use("Agg")  # batch nodes and CI have no display
+    os.environ.setdefault("MPLBACKEND", "Agg")  # batch nodes and CI have no display (before matplotlib is imported)
     try:
         # without standalone mode click returns a command's Exit status instead of raising it (scan: 3 = partial)
         status = cli.main(args=argv, prog_name="limits", standalone_mode=False)

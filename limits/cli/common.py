@@ -1,4 +1,9 @@
-"""What every command shares: output formats, mass options, and API errors renamed to the command's options."""
+"""What every command shares: the mass option's help and API errors renamed to the command's options.
+
+The command line is a shell over :mod:`limits.api`: a command parses its options, makes one API call (plus, with
+``--plot``, the call that draws that result) and renders what comes back. Everything is checked by the API, which
+names its Python parameters; :func:`api_errors` turns those names into the command's options.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,13 @@ from typing import Any, TypeVar
 
 import click
 
-from limits.api import MASS_RANGE_MEV
+from limits import api
 from limits.errors import InputError
-from limits.io.files import check_output_dir, check_output_file
-from limits.plots.figure import IMAGE_FORMATS
 
-__all__ = ["MASSES_HELP", "api_errors", "plot_file", "progress_enabled", "writable_dir", "writable_file"]
+__all__ = ["MASSES_HELP", "api_errors", "progress_enabled"]
 
 MASSES_HELP = ("Z' masses in MeV: comma-separated list, or MIN:MAX:N for N log-spaced points "
-               f"(range {MASS_RANGE_MEV[0]:g}-{MASS_RANGE_MEV[1]:g} MeV).")
+               f"(range {api.MASS_RANGE_MEV[0]:g}-{api.MASS_RANGE_MEV[1]:g} MeV).")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,8 +27,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 def api_errors(function: F) -> F:
     """Run a command body, naming the command's option in an :class:`InputError` from the API.
 
-    API errors name the argument (``coupling``, ``ecut_gev``, ``model <file>: charges.e``); each command's click
-    parameters carry the API's argument names, so the first word of the field maps to the option (``--coupling``).
+    API errors name the Python parameter (``mass_mev``, ``ecut_gev``, ``model <file>: charges.e``); a command's click
+    parameters carry the API's parameter names as their destinations (``--masses`` is ``mass_mev``), so the first
+    word of the field maps to the option.
     """
 
     @functools.wraps(function)
@@ -49,21 +53,3 @@ def progress_enabled() -> bool:
     """Progress bars are drawn unless ``--quiet`` was given."""
     obj = click.get_current_context().find_root().obj or {}
     return not obj.get("quiet", False)
-
-
-# option callbacks: an unusable output path is refused while the command line is parsed, before any work or file
-
-
-def writable_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--out DIR: a directory, or a path that can become one (nothing is created here)."""
-    return None if value is None else str(check_output_dir(value, param.opts[0]))
-
-
-def writable_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--out FILE: a file that can be written."""
-    return None if value is None else str(check_output_file(value, param.opts[0]))
-
-
-def plot_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--plot FILE: an image file whose suffix names a format, in a writable place."""
-    return None if value is None else str(check_output_file(value, param.opts[0], IMAGE_FORMATS))

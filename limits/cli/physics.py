@@ -1,81 +1,70 @@
-"""Commands of the physics stage: ``models``, ``widths``, ``yields``, ``xsec``, ``tables build|info``."""
+"""Commands of the physics stage: ``models``, ``widths``, ``yields``, ``xsec``, ``tables build|info``, ``cache``."""
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
-from pathlib import Path
 
 import click
 
 from limits import api
-from limits import constants as C
-from limits.cli.common import MASSES_HELP, api_errors, plot_file, progress_enabled, writable_dir
-from limits.errors import InputError
-from limits.io.masses import parse_masses_mev
-from limits.io.render import FORMATS, render
-from limits.physics import tables
-from limits.plots.widths import plot_branching
-from limits.plots.yields import plot_annihilation_window, plot_yields
+from limits.cli.common import MASSES_HELP, api_errors, progress_enabled
 
 __all__ = ["cache_group", "models_cmd", "tables_group", "widths_cmd", "xsec_cmd", "yields_cmd"]
 
-COUPLING = click.FloatRange(0.0, 10.0, min_open=True)
+COUPLING = click.FloatRange(*api.COUPLING_RANGE, min_open=True)
 DEFAULT_SETUP = api.Setup()  # the option defaults: NA64's set-up, defined once (limits.physics.setup)
+OVERVIEW_MASSES = "0.001:1200:25"  # the mass list a `widths`/`yields` table shows unless told
 
 
 @click.command("models")
+@api_errors
 def models_cmd() -> None:
     """List the built-in models with their charges and invisible channels."""
-    click.echo(render(api.describe_models(), "table"), nl=False)
+    click.echo(api.render(api.describe_models(), "table"), nl=False)
 
 
 @click.command("widths")
-@click.option("--model", "model", multiple=True, default=("bl-unbroken",), show_default=True,
+@click.option("--model", "model", multiple=True, default=(api.DEFAULT_MODEL,), show_default=True,
               help="Built-in model name (see `limits models`) or path to a YAML/JSON model file. Repeat (or give a "
                    "comma-separated list) to compare models; the rows then carry a `model` field.")
-@click.option("--masses", default="0.001:1200:25", show_default=True, help=MASSES_HELP)
+@click.option("--masses", "mass_mev", default=OVERVIEW_MASSES, show_default=True, help=MASSES_HELP)
 @click.option("--coupling", type=COUPLING, default=1e-4, show_default=True,
               help="Coupling parameter (g, or epsilon for the dark photon, dimensionless) at which branching "
                    "fractions and gamma_over_g2 are evaluated. Only models with a dark sector depend on it: their "
                    "Z' -> chi chi width is fixed by alpha_D, not by g.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(api.RENDER_FORMATS), default="table", show_default=True,
               help="Output format on stdout. JSON: list of rows {mass_mev, coupling, gamma_over_g2_gev [GeV], "
                    "br {invisible, ee, mumu, hadrons}, ctau_m_at_g1 [m]}.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, callback=plot_file,
+@click.option("--plot", "path", type=click.Path(dir_okay=False), default=None,
               help="Also draw branching fractions vs mass to this image file (PNG/PDF/SVG by suffix).")
-@click.option("--plot-kind", type=click.Choice(("channels", "invisible")), default="channels", show_default=True,
+@click.option("--plot-kind", "kind", type=click.Choice(api.BRANCHING_KINDS), default="channels", show_default=True,
               help="channels: BR per channel (one model, two superimposed solid/dashed as PRL 129 Fig. 1, or one "
                    "panel per model as arXiv:2606.17320 Fig. 2); invisible: BR_inv of every model in one panel "
                    "(arXiv:2606.17320 Fig. 3).")
 @api_errors
-def widths_cmd(model: tuple[str, ...], masses: str, coupling: float, fmt: str, plot_path: str | None,
-               plot_kind: str) -> None:
+def widths_cmd(model: tuple[str, ...], mass_mev: str, coupling: float, fmt: str, path: str | None,
+               kind: str) -> None:
     """Z' total width, branching fractions and proper decay length vs mass.
 
     gamma_over_g2_gev is the total width divided by the squared coupling parameter, in GeV; ctau_m_at_g1 is the
     proper decay length c*tau in metres at coupling 1 (scale by 1/coupling^2 for models without a dark sector).
     """
-    models = [api.get_model(n.strip()) for arg in model for n in arg.split(",") if n.strip()]
-    if not models:
-        raise InputError("--model", "empty; give a built-in model name (see `limits models`) or a model file")
-    masses_mev = parse_masses_mev(masses, *api.MASS_RANGE_MEV)
-    tables_ = [api.widths(m, masses_mev, coupling) for m in models]
-    rows = [row for t in tables_ for row in t.rows(with_model=len(models) > 1)]
-    if plot_path:
-        plot_branching(models, masses_mev * C.GEV_PER_MEV, coupling, plot_path, kind=plot_kind)
-    symbol = models[0].coupling_symbol if len(models) == 1 else "coupling"
-    click.echo(render(rows, fmt, header=f"{', '.join(m.name for m in models)}; BRs at {symbol} = {coupling:g}"),
+    names = [n.strip() for arg in model for n in arg.split(",") if n.strip()] or [""]  # '' is refused by the API
+    tables = [api.widths(name, mass_mev, coupling) for name in names]
+    if path:
+        api.plot_widths(names, mass_mev, coupling, path, kind)
+    rows = [row for t in tables for row in t.rows(with_model=len(tables) > 1)]
+    symbol = tables[0].coupling_symbol if len(tables) == 1 else "coupling"
+    click.echo(api.render(rows, fmt, header=f"{', '.join(t.model for t in tables)}; BRs at {symbol} = {coupling:g}"),
                nl=False)
 
 
 @click.command("yields")
-@click.option("--model", "model", default="bl-unbroken", show_default=True,
+@click.option("--model", "model", default=api.DEFAULT_MODEL, show_default=True,
               help="Built-in model name or path to a YAML/JSON model file.")
 @click.option("--coupling", type=COUPLING, default=1e-4, show_default=True,
               help="Coupling parameter, dimensionless: g (B-L family) or epsilon (dark photon).")
-@click.option("--masses", default="0.001:1200:25", show_default=True, help=MASSES_HELP)
+@click.option("--masses", "mass_mev", default=OVERVIEW_MASSES, show_default=True, help=MASSES_HELP)
 @click.option("--beam-energy-gev", type=float, default=DEFAULT_SETUP.beam_energy_gev, show_default=True,
               help="Beam energy E0 in GeV (30-150).")
 @click.option("--ecut-gev", type=float, default=DEFAULT_SETUP.ecut_gev, show_default=True,
@@ -97,46 +86,43 @@ def widths_cmd(model: tuple[str, ...], masses: str, coupling: float, fmt: str, p
               default=DEFAULT_SETUP.scintillator_electrons, show_default=True,
               help="Annihilate also on the ECAL scintillator's electrons (10.3 per lead atom, ~+12 % in the window); "
                    "off by default as in DMG4, so that NA64's simulation is compared like for like.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(api.RENDER_FORMATS), default="table", show_default=True,
               help="Output on stdout. JSON: rows {mass_mev, coupling, yield_brem_per_eot, "
                    "yield_annihilation_per_eot, yield_per_eot}.")
 @click.option("--spectrum", is_flag=True,
               help="Print dN/dE_Z' instead (with the decay factor): rows {mass_mev, coupling, e_low_gev, e_high_gev, "
                    "dn_de_per_eot_per_gev, pass_probability} per E_Z' bin; dn_de counts what passes the cut, "
                    "dn_de/pass_probability is the spectrum before it.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, callback=plot_file,
+@click.option("--plot", "path", type=click.Path(dir_okay=False), default=None,
               help="Also draw yield per EOT vs mass (bremsstrahlung, annihilation, total) to this image file.")
 @click.option("--plot-kind", type=click.Choice(("yields", "window")), default="yields", show_default=True,
               help="yields: per EOT vs mass over --masses; window: the annihilation window (150-400 MeV) for each "
                    "atomic-electron model side by side (--masses and --electron-momenta then do not apply).")
 @api_errors
-def yields_cmd(model: str, coupling: float, masses: str, beam_energy_gev: float, ecut_gev: float, l_det_m: float,
+def yields_cmd(model: str, coupling: float, mass_mev: str, beam_energy_gev: float, ecut_gev: float, l_det_m: float,
                annihilation: bool, ecal_resolution: tuple[float, float], electron_momenta: str,
-               scintillator_electrons: bool, fmt: str, spectrum: bool, plot_path: str | None, plot_kind: str) -> None:
+               scintillator_electrons: bool, fmt: str, spectrum: bool, path: str | None, plot_kind: str) -> None:
     """Signal yield per electron on target, before the selection efficiency.
 
     yield_brem_per_eot and yield_annihilation_per_eot count the Z' produced with E_Z' > ECUT (all decays);
     yield_per_eot weights them with the probability to look invisible, BR_inv + (1 - BR_inv) exp(-L_det/L_Z')
     (PRL 129 Eq. 6).
     """
-    m = api.get_model(model)
-    masses_mev = parse_masses_mev(masses, *api.MASS_RANGE_MEV)
-    table = api.yields(m, mass_mev=masses_mev, coupling=coupling, beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev,
-                       l_det_m=l_det_m, annihilation=annihilation, ecal_resolution=ecal_resolution,
-                       electron_momenta=electron_momenta, scintillator_electrons=scintillator_electrons)
-    setup = table.setup
-    rows = (api.yield_spectrum(m, mass_mev=masses_mev, coupling=coupling, setup=setup).rows() if spectrum
-            else table.rows())
-    if plot_path and plot_kind == "window":
-        plot_annihilation_window(m, coupling, plot_path, setup)
-    elif plot_path:
-        plot_yields(m, masses_mev * C.GEV_PER_MEV, coupling, plot_path, setup)
+    setup = api.Setup(beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation,
+                      ecal_resolution=api.EcalResolution(*ecal_resolution), electron_momenta=electron_momenta,
+                      scintillator_electrons=scintillator_electrons)
+    table = (api.yield_spectrum(model, mass_mev=mass_mev, coupling=coupling, setup=setup) if spectrum
+             else api.yields(model, mass_mev=mass_mev, coupling=coupling, setup=setup))
+    if path and plot_kind == "window":
+        api.plot_annihilation_window(model, coupling, path, setup)
+    elif path:
+        api.plot_yields(model, mass_mev, coupling, path, setup)
     a, b = setup.ecal_resolution.stochastic, setup.ecal_resolution.constant
-    header = (f"{m.name}; {m.coupling_symbol} = {coupling:g}; E0 = {setup.beam_energy_gev:g} GeV, "
+    header = (f"{table.model}; {table.coupling_symbol} = {coupling:g}; E0 = {setup.beam_energy_gev:g} GeV, "
               f"E_ECAL < {setup.beam_energy_gev - setup.ecut_gev:g} GeV measured with sigma_E/E = {a:g}/sqrt(E) "
               f"(+) {b:g} (nominally E_Z' > {setup.ecut_gev:g} GeV), L_det = {setup.l_det_m:g} m; events per EOT "
               f"before efficiency")
-    click.echo(render(rows, fmt, header=header), nl=False)
+    click.echo(api.render(table.rows(), fmt, header=header), nl=False)
 
 
 @click.command("xsec")
@@ -155,11 +141,8 @@ def xsec_cmd(mass_mev: float, energy_gev: float, coupling: float, model: str, x_
 
     {"sigma_pb": ...} is sigma(x > xmin) in pb for e- Pb -> e- Pb Z' (exact tree level, arXiv:1712.05706).
     """
-    m = api.get_model(model)
-    sigma = api.cross_section(m, mass_mev=mass_mev, energy_gev=energy_gev, coupling=coupling, x_min=x_min)
-    x_threshold = mass_mev * C.GEV_PER_MEV / energy_gev
-    click.echo(json.dumps({"sigma_pb": sigma, "mass_mev": mass_mev, "energy_gev": energy_gev, "coupling": coupling,
-                           "model": m.name, "x_min": x_min if x_min is not None else x_threshold}))
+    click.echo(json.dumps(api.cross_section(model, mass_mev=mass_mev, energy_gev=energy_gev, coupling=coupling,
+                                            x_min=x_min).row()))
 
 
 @click.group("cache")
@@ -169,51 +152,46 @@ def cache_group() -> None:
 
 
 @cache_group.command("info")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(api.RENDER_FORMATS), default="table", show_default=True,
               help="Output format on stdout. JSON: {directory, enabled, entries, bytes}.")
+@api_errors
 def cache_info_cmd(fmt: str) -> None:
     """Show the cache's directory, number of entries and size in bytes."""
-    click.echo(render([api.cache_info()], fmt, header="limits disk cache"), nl=False)
+    click.echo(api.render([api.cache_info()], fmt, header="limits disk cache"), nl=False)
 
 
 @cache_group.command("clear")
+@api_errors
 def cache_clear_cmd() -> None:
     """Remove every entry (safe while scans run: they recompute what they miss)."""
-    click.echo(f"removed {api.clear_cache()} files from {api.cache_info()['directory'] or 'the (disabled) cache'}")
+    removed = api.clear_cache()
+    click.echo(f"removed {removed} files from {api.cache_info()['directory'] or 'the (disabled) cache'}")
 
 
 @click.group("tables")
 def tables_group() -> None:
-    """Precomputed physics tables shipped in the package (ETL cross sections, shower track lengths)."""
+    """Precomputed physics tables shipped in the package (ETL cross sections, shower track lengths, Compton
+    profiles)."""
 
 
 @tables_group.command("build")
-@click.option("--only", type=click.Choice(("all", "brems", "shower", "compton")), default="all", show_default=True,
+@click.option("--only", type=click.Choice(api.TABLE_KINDS), default="all", show_default=True,
               help="Which table to (re)build.")
-@click.option("--out", "out_dir", callback=writable_dir, type=click.Path(file_okay=False), default=None,
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output directory (default: the package's limits/data/tables).")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Processes for the cross-section integrals (default: all cores). The result does not depend on it.")
+@api_errors
 def tables_build(only: str, out_dir: str | None, workers: int | None) -> None:
     """Regenerate the tables (~2-3 min on 2 cores) with parameters and checksums recorded beside them."""
-    directory = Path(out_dir) if out_dir else None
-    if only in ("all", "shower"):
-        click.echo(str(tables.build_shower(directory, progress=progress_enabled())))
-    if only in ("all", "brems"):
-        click.echo(str(tables.build_brems(directory, workers=workers, progress=progress_enabled())))
-    if only in ("all", "compton"):
-        for name in tables.COMPTON_TABLES:
-            click.echo(str(tables.build_compton(directory, name=name)))
+    for path in api.build_tables(only, out_dir, workers=workers, progress=progress_enabled()):
+        click.echo(str(path))
 
 
 @tables_group.command("info")
+@api_errors
 def tables_info() -> None:
     """Show the shipped tables' parameters and verify their checksums."""
-    loaders: dict[str, Callable[[], object]] = {
-        "shower": tables.load_shower, "brems_etl": tables.load_brems,
-        **{n: functools.partial(tables.load_compton, name=n) for n in tables.COMPTON_TABLES}}
-    for name, loader in loaders.items():
-        loader()  # raises if the checksum fails
-        meta = json.loads((tables.table_dir() / f"{name}.json").read_text())
-        click.echo(f"{name}: sha256 {meta['sha256'][:16]}... OK; built by limits {meta['limits_version']}; "
-                   f"parameters {json.dumps(meta['parameters'])}")
+    for t in api.table_info():
+        click.echo(f"{t['name']}: sha256 {t['sha256'][:16]}... OK; built by limits {t['limits_version']}; "
+                   f"parameters {json.dumps(t['parameters'])}")

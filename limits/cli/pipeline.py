@@ -1,4 +1,4 @@
-"""Commands of the likelihood and statistics stages: ``workspace`` and ``scan``."""
+"""Commands of the likelihood and statistics stages: ``workspace``, ``scan``, ``merge``."""
 
 from __future__ import annotations
 
@@ -7,62 +7,48 @@ from pathlib import Path
 import click
 
 from limits import api
-from limits.analysis.definition import Analysis
-from limits.cli.common import api_errors, progress_enabled, writable_dir
+from limits.cli.common import api_errors, progress_enabled
 from limits.errors import InputError
-from limits.io.masses import parse_masses_mev
-from limits.io.paths import LIMITS_JSON, output_scan_dir, output_workspaces_dir, results_dir, workspaces_dir
-from limits.scan.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
-from limits.scan.executors import parse_executor
-from limits.stats.registry import ALIASES, METHODS
-from limits.workspace.io import write_workspaces
 
-__all__ = ["scan_cmd", "workspace_cmd"]
+__all__ = ["EXIT_PARTIAL", "merge_cmd", "scan_cmd", "workspace_cmd"]
 
 MASSES_HELP = "Z' masses in MeV: list or MIN:MAX:N log-spaced (default: 200 log-spaced over the analysis range)."
 ANALYSIS_HELP = ("Built-in analysis (na64-2022, na64-2026, ...) or path to an analysis file "
                  "(schemas/analysis.schema.json).")
 RUNS_HELP = "Run-input file replacing the shipped one (schemas/runs.schema.json)."
-
-
-def _masses(analysis: Analysis, masses: str | None) -> tuple[float, ...]:
-    """--masses inside the analysis range, or the analysis' default grid."""
-    values = analysis.default_masses_mev() if masses is None else parse_masses_mev(masses, *analysis.mass_range_mev)
-    return tuple(float(m) for m in values)
-
-
-def _refuse_with_all() -> None:
-    """--all writes the committed tree for every built-in pair: an --analysis, --model or --out beside it is refused
-    rather than silently ignored."""
-    ctx = click.get_current_context()
-    for opt in ("analysis", "model", "out_dir"):
-        if ctx.get_parameter_source(opt) != click.core.ParameterSource.DEFAULT:
-            raise InputError("--all", f"cannot be combined with --{opt.split('_')[0]}")
+LIMITS_JSON = "limits.json"  # named in messages
 
 
 @click.command("workspace")
-@click.option("--analysis", "analysis", default="na64-2026", show_default=True, help=ANALYSIS_HELP)
-@click.option("--model", "model", default="bl-unbroken", show_default=True,
+@click.option("--analysis", "analysis", default=api.DEFAULT_ANALYSIS, show_default=True, help=ANALYSIS_HELP)
+@click.option("--model", "model", default=api.DEFAULT_MODEL, show_default=True,
               help="Built-in model name or path to a YAML/JSON model file.")
-@click.option("--masses", default=None, help=MASSES_HELP)
+@click.option("--masses", "mass_mev", default=None, help=MASSES_HELP)
 @click.option("--runs", "runs", type=click.Path(dir_okay=False), default=None, help=RUNS_HELP)
-@click.option("--out", "out_dir", callback=writable_dir, type=click.Path(file_okay=False), default=None,
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output directory (default: limits-output/workspaces/<analysis>/<model>/).")
 @click.option("--all", "all_builtin", is_flag=True,
               help="Regenerate the committed workspaces: every built-in analysis x its models into "
                    "workspaces/<analysis>/<model>/; --analysis, --model and --out are then not allowed.")
 @api_errors
-def workspace_cmd(analysis: str, model: str, masses: str | None, runs: str | None, out_dir: str | None,
+def workspace_cmd(analysis: str, model: str, mass_mev: str | None, runs: str | None, out_dir: str | None,
                   all_builtin: bool) -> None:
     """Write BkgOnly.json and patchset.json (pyhf 1.0.0 schemas, one patch per mass, label m_Zprime_MeV)."""
-    if all_builtin:
-        _refuse_with_all()
-    jobs = [(a, m, _masses(a, masses)) for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]
-    for a, m, mass_mev in jobs:
-        target = (workspaces_dir(a.name, m.name) if all_builtin else
-                  out_dir if out_dir else output_workspaces_dir(a.name, m.output_name))
-        paths = write_workspaces(api.workspaces(a, m, mass_mev), target)
-        click.echo(f"{a.name} / {m.name}: {len(mass_mev)} masses -> {paths[0].parent}")
+    _refuse_with_all(all_builtin)
+    for saved in api.save_workspaces(analysis, model, mass_mev=mass_mev, runs=runs, out_dir=out_dir,
+                                     all_builtin=all_builtin):
+        click.echo(f"{saved.analysis} / {saved.model}: {saved.masses} masses -> {saved.directory}")
+
+
+def _refuse_with_all(all_builtin: bool) -> None:
+    """--all writes the committed tree for every built-in pair: an --analysis, --model or --out beside it is refused
+    rather than silently ignored (the API refuses out_dir; these two are the command's defaults otherwise)."""
+    if not all_builtin:
+        return
+    ctx = click.get_current_context()
+    for opt in ("analysis", "model", "out_dir"):
+        if ctx.get_parameter_source(opt) != click.core.ParameterSource.DEFAULT:
+            raise InputError("--all", f"cannot be combined with --{opt.split('_')[0]}")
 
 
 EXIT_PARTIAL = 3
@@ -70,26 +56,26 @@ EXIT_PARTIAL = 3
 
 
 @click.command("scan")
-@click.option("--analysis", "analysis", default="na64-2026", show_default=True, help=ANALYSIS_HELP)
-@click.option("--model", "model", default="bl-unbroken", show_default=True,
+@click.option("--analysis", "analysis", default=api.DEFAULT_ANALYSIS, show_default=True, help=ANALYSIS_HELP)
+@click.option("--model", "model", default=api.DEFAULT_MODEL, show_default=True,
               help="Built-in model name or path to a YAML/JSON model file.")
-@click.option("--method", type=click.Choice((*METHODS, *ALIASES)), default="hybrid", show_default=True,
+@click.option("--method", type=click.Choice((*api.METHODS, *api.ALIASES)), default="hybrid", show_default=True,
               help="CLs calculator: hybrid (total count, nuisances integrated over their priors; the published "
                    "limits' method; 'exact' is its old name), asymptotic (q~_mu asymptotics as pyhf), toys "
                    "(LHC-style q~_mu toys, vectorised).")
 @click.option("--stat-only", is_flag=True, help="Drop all systematic uncertainties.")
-@click.option("--cl", type=click.FloatRange(*CL_RANGE), default=0.9, show_default=True,
+@click.option("--cl", type=click.FloatRange(*api.CL_RANGE), default=0.9, show_default=True,
               help="Confidence level, in [0.5, 0.9999].")
-@click.option("--masses", default=None, help=MASSES_HELP)
-@click.option("--ntoys", type=click.IntRange(*NTOYS_RANGE), default=10_000, show_default=True,
+@click.option("--masses", "mass_mev", default=None, help=MASSES_HELP)
+@click.option("--ntoys", type=click.IntRange(*api.NTOYS_RANGE), default=10_000, show_default=True,
               help="Toys per tested mu and hypothesis (--method toys), in [100, 10^7].")
-@click.option("--seed", type=click.IntRange(*SEED_RANGE), default=0, show_default=True,
+@click.option("--seed", type=click.IntRange(*api.SEED_RANGE), default=0, show_default=True,
               help="Seed (>= 0) of every random number; recorded in limits.json.")
 @click.option("--executor", default="local", show_default=True,
               help="local | processes:N | dask:ADDRESS (dask:local[:N] starts a LocalCluster). Results do not "
                    "depend on it.")
 @click.option("--runs", "runs", type=click.Path(dir_okay=False), default=None, help=RUNS_HELP)
-@click.option("--out", "out_dir", callback=writable_dir, type=click.Path(file_okay=False), default=None,
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output directory (default: limits-output/<analysis>/<model>[.<method>][.cl<CL%>][.stat-only]"
                    "[.grid]/, so that scans of other settings never overwrite each other; the committed results/ only "
                    "with --all or an explicit --out). A finished scan with identical inputs there is reused.")
@@ -102,7 +88,7 @@ EXIT_PARTIAL = 3
               help="Recompute even if OUT holds a finished scan of the same inputs (e.g. after changing the code: "
                    "the inputs digest covers inputs, settings, package version and tables, not the source).")
 @api_errors
-def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float, masses: str | None, ntoys: int,
+def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float, mass_mev: str | None, ntoys: int,
              seed: int, executor: str, runs: str | None, out_dir: str | None, grid: bool, all_builtin: bool,
              rerun: bool) -> None:
     """90% CL exclusion limits on the coupling vs Z' mass: limits.json, limits.csv, exclusion.png.
@@ -111,29 +97,25 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
     with the full yield (decay factor included). Finished masses are checkpointed under OUT/.checkpoints, so an
     interrupted scan rerun with the same inputs resumes where it stopped.
     """
-    parse_executor(executor)
-    if all_builtin:
-        _refuse_with_all()
-    configs = [ScanConfig(analysis=a, model=m, masses_mev=_masses(a, masses), method=method, cl=cl,
-                          stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid)
-               for a, m in api.builtin_jobs(analysis, model, all_builtin, runs)]  # every input checked first
-    jobs = [(cfg, results_dir(cfg.analysis.name, cfg.output_name) if all_builtin else out_dir if out_dir else
-             output_scan_dir(cfg.analysis.name, cfg.output_name)) for cfg in configs]
-    any_failed = False
-    for cfg, out in jobs:
-        if not (rerun or all_builtin) and api.finished_scan(cfg, out) is not None:
-            click.echo(f"{Path(out) / LIMITS_JSON}: up to date (same inputs), reused", err=True)
-            continue
-        def started(cfg: ScanConfig = cfg, out: str | Path = out) -> None:
-            if progress_enabled():  # not under --quiet
-                click.echo(f"limits: {cfg.analysis.name}/{cfg.model.name} -> {out}", err=True)
+    _refuse_with_all(all_builtin)
 
-        result = api.run_and_save(cfg, out, executor=executor, progress=progress_enabled(), on_start=started,
-                                  notify=lambda message: click.echo(f"limits: {message}", err=True))
-        failed = [p for p in result.points if p["status"] == "failed"]
-        click.echo(f"{Path(out) / LIMITS_JSON}: {len(result)} masses, {len(failed)} failed", err=True)
+    def started(config: api.ScanConfig, out: Path) -> None:
+        if progress_enabled():  # not under --quiet
+            click.echo(f"limits: {config.analysis.name}/{config.model.name} -> {out}", err=True)
+
+    saved = api.scan_to_files(analysis, model, mass_mev=mass_mev, method=method, cl=cl, stat_only=stat_only,
+                              ntoys=ntoys, seed=seed, grid=grid, executor=executor, runs=runs, out_dir=out_dir,
+                              all_builtin=all_builtin, rerun=rerun, progress=progress_enabled(), on_start=started,
+                              notify=lambda message: click.echo(f"limits: {message}", err=True))
+    any_failed = False
+    for scan in saved:
+        if scan.reused:
+            click.echo(f"{scan.out_dir / LIMITS_JSON}: up to date (same inputs), reused", err=True)
+            continue
+        failed = [p for p in scan.result.points if p["status"] == "failed"]
+        click.echo(f"{scan.out_dir / LIMITS_JSON}: {len(scan.result)} masses, {len(failed)} failed", err=True)
         for p in failed:
-            click.echo(f"limits: failed: {cfg.analysis.name}/{cfg.model.name} at {p['mass_mev']:g} MeV: "
+            click.echo(f"limits: failed: {scan.result.analysis}/{scan.result.model} at {p['mass_mev']:g} MeV: "
                        f"{p.get('reason', '?')!s:.200}", err=True)
         any_failed = any_failed or bool(failed)
     if any_failed:  # the results are written, but incomplete: a distinct status for scripts and CI
@@ -147,13 +129,11 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
 @click.option("--analysis", "analysis", default=None,
               help="The analysis the parts used when it is a file (default: the built-in they name).")
 @click.option("--model", "model", default=None,
-              help="The model the parts used when it is a file (default: the built-in they name).")
-@click.option("--out", "out_dir", callback=writable_dir, type=click.Path(file_okay=False), required=True,
-              help="Output directory.")
+              help="The model the parts used when it is a file (default: the one they record).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Output directory.")
 @api_errors
 def merge_cmd(parts: tuple[str, ...], runs: str | None, analysis: str | None, model: str | None,
               out_dir: str) -> None:
     """Merge scans of one configuration over different masses (e.g. toy jobs) into the result of one scan."""
-    result = api.merge_scans(list(parts), runs=runs, analysis=analysis, model=model)
-    api.save_scan(result, out_dir)
-    click.echo(f"{Path(out_dir) / LIMITS_JSON}: {len(result)} masses from {len(parts)} parts", err=True)
+    saved = api.merge_to_files(list(parts), out_dir, runs=runs, analysis=analysis, model=model)
+    click.echo(f"{saved.out_dir / LIMITS_JSON}: {len(saved.result)} masses from {len(parts)} parts", err=True)

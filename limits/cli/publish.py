@@ -1,45 +1,39 @@
-"""Commands of the publication stage: ``figures``, ``hepdata``, ``compare``."""
+"""Commands of the publication stage: ``compare``, ``export``, ``figures``, ``hepdata``."""
 
 from __future__ import annotations
 
 import click
 
 from limits import api
-from limits.cli.common import api_errors, plot_file, writable_dir, writable_file
+from limits.cli.common import api_errors
 from limits.errors import InputError
-from limits.io.paths import FIGURES_DIR, RESULTS_DIR, WORKSPACES_DIR, output_figures_dir
-from limits.io.render import FORMATS, render
-from limits.plots.compare import plot_comparison
-from limits.plots.papers import paper_figures
-from limits.publish.export import FORMATS as EXPORT_FORMATS
-from limits.reference.compare import CURVES
 
 __all__ = ["compare_cmd", "export_cmd", "figures_cmd", "hepdata_cmd"]
 
 
 @click.command("figures")
-@click.option("--results", "results_dir", default=str(RESULTS_DIR), show_default=True,
+@click.option("--results", "results_dir", default="results", show_default=True,
               type=click.Path(file_okay=False), help="Directory holding <analysis>/<model>/limits.json (the committed "
                                                      "scans).")
-@click.option("--out", "out_dir", callback=writable_dir, default=str(output_figures_dir()), show_default=True,
-              type=click.Path(file_okay=False),
-              help=f"Where to write the figures (the committed ones: --out {FIGURES_DIR}).")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="Where to write the figures (default limits-output/figures; the committed ones: --out "
+                   "results/figures).")
 @api_errors
-def figures_cmd(results_dir: str, out_dir: str) -> None:
+def figures_cmd(results_dir: str, out_dir: str | None) -> None:
     """Redraw the papers' exclusion figures (PRL 129 Fig. 3; arXiv:2606.17320 Figs. 6 and 8) from our scans."""
-    for path in paper_figures(results_dir, out_dir):
+    for path in api.paper_figures(results_dir, out_dir):
         click.echo(str(path))
 
 
 @click.command("hepdata")
-@click.option("--analysis", "analysis", default="na64-2026", show_default=True,
+@click.option("--analysis", "analysis", default=api.DEFAULT_ANALYSIS, show_default=True,
               help="Built-in analysis or path to an analysis file; one table per model it is published for.")
-@click.option("--out", "out_dir", callback=writable_dir, required=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Output directory (replaced atomically): submission.yaml, tables, images, Likelihoods.tar.gz; the "
                    "upload archive goes beside it as OUT.tar.gz.")
-@click.option("--results", "results_dir", default=str(RESULTS_DIR), show_default=True,
+@click.option("--results", "results_dir", default="results", show_default=True,
               type=click.Path(file_okay=False), help="Directory holding <analysis>/<model>/limits.json.")
-@click.option("--workspaces", "workspaces_dir", default=str(WORKSPACES_DIR), show_default=True,
+@click.option("--workspaces", "workspaces_dir", default="workspaces", show_default=True,
               type=click.Path(file_okay=False), help="Directory holding <analysis>/<model>/{BkgOnly,patchset}.json.")
 @click.option("--inspire-id", "inspire_id", default=None,
               help="The record's INSPIRE id (ins + 7 digits), replacing the placeholder in the likelihoods.")
@@ -61,25 +55,25 @@ def hepdata_cmd(analysis: str, out_dir: str, results_dir: str, workspaces_dir: s
 @click.option("--list", "list_curves", is_flag=True, help="List the shipped published curves and exit.")
 @click.option("--force", is_flag=True,
               help="Compare even if the scan's analysis, model, coupling or CL differ from the curve's.")
-@click.option("--curve", "curve", type=click.Choice(CURVES), default="obs", show_default=True,
+@click.option("--curve", "curve", type=click.Choice(api.CURVES), default="obs", show_default=True,
               help="Our observed limit or the expected median.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(api.RENDER_FORMATS), default="table", show_default=True,
               help="Per-mass rows {mass_mev, ours, published, ratio}.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, callback=plot_file,
+@click.option("--plot", "path", type=click.Path(dir_okay=False), default=None,
               help="Also draw both curves and their ratio vs mass to this image file.")
 @api_errors
 def compare_cmd(result: str | None, reference: str | None, list_curves: bool, force: bool, curve: str, fmt: str,
-                plot_path: str | None) -> None:
+                path: str | None) -> None:
     """Ratio of our coupling limit to a published one vs mass; prints median and max |ratio - 1| (overlap only)."""
     if list_curves:
-        click.echo(render(api.reference_curves(), fmt, header="published curves"), nl=False)
+        click.echo(api.render(api.reference_curves(), fmt, header="published curves"), nl=False)
         return
     if result is None or reference is None:
         raise InputError("--results" if result is None else "--reference", "required (or --list)")
     cmp = api.compare(result, reference, curve, force=force)
-    if plot_path:
-        plot_comparison(cmp, plot_path)
-    click.echo(render(cmp.rows(), fmt, header=f"{result} vs {reference} ({curve})"), nl=False)
+    if path:
+        api.plot_comparison(cmp, path)
+    click.echo(api.render(cmp.rows(), fmt, header=f"{result} vs {reference} ({curve})"), nl=False)
     click.echo(f"{reference}: {cmp.mass_mev.size} masses {cmp.mass_mev.min():g}-{cmp.mass_mev.max():g} MeV; median "
                f"ratio {cmp.median_ratio:.4f}; median |ratio-1| {cmp.median_deviation:.4f}; max |ratio-1| "
                f"{cmp.max_deviation:.4f}", err=fmt != "table")
@@ -88,10 +82,10 @@ def compare_cmd(result: str | None, reference: str | None, list_curves: bool, fo
 @click.command("export")
 @click.option("--results", "result", required=True, type=click.Path(),
               help="A scan's directory (or its limits.json).")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="darkcast", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(api.EXPORT_FORMATS), default="darkcast", show_default=True,
               help="darkcast: a DarkCast .lmt file (mass in GeV, lower/upper coupling of each excluded interval); "
                    "csv: one row per excluded interval; yaml: limits and intervals per mass.")
-@click.option("--out", "path", type=click.Path(dir_okay=False), default=None, callback=writable_file,
+@click.option("--out", "path", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout.")
 @api_errors
 def export_cmd(result: str, fmt: str, path: str | None) -> None:

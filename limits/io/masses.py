@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike
 
 from limits.errors import InputError
 
-__all__ = ["MASS_DIGITS", "MAX_MASSES", "canonical_masses_mev", "check_masses_mev", "log_grid",
+__all__ = ["MASS_DIGITS", "MAX_MASSES", "canonical_masses_mev", "check_masses_mev", "log_grid", "masses_mev",
            "parse_masses_mev"]
 
 MASS_DIGITS = 12
@@ -71,6 +71,19 @@ def parse_masses_mev(spec: str, min_mev: float, max_mev: float, field: str = "ma
     else:
         masses = np.array([_number(p, field, "mass") for p in spec.split(",")])
     return check_masses_mev(masses, min_mev, max_mev, field)
+
+
+def masses_mev(value: str | ArrayLike, min_mev: float, max_mev: float, field: str = "mass_mev") -> np.ndarray:
+    """Masses in MeV from a spec string (``"m1,m2,..."`` or ``"MIN:MAX:N"``, :func:`parse_masses_mev`) or from
+    numbers (:func:`check_masses_mev`): canonical, each in [min_mev, max_mev].
+
+    Example:
+        >>> masses_mev("1:100:3", 0.001, 1200).tolist(), masses_mev([5, 50], 0.001, 1200).tolist()
+        ([1.0, 10.0, 100.0], [5.0, 50.0])
+    """
+    if isinstance(value, str):
+        return parse_masses_mev(value, min_mev, max_mev, field)
+    return check_masses_mev(value, min_mev, max_mev, field)
 
 
 def canonical_masses_mev(masses_mev: ArrayLike) -> np.ndarray:

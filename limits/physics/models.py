@@ -12,7 +12,8 @@ import dataclasses
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
@@ -25,11 +26,16 @@ from limits.frozen import freeze, frozen_cache, thaw
 from limits.io.files import read_document, yaml_load
 from limits.io.schemas import validate
 
-__all__ = ["CHARGE_RANGE", "DARK_RATIO_RANGE", "RATIO_RANGE", "DarkSector", "Model", "builtin_document",
-           "builtin_names", "charge_string", "describe_channels", "get_model", "is_builtin", "model_from_document"]
+__all__ = ["CHARGE_RANGE", "COUPLING_RANGE", "DARK_RATIO_RANGE", "DEFAULT_MODEL", "RATIO_RANGE", "DarkSector", "Model",
+           "builtin_document", "builtin_models", "builtin_names", "charge_string", "check_coupling",
+           "describe_channels", "describe_models", "get_model", "is_builtin", "model_from_document"]
 
 LEPTONS = ("e", "mu", "tau")
 QUARKS = ("u", "d", "s")
+DEFAULT_MODEL = "bl-unbroken"
+"""The model a command uses unless told otherwise: gauged B-L with Dirac neutrinos (PRL 129)."""
+COUPLING_RANGE = (0.0, 10.0)
+"""Allowed coupling parameter values: (0, 10], dimensionless."""
 CHARGE_RANGE = (-10.0, 10.0)
 """Allowed U(1)' charges, numbers and fraction strings alike (``schemas/model.schema.json``)."""
 RATIO_RANGE = (0.0, 1000.0)
@@ -302,12 +308,29 @@ def is_builtin(model: Model) -> bool:
     return model.document is not None and model.document == builtin_document(model.name)
 
 
-def get_model(name_or_path: str, field: str = "model") -> Model:
-    """A built-in model by name, or a user model from a YAML/JSON file path.
+def get_model(model: str | os.PathLike[str] | Mapping[str, Any] | Model, field: str = "model") -> Model:
+    """A Z' model: a built-in name, the path of a YAML/JSON model file, a dict in that format
+    (``schemas/model.schema.json``), or a :class:`Model` (returned as is).
 
     Raises:
-        InputError: unknown name, unreadable, malformed or invalid file (names ``field`` and the problem).
+        InputError: naming ``field``: unknown name, unreadable file, a document that does not follow the schema, or
+            something that is none of these.
+
+    Example:
+        >>> m = get_model({"name": "my-bl", "description": "B-L, Dirac nu", "coupling": {"symbol": "g", "scale": 1},
+        ...                "charges": {"e": -1, "mu": -1, "tau": -1, "u": "1/3", "d": "1/3", "s": "1/3"},
+        ...                "neutrinos": {"light": "dirac"}})
+        >>> m.name, m.charges["u"]
+        ('my-bl', 0.3333333333333333)
     """
+    if isinstance(model, Model):
+        return model
+    if isinstance(model, Mapping):
+        return model_from_document(model, field)
+    if not isinstance(model, (str, os.PathLike)):
+        raise InputError(field, f"a {type(model).__name__} is not a model: give a built-in name "
+                                f"({', '.join(builtin_names())}), a model file's path, a mapping or a Model")
+    name_or_path = os.fspath(model)
     if not name_or_path.strip():
         raise InputError(field, f"empty; use one of {', '.join(builtin_names())}, or the path of a model file")
     if name_or_path in builtin_names():
@@ -318,6 +341,51 @@ def get_model(name_or_path: str, field: str = "model") -> Model:
                                 "or the path of a model file (YAML/JSON, schemas/model.schema.json)")
     doc = read_document(path, field)
     return model_from_document(doc, f"{field} {path}")
+
+
+def builtin_models() -> tuple[str, ...]:
+    """Names of the built-in Z' models (``limits models`` lists them with their charges).
+
+    Example:
+        >>> builtin_models()[:2]
+        ('bl-unbroken', 'bl-broken')
+    """
+    return builtin_names()
+
+
+def check_coupling(coupling: Any, field: str = "coupling") -> float:
+    """A coupling parameter as a float in :data:`COUPLING_RANGE` (dimensionless: g, or epsilon for the dark photon).
+
+    Raises:
+        InputError: naming ``field``: not a number, or outside (0, 10].
+    """
+    lo, hi = COUPLING_RANGE
+    try:
+        value = float(coupling)
+    except (TypeError, ValueError):
+        raise InputError(field, f"must be a number in ({lo:g}, {hi:g}]") from None
+    if not (math.isfinite(value) and lo < value <= hi):
+        raise InputError(field, f"{value:g} is outside the allowed range ({lo:g}, {hi:g}]")
+    return value
+
+
+def describe_models(names: Sequence[str] | None = None) -> list[dict[str, str]]:
+    """One row per model (default: the built-ins): name, coupling symbol, charges (e mu tau u d s, kinetic mixing
+    included), kinetic mixing epsilon/g, invisible channels.
+
+    Example:
+        >>> describe_models(["b-3le"])[0]["charges"]
+        'e=-3 mu=0 tau=0 u=1/3 d=1/3 s=1/3'
+    """
+    rows = []
+    for name in builtin_names() if names is None else names:
+        m = get_model(name)
+        charges = " ".join(f"{k}={charge_string(m.charges[k])}" for k in ("e", "mu", "tau", "u", "d", "s"))
+        rows.append({"model": m.name, "coupling": m.coupling_symbol, "charges": charges,
+                     "mixing": (f"eps/g={m.kinetic_mixing:.4g}" if m.kinetic_mixing else
+                                f"eps={m.epsilon:.4g}" if m.epsilon else "-"),
+                     "invisible": describe_channels(m)})
+    return rows
 
 
 def describe_channels(model: Model) -> str:

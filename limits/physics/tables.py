@@ -32,15 +32,16 @@ from scipy.interpolate import RectBivariateSpline, RegularGridInterpolator
 
 from limits import constants as C
 from limits._version import __version__
-from limits.errors import TableError
+from limits.errors import InputError, TableError
 from limits.frozen import frozen_cache
-from limits.io.files import atomic_path
+from limits.io.files import atomic_path, check_output_dir
 from limits.io.progress import progress_bar
 from limits.physics import brems, shower
 from limits.physics.compton import ComptonProfiles
 
-__all__ = ["BremsTable", "DEFAULT_BREMS_GRID", "DEFAULT_COMPTON", "DEFAULT_SHOWER", "TABLES", "build_brems",
-           "build_compton", "build_shower", "load_brems", "load_compton", "load_shower", "table_checksums", "table_dir"]
+__all__ = ["BremsTable", "DEFAULT_BREMS_GRID", "DEFAULT_COMPTON", "DEFAULT_SHOWER", "TABLES", "TABLE_KINDS",
+           "build_brems", "build_compton", "build_shower", "build_tables", "load_brems", "load_compton", "load_shower",
+           "table_checksums", "table_dir", "table_info"]
 
 log = logging.getLogger(__name__)
 
@@ -303,3 +304,55 @@ def load_brems(directory: str | None = None) -> BremsTable:
     """The shipped ETL bremsstrahlung table (cached)."""
     arrays, meta = _load("brems_etl", None if directory is None else Path(directory))
     return BremsTable(arrays["mass_gev"], arrays["energy_gev"], arrays["x0"], arrays["sigma_gev2"], meta)
+
+
+TABLE_KINDS = ("all", "brems", "shower", "compton")
+"""What :func:`build_tables` can build: every table, or one kind."""
+
+
+def build_tables(only: str = "all", out_dir: str | os.PathLike[str] | None = None, *, workers: int | None = None,
+                 progress: bool = False) -> list[Path]:
+    """Regenerate the shipped tables (``limits tables build``; ~2.5 min on 2 cores): the ETL cross sections, the
+    shower track lengths and the Compton profiles (the latter need xraylib), with parameters and checksums beside
+    them.
+
+    Args:
+        only: ``all`` or one kind (:data:`TABLE_KINDS`).
+        out_dir: where (default: the package's ``limits/data/tables``).
+        workers: processes for the cross-section integrals (default: all cores); the result does not depend on it.
+        progress: progress bars on stderr.
+
+    Returns:
+        The written ``.npz`` files.
+    """
+    if only not in TABLE_KINDS:
+        raise InputError("only", f"'{only}' is not one of {', '.join(TABLE_KINDS)}")
+    directory = None if out_dir is None else check_output_dir(out_dir, "out_dir")
+    written = []
+    if only in ("all", "shower"):
+        written.append(build_shower(directory, progress=progress))
+    if only in ("all", "brems"):
+        written.append(build_brems(directory, workers=workers, progress=progress))
+    if only in ("all", "compton"):
+        written += [build_compton(directory, name=name) for name in COMPTON_TABLES]
+    return written
+
+
+def table_info() -> list[dict[str, Any]]:
+    """Each shipped table, loaded (so its checksum verified) with its sidecar facts: ``{"name", "sha256",
+    "limits_version", "parameters"}`` (``limits tables info``).
+
+    Raises:
+        TableError: a table missing or failing its checksum.
+
+    Example:
+        >>> [t["name"] for t in table_info()]
+        ['brems_etl', 'shower', 'compton_pb', 'compton_c', 'compton_h']
+    """
+    rows = []
+    for name in TABLES:
+        _load(name, None)  # raises if the checksum fails
+        meta = json.loads((table_dir() / f"{name}.json").read_text())
+        rows.append({"name": name, "sha256": meta["sha256"], "limits_version": meta["limits_version"],
+                     "parameters": meta["parameters"]})
+    return rows

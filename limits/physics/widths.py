@@ -20,19 +20,27 @@ epsilon for the dark photon).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from limits import constants as C
+from limits.errors import InputError
 from limits.frozen import freeze
+from limits.io.masses import masses_mev
 from limits.physics import hadrons
-from limits.physics.models import LEPTONS, DarkSector, Model
+from limits.physics.models import LEPTONS, DarkSector, Model, check_coupling, get_model
 
 __all__ = [
     "MASS_MIN_GEV",
     "MASS_MAX_GEV",
+    "MASS_RANGE_MEV",
+    "WidthTable",
+    "refine_resonances_mev",
+    "widths",
     "CHANNELS",
     "INVISIBLE_CHANNELS",
     "DecayWidths",
@@ -42,6 +50,8 @@ __all__ = [
 #: Validity range of the width calculation (1 keV - 1.2 GeV): VMD hadrons end at 1.2 GeV.
 MASS_MIN_GEV = 1e-6
 MASS_MAX_GEV = 1.2
+MASS_RANGE_MEV = (MASS_MIN_GEV * C.MEV_PER_GEV, MASS_MAX_GEV * C.MEV_PER_GEV)
+"""Z' masses the physics covers, MeV."""
 
 CHANNELS = ("nunu", "NN", "dark", "ee", "mumu", "tautau", "hadrons")
 INVISIBLE_CHANNELS = ("nunu", "NN", "dark")
@@ -184,3 +194,97 @@ def decay_widths(model: Model, mass_gev, coupling) -> DecayWidths:
                    for name in partial}
     partial["dark"] = dark_width(model, m)
     return DecayWidths(mass_gev=m, coupling=c, partial_gev={k: partial[k] for k in CHANNELS})
+
+
+@dataclass(frozen=True, eq=False)
+class WidthTable:
+    """Z' widths, branching fractions and decay lengths vs mass, at one coupling.
+
+    Attributes:
+        model: model name; coupling_symbol: "g" or "epsilon".
+        mass_mev: masses (MeV), shape (n,).
+        coupling: the coupling parameter at which BRs and widths are evaluated (dimensionless).
+        total_width_gev: total width in GeV at ``coupling``.
+        gamma_over_g2_gev: total width / coupling^2 in GeV (coupling independent without a dark sector).
+        br: branching fractions per channel group: ``invisible``, ``ee``, ``mumu``, ``hadrons``.
+        ctau_m: proper decay length c*tau in metres at ``coupling``.
+        ctau_m_at_g1: c*tau in metres at coupling 1 (scale by 1/coupling^2 without a dark sector).
+        coupling_dependent_br: the branching fractions depend on the coupling (a dark sector, whose width is fixed
+            by alpha_D, not by g).
+    """
+
+    model: str
+    coupling_symbol: str
+    mass_mev: np.ndarray
+    coupling: float
+    total_width_gev: np.ndarray
+    gamma_over_g2_gev: np.ndarray
+    br: Mapping[str, np.ndarray]
+    ctau_m: np.ndarray
+    ctau_m_at_g1: np.ndarray
+    coupling_dependent_br: bool = False
+
+    def __post_init__(self) -> None:
+        # shared with every caller: read-only (limits.frozen)
+        freeze(self)
+
+    def rows(self, with_model: bool = False) -> list[dict[str, Any]]:
+        """One row per mass as ``limits widths --format json`` prints it (``model`` first if ``with_model``)."""
+        rows = []
+        for i, mass in enumerate(self.mass_mev):
+            row: dict[str, Any] = {"model": self.model} if with_model else {}
+            row.update({"mass_mev": float(mass), "coupling": float(self.coupling),
+                        "gamma_over_g2_gev": float(self.gamma_over_g2_gev[i]),
+                        "br": {k: float(v[i]) for k, v in self.br.items()},
+                        "ctau_m_at_g1": float(self.ctau_m_at_g1[i])})
+            rows.append(row)
+        return rows
+
+
+def refine_resonances_mev(mass_mev: np.ndarray, half_width: float = 8.0, points: int = 161) -> np.ndarray:
+    """``mass_mev`` plus dense points within +-``half_width`` widths of the omega and phi, where inside the range.
+
+    A log grid of a few hundred points steps over the 8.7 MeV omega and 4.2 MeV phi; with these points the
+    branching-fraction dips are resolved at their true depth (what the figures need).
+    """
+    m = np.asarray(mass_mev, dtype=float)
+    lo, hi = m.min(), m.max()
+    extra = [m]
+    for meson in (C.OMEGA, C.PHI):
+        window = C.MEV_PER_GEV * np.linspace(meson.mass_gev - half_width * meson.width_gev,
+                                             meson.mass_gev + half_width * meson.width_gev, points)
+        extra.append(window[(window >= lo) & (window <= hi)])
+    union = np.unique(np.concatenate(extra))
+    # one mass per 6-significant-digit label (the rule every mass list follows, limits.io.masses)
+    _, first = np.unique([f"{x:.6g}" for x in union], return_index=True)
+    return union[np.sort(first)]
+
+
+def widths(model: str | Mapping[str, Any] | Model, mass_mev: str | ArrayLike, coupling: float = 1e-4, *,
+           resolve_resonances: bool = False) -> WidthTable:
+    """Total width, branching fractions and proper decay length of the Z' vs mass (:mod:`limits.physics.widths`).
+
+    Args:
+        model: see :func:`limits.physics.models.get_model`.
+        mass_mev: Z' masses in MeV (1 keV - 1.2 GeV), or a spec ``"m1,m2"`` / ``"MIN:MAX:N"``.
+        coupling: coupling parameter (dimensionless, (0, 10]); only models with a dark sector have BRs that depend
+            on it (their Z' -> chi chi width is fixed by alpha_D, not by g).
+        resolve_resonances: add dense masses across the omega and phi (:func:`refine_resonances_mev`), for figures.
+    """
+    m = get_model(model)
+    masses = masses_mev(mass_mev, *MASS_RANGE_MEV)
+    if resolve_resonances:
+        masses = masses_mev(refine_resonances_mev(masses), *MASS_RANGE_MEV)
+    g = check_coupling(coupling)
+    w = decay_widths(m, masses * C.GEV_PER_MEV, g)
+    total = w.total_gev
+    if not np.all(total > 0):
+        stable = masses[~(total > 0)][0]
+        raise InputError("model", f"{m.name} has no open decay channel at {stable:g} MeV (no charge the Z' can decay "
+                                  "to): its width is 0 and branching fractions are undefined")
+    return WidthTable(model=m.name, coupling_symbol=m.coupling_symbol, mass_mev=masses, coupling=g,
+                      total_width_gev=total, gamma_over_g2_gev=total / g**2,
+                      br={"invisible": w.br_invisible, "ee": w.br("ee"), "mumu": w.br("mumu"),
+                          "hadrons": w.br("hadrons")},
+                      ctau_m=w.ctau_m, ctau_m_at_g1=decay_widths(m, masses * C.GEV_PER_MEV, 1.0).ctau_m,
+                      coupling_dependent_br=m.dark is not None)

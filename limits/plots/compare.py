@@ -7,7 +7,7 @@ import os
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from limits.plots.figure import save_figure
+from limits.plots.figure import image_path, save_figure
 from limits.reference.compare import Comparison
 
 __all__ = ["draw_comparison", "plot_comparison"]
@@ -15,6 +15,7 @@ __all__ = ["draw_comparison", "plot_comparison"]
 
 def plot_comparison(cmp: Comparison, path: str | os.PathLike[str]) -> None:
     """:func:`draw_comparison` written to the image file ``path`` (atomically)."""
+    image_path(path)  # checked before drawing
     fig = draw_comparison(cmp)
     save_figure(fig, path)
 

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from limits import constants as C
 from limits.analysis.coupling_grid import coupling_grid
 from limits.physics.gminus2 import band_couplings
-from limits.plots.figure import save_figure
+from limits.plots.figure import image_path, save_figure
 from limits.reference.curves import ReferenceCurve
 from limits.scan.result import ScanResult
 
@@ -134,6 +134,7 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
 def plot_exclusion(result: ScanResult, path: str | os.PathLike[str],
                    references: Sequence[ReferenceCurve] = ()) -> None:
     """Draw :func:`draw_exclusion` to the image file ``path`` (format from its suffix; written atomically)."""
+    image_path(path)  # checked before drawing
     fig = draw_exclusion(result, references)
     save_figure(fig, path, layout=False)
 
@@ -168,5 +169,6 @@ def draw_dark_matter(result: ScanResult, ax: Axes | None = None) -> Figure:
 
 def plot_dark_matter(result: ScanResult, path: str | os.PathLike[str]) -> None:
     """:func:`draw_dark_matter` written to the image file ``path`` (atomically)."""
+    image_path(path)  # checked before drawing
     fig = draw_dark_matter(result)
     save_figure(fig, path)

@@ -11,13 +11,15 @@ bands of the headline model.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
-from limits.io.paths import FIGURES_DIR, LIMITS_JSON, RESULTS_DIR
+from limits.io.files import check_output_dir
+from limits.io.paths import LIMITS_JSON, RESULTS_DIR, output_figures_dir
 from limits.io.paths import results_dir as scan_dir
 from limits.plots.figure import save_figure
 from limits.reference.curves import references_for
@@ -108,13 +110,16 @@ def figures_for(analysis: str) -> list[str]:
     return [name for name, (owner, _) in FIGURES.items() if owner == analysis]
 
 
-def paper_figures(results_dir: str | Path = RESULTS_DIR, out_dir: str | Path = FIGURES_DIR) -> list[Path]:
-    """Draw every figure of :data:`FIGURES` from ``results_dir/<analysis>/<model>/limits.json``; returns the paths.
+def paper_figures(results_dir: str | os.PathLike[str] = RESULTS_DIR,
+                  out_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Draw every figure of :data:`FIGURES` (``limits figures``) from ``results_dir/<analysis>/<model>/limits.json``
+    into ``out_dir`` (default ``limits-output/figures``; the committed ones: ``results/figures``); returns the paths.
 
     Raises:
-        InputError: a needed scan is missing or invalid (run ``limits scan --all``).
+        InputError: ``out_dir`` cannot be written, or a needed scan is missing or invalid (run ``limits scan --all``).
     """
-    results, out = Path(results_dir), Path(out_dir)
+    out = check_output_dir(output_figures_dir() if out_dir is None else out_dir, "out_dir")
+    results = Path(results_dir)
     for name, (_, draw) in FIGURES.items():
         draw(results, out / name)
     return [out / name for name in FIGURES]

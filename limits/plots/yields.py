@@ -7,14 +7,17 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from limits import constants as C
+from limits.io.masses import masses_mev
 from limits.physics.annihilation import ELECTRON_MODELS
 from limits.physics.detector import EcalResolution
-from limits.physics.models import Model
+from limits.physics.models import Model, check_coupling, get_model
 from limits.physics.setup import Setup
+from limits.physics.widths import MASS_RANGE_MEV
 from limits.physics.yields import spectra, yield_per_eot
-from limits.plots.figure import save_figure
+from limits.plots.figure import image_path, save_figure
 
 __all__ = ["draw_annihilation_window", "draw_yields", "plot_annihilation_window", "plot_yields"]
 
@@ -23,27 +26,31 @@ TRUE_CUT = EcalResolution(0.0, 0.0)
 """No resolution: the cut on the true Z' energy (drawn beside the measured one)."""
 
 
-def plot_yields(model: Model, mass_gev: np.ndarray, coupling: float, path: str | os.PathLike[str],
+def plot_yields(model: str | Model, mass_mev: str | ArrayLike, coupling: float, path: str | os.PathLike[str],
                 setup: Setup | None = None) -> None:
     """:func:`draw_yields` written to the image file ``path`` (format from its suffix; atomically)."""
-    fig = draw_yields(model, mass_gev, coupling, setup)
+    image_path(path)  # checked before drawing
+    fig = draw_yields(model, mass_mev, coupling, setup)
     save_figure(fig, path)
 
 
-def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, setup: Setup | None = None) -> Figure:
+def draw_yields(model: str | Model, mass_mev: str | ArrayLike, coupling: float, setup: Setup | None = None) -> Figure:
     """Draw yield per EOT vs mass (bremsstrahlung, annihilation, total with the decay factor); returns the figure.
 
-    Dense points are added across the annihilation window so that its resonant peak is resolved.
+    The curves are :func:`limits.yields` at these masses, plus dense points across the annihilation window so that
+    its resonant peak is resolved.
 
     Args:
-        model: the Z' model.
-        mass_gev: masses in GeV.
+        model: the Z' model (:func:`limits.get_model`).
+        mass_mev: masses in MeV, or a spec ``"MIN:MAX:N"``.
         coupling: the model's coupling parameter.
         setup: the set-up (:class:`~limits.physics.setup.Setup`, default NA64's, as :func:`limits.yields`); with a
             resolution the total with the cut on the true E_Z' is drawn too (dotted).
     """
     setup = Setup() if setup is None else setup
-    m = np.asarray(mass_gev, dtype=float)
+    model = get_model(model)
+    coupling = check_coupling(coupling)
+    m = masses_mev(mass_mev, *MASS_RANGE_MEV) * C.GEV_PER_MEV
     sp = spectra(setup.beam_energy_gev, setup.ecut_gev)
     window = sp.ann_mass_gev[(sp.ann_mass_gev >= m.min()) & (sp.ann_mass_gev <= m.max())][::2]
     m = np.unique(np.concatenate([m, window]))
@@ -91,7 +98,7 @@ def draw_yields(model: Model, mass_gev: np.ndarray, coupling: float, setup: Setu
     return fig
 
 
-def draw_annihilation_window(model: Model, coupling: float, setup: Setup | None = None, *,
+def draw_annihilation_window(model: str | Model, coupling: float, setup: Setup | None = None, *,
                              mass_range_gev: tuple[float, float] = (0.15, 0.40)) -> Figure:
     """The resonant-annihilation yield per EOT across its window for each atomic-electron model, side by side
     (Compton profiles, DMG4's exponential model, free electrons), with the missing-energy cut on the measured ECAL
@@ -104,6 +111,8 @@ def draw_annihilation_window(model: Model, coupling: float, setup: Setup | None 
         mass_range_gev: the masses drawn (GeV), linear axis.
     """
     setup = Setup() if setup is None else setup
+    model = get_model(model)
+    coupling = check_coupling(coupling)
     m = np.linspace(*mass_range_gev, 501)
     m_mev = m * C.MEV_PER_GEV
     smeared = not setup.ecal_resolution.is_perfect
@@ -133,8 +142,9 @@ def draw_annihilation_window(model: Model, coupling: float, setup: Setup | None 
     return fig
 
 
-def plot_annihilation_window(model: Model, coupling: float, path: str | os.PathLike[str],
+def plot_annihilation_window(model: str | Model, coupling: float, path: str | os.PathLike[str],
                              setup: Setup | None = None) -> None:
     """:func:`draw_annihilation_window` written to the image file ``path`` (atomically)."""
+    image_path(path)  # checked before drawing
     fig = draw_annihilation_window(model, coupling, setup)
     save_figure(fig, path)

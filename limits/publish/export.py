@@ -16,15 +16,18 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 from typing import Any
 
 import yaml
 
 from limits import constants as C
+from limits.errors import InputError
 from limits.frozen import thaw
+from limits.io.files import atomic_path, check_output_file
 from limits.scan.result import ScanResult
 
-__all__ = ["DARKCAST_NO_LIMIT", "FORMATS", "csv_text", "darkcast_text", "export_text", "yaml_text"]
+__all__ = ["DARKCAST_NO_LIMIT", "FORMATS", "csv_text", "darkcast_text", "export", "export_text", "yaml_text"]
 
 DARKCAST_NO_LIMIT = 1e5
 FORMATS = ("darkcast", "csv", "yaml")
@@ -100,3 +103,39 @@ def yaml_text(result: ScanResult) -> str:
 def export_text(result: ScanResult, fmt: str) -> str:
     """The result in ``fmt``, one of :data:`FORMATS`."""
     return {"darkcast": darkcast_text, "csv": csv_text, "yaml": yaml_text}[fmt](result)
+
+
+def export(result: ScanResult | str | os.PathLike[str], fmt: str = "darkcast",
+           path: str | os.PathLike[str] | None = None) -> str:
+    """A scan's observed exclusion, every excluded interval (islands included), in a recasting tool's format
+    (:mod:`limits.publish.export`): ``darkcast`` (a DarkCast ``.lmt`` file, masses in GeV), ``csv`` or ``yaml``.
+
+    Args:
+        result: a scan, or the path of its limits.json (or its directory).
+        fmt: one of ``darkcast``, ``csv``, ``yaml``.
+        path: also write the text to this file (atomically).
+
+    Returns:
+        The text.
+
+    Raises:
+        InputError: an unknown format (field ``fmt``), an unreadable result (``result``), an unwritable ``path``.
+
+    Example:
+        >>> from limits.scan.run import scan
+        >>> text = export(scan("na64-2026", "bl-unbroken", mass_mev=[1.0, 10.0]), "darkcast")
+        >>> [line.split()[0] for line in text.splitlines() if not line.startswith("#")]  # masses in GeV
+        ['1.000000e-03', '1.000000e-02']
+    """
+    if fmt not in FORMATS:
+        raise InputError("fmt", f"'{fmt}' is not one of {', '.join(FORMATS)}")
+    if path is not None:
+        if not isinstance(path, (str, os.PathLike)):
+            raise InputError("path", f"a {type(path).__name__} is not a file path")
+        check_output_file(path, "path")
+    res = ScanResult.read(result)
+    text = export_text(res, fmt)
+    if path is not None:
+        with atomic_path(path, field="path") as tmp:
+            tmp.write_text(text)
+    return text

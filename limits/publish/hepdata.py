@@ -42,19 +42,21 @@ from PIL import Image
 
 from limits import constants as C
 from limits._version import __version__
-from limits.analysis.definition import Analysis
+from limits.analysis.definition import Analysis, get_analysis
 from limits.errors import InputError, PublishError
 from limits.frozen import thaw
-from limits.io.paths import EXCLUSION_PNG, LIMITS_JSON, RESULTS_DIR, WORKSPACES_DIR
+from limits.io.files import check_output_dir
+from limits.io.paths import EXCLUSION_PNG, LIMITS_JSON, RESULTS_DIR, WORKSPACES_DIR, figures_dir
 from limits.io.paths import results_dir as scan_dir
 from limits.io.paths import workspaces_dir as workspace_dir
 from limits.physics.models import Model, charge_string, get_model
+from limits.plots.papers import figures_for
 from limits.scan.result import ScanResult
 from limits.workspace.build import HEPDATA_PLACEHOLDER, PLACEHOLDER_NOTE, Workspaces
 from limits.workspace.io import read_workspaces
 
-__all__ = ["EXPECTED_COLUMNS", "LIKELIHOOD_ARCHIVE", "likelihood_archive", "placeholder_in", "upload_archive",
-           "write_submission"]
+__all__ = ["EXPECTED_COLUMNS", "LIKELIHOOD_ARCHIVE", "hepdata_record", "likelihood_archive", "placeholder_in",
+           "upload_archive", "write_submission"]
 
 log = logging.getLogger(__name__)
 
@@ -427,3 +429,40 @@ def upload_archive(out_dir: str | Path) -> Path:
     directory itself validates with ``hepdata-validate -d``."""
     out = Path(out_dir).absolute()
     return out.with_name(out.name + ".tar.gz")
+
+
+def hepdata_record(analysis: str | Mapping[str, Any] | Analysis, out_dir: str | os.PathLike[str], *,
+                   results_dir: str | os.PathLike[str] = RESULTS_DIR,
+                   workspaces_dir: str | os.PathLike[str] = WORKSPACES_DIR, inspire_id: str | None = None,
+                   release: bool = False) -> Path:
+    """The HEPData record of an analysis (:mod:`limits.publish.hepdata`): one table per model it is published for,
+    from the scans in ``results_dir`` and the workspaces in ``workspaces_dir``, the papers' figures found in
+    ``results_dir``/figures as resources, validated with hepdata-validator; ``out_dir`` is replaced atomically and
+    the upload archive written beside it. Needs the ``[hepdata]`` extra.
+
+    Args:
+        analysis: see :func:`limits.analysis.definition.get_analysis`.
+        out_dir: the record's directory.
+        results_dir, workspaces_dir: where the committed scans and workspaces are.
+        inspire_id: the record's INSPIRE id (ins + 7 digits), replacing the placeholder in the likelihoods.
+        release: refuse a record that would still carry the placeholder id.
+
+    Returns:
+        The upload archive, ``<out_dir>.tar.gz``.
+
+    Raises:
+        InputError: ``release`` without ``inspire_id``, a malformed id, missing scans or workspaces.
+        PublishError: hepdata_lib or hepdata-validator not installed, or the record rejected by the validator.
+    """
+    if release and inspire_id is None:
+        raise InputError("inspire_id", f"required with release (the likelihoods would carry the placeholder "
+                                       f"{HEPDATA_PLACEHOLDER})")
+    check_output_dir(out_dir, "out_dir")
+    a = get_analysis(analysis)
+    results, workspaces_path = Path(results_dir), Path(workspaces_dir)
+    figures = [path for name in figures_for(a.name) if (path := figures_dir(results) / name).is_file()]
+    try:
+        return write_submission(a, Path(out_dir), results_dir=results, workspaces_dir=workspaces_path,
+                                figures=figures, inspire_id=inspire_id)
+    except ModuleNotFoundError as exc:
+        raise PublishError(f"{exc.name} is not installed: pip install 'limits[hepdata]'") from None

@@ -17,7 +17,7 @@ import numpy as np
 from limits.errors import InputError
 from limits.frozen import freeze, frozen_cache
 
-__all__ = ["ReferenceCurve", "load_reference", "reference_names", "references_for"]
+__all__ = ["ReferenceCurve", "load_reference", "reference_curves", "reference_names", "references_for"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,3 +87,14 @@ def load_reference(name: str, field: str = "name") -> ReferenceCurve:
     if name not in reference_names():
         raise InputError(field, f"unknown curve '{name}'; shipped curves: {', '.join(reference_names())}")
     return _read(name)
+
+
+def reference_curves() -> list[dict[str, Any]]:
+    """The shipped published curves: name, analysis, model, coupling, CL, points and source of each.
+
+    Example:
+        >>> [c["name"] for c in reference_curves()][:1]
+        ['na64-prl129-2022-bl-unbroken']
+    """
+    keys = ("name", "analysis", "model", "coupling", "cl", "points", "source")
+    return [{k: load_reference(n).entry.get(k) for k in keys} for n in reference_names()]

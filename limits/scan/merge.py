@@ -10,15 +10,19 @@ refused.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+from limits.analysis.definition import Analysis, get_analysis
 from limits.errors import InputError
+from limits.physics.models import Model, get_model
 from limits.scan.config import ScanConfig
 from limits.scan.grid import contours
 from limits.scan.result import ScanResult
 
-__all__ = ["SHARED_SETTINGS", "merge_results"]
+__all__ = ["SHARED_SETTINGS", "merge_results", "merge_scans"]
 
 SHARED_SETTINGS = ("analysis", "model", "coupling", "method", "cl", "stat_only", "seed", "ntoys")
 """Settings every part must share."""
@@ -60,3 +64,40 @@ def merge_results(parts: Sequence[ScanResult], config_for: Callable[[ScanResult,
     merged = tuple(points[m] for m in masses)
     return dataclasses.replace(first, points=merged, inputs_digest=cfg.digest(),
                                contours=contours(merged, first.cl) if first.contours is not None else None)
+
+
+def merge_scans(parts: Sequence[ScanResult | str | os.PathLike[str]], *, runs: str | os.PathLike[str] | None = None,
+                analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis | None = None,
+                model: str | os.PathLike[str] | Mapping[str, Any] | Model | None = None) -> ScanResult:
+    """Merge scans of one configuration over different masses (e.g. toy scans split across jobs) into the result
+    of one scan over their union: identical points, digest and files (:mod:`limits.scan.merge`).
+
+    Args:
+        parts: results or paths of their limits.json (or directories).
+        runs: the run-input file the parts used, if not the shipped one.
+        analysis, model: the analysis and model the parts used, if not the built-ins they name.
+
+    Raises:
+        InputError: differing settings, a part not made from these inputs, conflicting points.
+
+    Example:
+        >>> from limits.scan.run import scan
+        >>> a = scan("na64-2026", "bl-unbroken", mass_mev=[1.0])
+        >>> b = scan("na64-2026", "bl-unbroken", mass_mev=[10.0])
+        >>> merged = merge_scans([a, b])
+        >>> merged.to_document() == scan("na64-2026", "bl-unbroken", mass_mev=[1.0, 10.0]).to_document()
+        True
+    """
+    results = [p if isinstance(p, ScanResult) else ScanResult.from_json(Path(p), field="parts") for p in parts]
+    if not results:
+        raise InputError("parts", "nothing to merge: give at least one result")
+    a = get_analysis(results[0].analysis if analysis is None else analysis, runs=runs)
+    # the model the parts recorded (its document), unless given: a user model merges without its file
+    m = get_model(model if model is not None else results[0].model_document or results[0].model)
+
+    def config_for(part: ScanResult, masses: tuple[float, ...]) -> ScanConfig:
+        return ScanConfig(analysis=a, model=m, masses_mev=masses, method=part.method, cl=part.cl,
+                          stat_only=part.stat_only, ntoys=part.ntoys or 10_000, seed=part.seed,
+                          grid=part.contours is not None)
+
+    return merge_results(results, config_for, field="parts")

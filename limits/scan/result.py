@@ -15,6 +15,7 @@ import functools
 import io
 import json
 import math
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from limits.errors import InputError
 from limits.frozen import freeze, readonly
 from limits.io.files import atomic_path, atomic_paths, check_output_dir, directory_lock, json_safe, read_json
 from limits.io.paths import LIMITS_CSV, LIMITS_JSON
@@ -234,6 +236,20 @@ class ScanResult:
                    input_files=dict(doc.get("input_files", {})), contours=doc.get("contours"),
                    band_order=tuple(doc["band_order"]), method_description=doc.get("method_description", ""),
                    model_document=doc.get("model_document"), setups=doc.get("setups"))
+
+    @classmethod
+    def read(cls, result: ScanResult | str | os.PathLike[str], field: str = "result") -> ScanResult:
+        """``result`` itself, or the scan in a ``limits.json`` (or its directory): what the functions that take
+        either accept.
+
+        Raises:
+            InputError: naming ``field``: neither a result nor a path, or an unreadable file.
+        """
+        if isinstance(result, ScanResult):
+            return result
+        if not isinstance(result, (str, os.PathLike)):
+            raise InputError(field, f"a {type(result).__name__} is neither a ScanResult nor the path of a limits.json")
+        return cls.from_json(Path(result), field=field)
 
     @classmethod
     def from_json(cls, path: str | Path, field: str = "path") -> ScanResult:

@@ -25,23 +25,27 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from limits._version import __version__
 from limits.analysis.coupling_grid import reference_couplings, signal_on_grid
-from limits.analysis.definition import Analysis
+from limits.analysis.definition import Analysis, get_analysis
 from limits.errors import InputError
 from limits.frozen import freeze
-from limits.physics.models import Model
+from limits.physics.models import Model, get_model
 from limits.stats.counting import MODIFIER_SETTINGS, POI_BOUNDS
 
 if TYPE_CHECKING:
     import pyhf
 
-__all__ = ["Workspaces", "build_workspaces", "workspace_digest", "HEPDATA_PLACEHOLDER", "PLACEHOLDER_NOTE"]
+__all__ = ["HEPDATA_PLACEHOLDER", "PLACEHOLDER_NOTE", "Workspaces", "build_workspaces", "workspace_digest",
+           "workspaces"]
 
 HEPDATA_PLACEHOLDER = "ins0000000"  # PLACEHOLDER: no HEPData record exists yet; release checks must reject it
 # the sentence of the patchset description that says so; publication with a real id removes it
@@ -174,3 +178,23 @@ def build_workspaces(analysis: Analysis, model: Model, mass_mev) -> Workspaces:
         "limits_version": __version__,
     }
     return Workspaces(bkg, {"metadata": metadata, "patches": patches, "version": "1.0.0"}, s_grid)
+
+
+def workspaces(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
+               model: str | os.PathLike[str] | Mapping[str, Any] | Model,
+               mass_mev: str | ArrayLike | None = None) -> Workspaces:
+    """pyhf workspaces: the background-only spec (one single-bin channel per run) and a patchset with one signal
+    patch per mass at a reference coupling.
+
+    Args:
+        analysis: see :func:`limits.analysis.definition.get_analysis`.
+        model: see :func:`limits.physics.models.get_model`.
+        mass_mev: masses in MeV inside the analysis range, or a spec ``"m1,m2"`` / ``"MIN:MAX:N"`` (default: its
+            200-point log grid).
+
+    Returns:
+        :class:`Workspaces` with ``bkg_only`` and ``patchset`` (pyhf 1.0.0 JSON, read-only); ``pyhf_workspace()``
+        and ``pyhf_patchset()`` give the pyhf objects.
+    """
+    a, m = get_analysis(analysis), get_model(model)
+    return build_workspaces(a, m, a.masses(mass_mev))
