@@ -15,7 +15,7 @@ Data flow, one subpackage per stage (each imports only from the stages above it 
     physics    models -> widths (+ hadrons) -> brems, shower, annihilation -> tables -> yields
     analysis   runs -> analyses (expected signal per run)
     workspace  pyhf JSON: background-only + one signal patch per mass
-    stats      counting model -> fits, roots -> calculators (exact, asymptotic, toys) -> registry -> mu limits
+    stats      counting model -> fits, roots -> calculators (hybrid, asymptotic, toys) -> registry -> mu limits
     scan       config -> tasks (mu limits, inversion to the coupling, grid) -> executors, checkpoints -> result
     reference  published curves (package data) and comparisons
     plots, publish   figures; the HEPData record
@@ -76,7 +76,7 @@ _EXPORTS = {
     "paper_figures": "limits.plots.papers",
     "plot_annihilation_window": "limits.plots.yields",
     "plot_branching": "limits.plots.widths",
-    "plot_comparison": "limits.plots.compare",
+    "plot_comparison": "limits.plots.comparison",
     "plot_widths": "limits.plots.widths",
     "plot_yields": "limits.plots.yields",
     "PublishError": "limits.errors",
@@ -157,7 +157,7 @@ if TYPE_CHECKING:  # the names as the type checker and the docs see them
     from limits.physics.setup import Setup
     from limits.physics.tables import TABLE_KINDS, build_tables, table_info
     from limits.physics.widths import MASS_RANGE_MEV, WidthTable, widths
-    from limits.plots.compare import plot_comparison
+    from limits.plots.comparison import plot_comparison
     from limits.plots.figure import IMAGE_FORMATS
     from limits.plots.papers import paper_figures
     from limits.plots.widths import plot_branching, plot_widths

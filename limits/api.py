@@ -46,7 +46,7 @@ from limits.physics.models import COUPLING_RANGE, DEFAULT_MODEL, Model, builtin_
 from limits.physics.setup import Setup
 from limits.physics.tables import TABLE_KINDS, build_tables, table_info
 from limits.physics.widths import MASS_RANGE_MEV, WidthTable, widths
-from limits.plots.compare import plot_comparison
+from limits.plots.comparison import plot_comparison
 from limits.plots.figure import IMAGE_FORMATS
 from limits.plots.papers import paper_figures
 from limits.plots.widths import KINDS as BRANCHING_KINDS

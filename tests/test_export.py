@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import limits
-from limits.publish.export import DARKCAST_NO_LIMIT, csv_text, darkcast_text, yaml_text
+from limits.publish.export import DARKCAST_NO_LIMIT, darkcast_text, intervals_csv_text, yaml_text
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 
@@ -58,7 +58,7 @@ def test_committed_scan_exports_its_limit():
 
 def test_csv_and_yaml_carry_every_interval():
     res = _island_result()
-    rows = list(csv.DictReader(io.StringIO(csv_text(res))))
+    rows = list(csv.DictReader(io.StringIO(intervals_csv_text(res))))
     assert [(r["mass_mev"], r["interval"], r["g_lower"], r["g_upper"]) for r in rows] == [
         ("1.0", "0", "1e-05", "inf"), ("300.0", "0", "0.0002", "0.003"), ("300.0", "1", "0.05", "inf"),
         ("900.0", "", "", "")]

@@ -17,10 +17,10 @@ from PIL import Image  # noqa: E402
 import limits  # noqa: E402
 from limits import constants as C  # noqa: E402
 from limits.physics.detector import EcalResolution  # noqa: E402
-from limits.plots.compare import draw_comparison  # noqa: E402
+from limits.physics.widths import refine_resonances_mev  # noqa: E402
+from limits.plots.comparison import draw_comparison  # noqa: E402
 from limits.plots.exclusion import draw_dark_matter, draw_exclusion  # noqa: E402
 from limits.plots.papers import FIGURES, paper_figures  # noqa: E402
-from limits.physics.widths import refine_resonances_mev  # noqa: E402
 from limits.plots.widths import draw_branching  # noqa: E402
 from limits.plots.yields import draw_annihilation_window, draw_yields  # noqa: E402
 from limits.reference.curves import references_for  # noqa: E402

@@ -325,7 +325,7 @@ def test_a_scan_with_failed_masses_exits_3_and_lists_them(tmp_path, run_cli, fai
 def test_stat_only_excludes_ln10_events(run_cli, tmp_path):
     """--stat-only: every systematic dropped, so at zero observed events the hybrid CLs is exp(-S) and the limit is
     S = ln 10 events at 90 % CL, whatever the backgrounds (an analytic number); with systematics it is more."""
-    from limits.stats.upper_limits import strip_systematics
+    from limits.workspace.stat_only import strip_systematics
 
     analysis, model = get_analysis("na64-2026"), get_model("bl-unbroken")
     masses = np.array([1.0, 20.0, 400.0])

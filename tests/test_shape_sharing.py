@@ -14,8 +14,9 @@ from limits.io.files import yaml_load
 from limits.stats import toys as toys_module
 from limits.stats import upper_limits
 from limits.stats.counting import counting_model
+from limits.stats.shapes import canonical_shape
 from limits.stats.toys import ToyCalculator
-from limits.stats.upper_limits import canonical_shape, mu_limits_batch
+from limits.stats.upper_limits import mu_limits_batch
 
 
 def _mass_dependent_runs(tmp_path):

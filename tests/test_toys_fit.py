@@ -12,7 +12,7 @@ import pytest
 from limits.stats.asymptotic import AsymptoticCalculator, BatchAsymptotic
 from limits.stats.counting import code4, counting_model
 from limits.stats.fit import BatchLikelihood, minimize
-from limits.stats.pyhf_model import PyhfAsymptoticCalculator, cls_asymptotic, model_and_data
+from limits.stats.pyhf_calculator import PyhfAsymptoticCalculator, cls_asymptotic, model_and_data
 from limits.stats.toys import ToyCalculator
 from limits.workspace.io import read_workspaces
 

@@ -14,7 +14,7 @@ import pytest
 
 from limits.analysis.definition import builtin_analyses, get_analysis
 from limits.physics.models import get_model
-from limits.stats.pyhf_model import cls_asymptotic, model_and_data
+from limits.stats.pyhf_calculator import cls_asymptotic, model_and_data
 from limits.workspace.build import build_workspaces
 from limits.workspace.io import read_workspaces, write_workspaces
 

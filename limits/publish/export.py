@@ -27,7 +27,8 @@ from limits.frozen import thaw
 from limits.io.files import atomic_path, check_output_file
 from limits.scan.result import ScanResult
 
-__all__ = ["DARKCAST_NO_LIMIT", "FORMATS", "csv_text", "darkcast_text", "export", "export_text", "yaml_text"]
+__all__ = ["DARKCAST_NO_LIMIT", "FORMATS", "darkcast_text", "export", "export_text", "intervals_csv_text",
+           "yaml_text"]
 
 DARKCAST_NO_LIMIT = 1e5
 FORMATS = ("darkcast", "csv", "yaml")
@@ -63,7 +64,7 @@ def darkcast_text(result: ScanResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def csv_text(result: ScanResult) -> str:
+def intervals_csv_text(result: ScanResult) -> str:
     """Every excluded interval's edges, one row per (mass, interval)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -102,7 +103,7 @@ def yaml_text(result: ScanResult) -> str:
 
 def export_text(result: ScanResult, fmt: str) -> str:
     """The result in ``fmt``, one of :data:`FORMATS`."""
-    return {"darkcast": darkcast_text, "csv": csv_text, "yaml": yaml_text}[fmt](result)
+    return {"darkcast": darkcast_text, "csv": intervals_csv_text, "yaml": yaml_text}[fmt](result)
 
 
 def export(result: ScanResult | str | os.PathLike[str], fmt: str = "darkcast",

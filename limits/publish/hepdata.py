@@ -93,7 +93,7 @@ s(m, <coupling>) = mu(<coupling>) s(m, <coupling>_ref), tabulated per patch in `
 PRL 129 Eq. 6). A 90% CL upper limit mu_up becomes a coupling limit by log-log interpolation of that table.
 
 Interpolation codes: normsys code4, histosys code4p (patchset metadata `modifier_settings`); the published limits use
-the exact CLs calculator of the `limits` package (hybrid CLs with the total count as test statistic, nuisance
+the hybrid CLs calculator of the `limits` package (CLs with the total count as test statistic, nuisance
 parameters integrated over their constraints). pyhf's asymptotic q~_mu gives limits ~15 % lower in the coupling at
 zero observed events.
 

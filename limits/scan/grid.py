@@ -1,7 +1,7 @@
 """``--grid`` mode: CLs on a full (mass, coupling) grid and its CLs = 1 - CL contours, islands included.
 
 Each mass column is CLs at S(m, g) for a log grid of g (:data:`GRID_G`), read off the scan calculator's CLs table
-of the mass's signal shape (one table per shape and method, :func:`limits.stats.upper_limits.cls_table`). Contours
+of the mass's signal shape (one table per shape and method, :func:`limits.stats.tables.cls_table`). Contours
 are extracted with contourpy (marching squares) on (log10 m, log10 g) at CLs = 1 - CL, with the frame padded by
 CLs = 1 (not excluded) so that regions touching the grid edge close (stats notes §6C). Per-mass
 crossings are found along each column by interpolating -ln(-ln CLs) linearly in ln g, and give the excluded intervals
@@ -28,7 +28,7 @@ GRID_G = (1e-9, 1.0, 91)  # the coupling grid of every column: 10 points per dec
 def grid_column(table: tuple[np.ndarray, np.ndarray, np.ndarray],
                 signal_total: Callable[[np.ndarray], np.ndarray]) -> dict[str, Any]:
     """CLs (observed and expected) along the log g grid at one mass, read off the CLs table of the mass's signal
-    shape (:func:`limits.stats.upper_limits.cls_table`) at S(m, g): -ln(-ln CLs) interpolated linearly in ln S
+    shape (:func:`limits.stats.tables.cls_table`) at S(m, g): -ln(-ln CLs) interpolated linearly in ln S
     (exact for CLs = exp(-c S)); CLs = 1 below the table's smallest signal, its last value above the largest.
 
     Returns:

@@ -32,9 +32,10 @@ from limits.scan.result import ScanResult
 from limits.scan.tasks import MassItem, Task, chunk_size, run_task
 from limits.stats.counting import counting_model
 from limits.stats.registry import calculator_class
+from limits.stats.shapes import canonical_shape
 from limits.stats.toys import GRID_POINTS
-from limits.stats.upper_limits import canonical_shape, strip_systematics
 from limits.workspace.build import Workspaces, build_workspaces
+from limits.workspace.stat_only import strip_systematics
 
 __all__ = ["run_scan", "scan", "toy_time_estimate"]
 

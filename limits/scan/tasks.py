@@ -26,7 +26,9 @@ from limits.scan.inversion import invert_couplings
 from limits.stats.counting import counting_model
 from limits.stats.interface import MuLimit
 from limits.stats.registry import calculator_class
-from limits.stats.upper_limits import cls_table, mu_limits_batch, strip_systematics
+from limits.stats.tables import cls_table
+from limits.stats.upper_limits import mu_limits_batch
+from limits.workspace.stat_only import strip_systematics
 
 __all__ = ["MassItem", "Task", "chunk_size", "run_task"]
 

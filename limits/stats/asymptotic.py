@@ -2,8 +2,8 @@
 
 pyhf's definitions (``AsymptoticCalculator``, ``test_stat="qtilde"``, 0.7.6) re-implemented on the batched fits of
 :mod:`limits.stats.fit`, so that many masses are fitted together; agreement with pyhf's own calculator is tested
-(:mod:`limits.stats.pyhf_model` keeps pyhf's path for that). pyhf's ``upper_limit`` is not used: in 0.7.6 it ignores
-``level``. Never evaluated at mu = 0 (q~ is 0/0 there, pyhf #1992/#2725): CLs(0) = 1.
+(:mod:`limits.stats.pyhf_calculator` keeps pyhf's path for that). pyhf's ``upper_limit`` is not used: in 0.7.6 it
+ignores ``level``. Never evaluated at mu = 0 (q~ is 0/0 there, pyhf #1992/#2725): CLs(0) = 1.
 """
 
 from __future__ import annotations

@@ -17,13 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["MODIFIER_SETTINGS", "POI_BOUNDS", "CountingModel", "counting_model", "code4"]
-
-MODIFIER_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}}
-"""pyhf interpolation codes of every model we build (those of ``pyhf cls`` and ROOT); :func:`code4` implements the
-normsys one. Not part of the JSON: recorded in the patchset metadata."""
-POI_BOUNDS = (0.0, 20.0)
-"""Bounds of the signal strength mu in the workspaces and in our fits."""
+__all__ = ["CountingModel", "code4", "counting_model"]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@
 - ``asymptotic``: q~_mu asymptotics as pyhf, batched fits (:class:`~limits.stats.asymptotic.AsymptoticCalculator`);
 - ``toys``: q~_mu with toys as pyhf's ToyCalculator, batched and seeded (:class:`~limits.stats.toys.ToyCalculator`);
 - ``asymptotic-pyhf``: pyhf's own asymptotic calculator, for cross-checks
-  (:class:`~limits.stats.pyhf_model.PyhfAsymptoticCalculator`).
+  (:class:`~limits.stats.pyhf_calculator.PyhfAsymptoticCalculator`).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def calculator_class(method: str, field: str = "method") -> type[Calculator]:
         'HybridCalculator'
     """
     if method in LAZY and method not in CALCULATORS:
-        from limits.stats.pyhf_model import PyhfAsymptoticCalculator  # leaf module: no cycle
+        from limits.stats.pyhf_calculator import PyhfAsymptoticCalculator  # leaf module: no cycle
 
         CALCULATORS[PyhfAsymptoticCalculator.name] = PyhfAsymptoticCalculator
     try:

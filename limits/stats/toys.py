@@ -6,7 +6,7 @@ m ~ Poisson(gamma tau)); CLs+b and CLb count toys with q~ >= q~_obs (inclusive: 
 the expected CLs are taken at the b-only test-statistic quantiles Phi(2, 1, 0, -1, -2). Unlike pyhf's calculator
 (one toy at a time, NumPy's global RNG, broken on numpy >= 2.4) the toys of one hypothesis are fitted together and
 every random number comes from an explicit seed: the toys at (mass, mu index) use
-``SeedSequence(seed, spawn_key=(shape key, mu index))`` (:func:`limits.stats.upper_limits.shape_seed`).
+``SeedSequence(seed, spawn_key=(shape key, mu index))`` (:func:`limits.stats.shapes.shape_seed`).
 
 Limits: CLs is evaluated on a log grid of mu around the hybrid limit (toys seeded per mu point), and each curve's
 crossing of 1 - CL is found by linear interpolation of ln CLs in mu, after enforcing monotonicity; ``cls`` (the

@@ -11,7 +11,7 @@ Statistical model (one single-bin channel per run: the signal box):
   is run dependent) and ``normsys eot_<run>`` (EOT counting, uncorrelated between years).
 
 Interpolation codes are not part of the JSON; every model we build uses
-:data:`limits.stats.counting.MODIFIER_SETTINGS` (normsys code4, histosys code4p: the codes of ``pyhf cls`` and of
+:data:`limits.stats.conventions.MODIFIER_SETTINGS` (normsys code4, histosys code4p: the codes of ``pyhf cls`` and of
 ROOT), recorded in the patchset metadata.
 
 Each patch carries the signal at a reference coupling g_ref (chosen per mass on a log-g grid so that the total signal
@@ -39,7 +39,7 @@ from limits.analysis.definition import Analysis, get_analysis
 from limits.errors import InputError
 from limits.frozen import freeze
 from limits.physics.models import Model, get_model
-from limits.stats.counting import MODIFIER_SETTINGS, POI_BOUNDS
+from limits.stats.conventions import MODIFIER_SETTINGS, POI_BOUNDS
 
 if TYPE_CHECKING:
     import pyhf

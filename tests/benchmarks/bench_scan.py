@@ -68,9 +68,10 @@ def main() -> None:
 
     import limits
     from limits.stats.counting import counting_model
-    from limits.stats.pyhf_model import model_and_data
+    from limits.stats.pyhf_calculator import model_and_data
+    from limits.stats.shapes import canonical_shape
     from limits.stats.toys import ToyCalculator
-    from limits.stats.upper_limits import canonical_shape, mu_limits_batch
+    from limits.stats.upper_limits import mu_limits_batch
 
     ours_per_mass = {}
     for method in ("hybrid", "asymptotic"):
@@ -104,7 +105,7 @@ def main() -> None:
     t0 = time.perf_counter()
     res_toys = ToyCalculator(cm, 10_000, np.random.SeedSequence(1)).hypotest(mu, 0)
     ours_per_toy = (time.perf_counter() - t0) / (2 * 10_000)
-    from limits.stats.upper_limits import CANONICAL_EVENTS
+    from limits.stats.shapes import CANONICAL_EVENTS
     scaled = dict(patch)
     scaled["patch"] = [{**op, "value": {**op["value"], "data": [float(cm.signal[j])]}}
                        for j, op in enumerate(patch["patch"])]

@@ -1,6 +1,6 @@
 """pyhf's own path, for cross-checks: pyhf models of our workspaces and pyhf's asymptotic calculator.
 
-Every pyhf model we build uses the interpolation codes of :data:`limits.stats.counting.MODIFIER_SETTINGS` (normsys
+Every pyhf model we build uses the interpolation codes of :data:`limits.stats.conventions.MODIFIER_SETTINGS` (normsys
 code4, histosys code4p, as ``pyhf cls``). :class:`PyhfAsymptoticCalculator` (registry name ``asymptotic-pyhf``) runs
 ``pyhf.infer.hypotest`` on the pyhf model of a :class:`~limits.stats.counting.CountingModel`: slow (one fit per call),
 kept to test :class:`~limits.stats.asymptotic.AsymptoticCalculator` against and for the benchmark.
@@ -15,7 +15,8 @@ import numpy as np
 import pyhf
 from numpy.typing import ArrayLike
 
-from limits.stats.counting import MODIFIER_SETTINGS, POI_BOUNDS, CountingModel
+from limits.stats.conventions import MODIFIER_SETTINGS, POI_BOUNDS
+from limits.stats.counting import CountingModel
 from limits.stats.interface import Calculator, MuLimit
 from limits.stats.roots import solve_monotonic
 
@@ -25,7 +26,7 @@ __all__ = ["PyhfAsymptoticCalculator", "cls_asymptotic", "model_and_data", "work
 def model_and_data(bkg_only: dict[str, Any], patch: dict[str, Any] | list[Any] | None = None) -> tuple[Any, Any]:
     """(pyhf model, observed data incl. auxdata) for a workspace, optionally patched (a patch dict or JSON-patch ops).
 
-    Interpolation codes: :data:`limits.stats.counting.MODIFIER_SETTINGS` (code4/code4p, as ``pyhf cls``).
+    Interpolation codes: :data:`limits.stats.conventions.MODIFIER_SETTINGS` (code4/code4p, as ``pyhf cls``).
     """
     ws = pyhf.Workspace(bkg_only)
     if patch is not None:
