@@ -111,7 +111,7 @@ def test_failed_masses_are_logged(caplog, monkeypatch):
     def boom(*args, **kwargs):
         raise FloatingPointError("boom")
 
-    monkeypatch.setattr(tasks, "mu_limits_batch", boom)
+    monkeypatch.setattr(tasks, "limits_of_models", boom)
     with caplog.at_level(logging.WARNING, logger="limits"):
         res = limits.scan("na64-2022", "bl-unbroken", mass_mev=[1.0])
     assert res.status.tolist() == ["failed"] and "boom" in caplog.text and "1 of 1 masses failed" in caplog.text

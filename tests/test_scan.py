@@ -151,17 +151,27 @@ def test_scan_points_and_total_events(tmp_path):
         assert p["g_exp"][0] <= p["g_exp"][2] <= p["g_exp"][4]
 
 
+def _counting_model_at(mass_mev: float, analysis: str = "na64-2022"):
+    """The counting model a scan of bl-unbroken solves at one mass (each mass's model is made from that mass alone)."""
+    cfg = ScanConfig(analysis=get_analysis(analysis), model=get_model("bl-unbroken"), masses_mev=(mass_mev,))
+    return run_module.counting_models(cfg, build_workspaces(cfg.analysis, cfg.model, np.array([mass_mev])))[0]
+
+
+def _holds(models, target) -> bool:
+    return any(np.array_equal(m.signal, target.signal) for m in models)
+
+
 @pytest.fixture
 def fails_at_10_mev(monkeypatch):
-    """The mu limits raise for any batch holding the 10 MeV patch (and so, retried alone, for that mass only)."""
-    real = tasks_module.mu_limits_batch
+    """The mu limits raise for any batch holding the 10 MeV model (and so, retried alone, for that mass only)."""
+    real, bad = tasks_module.limits_of_models, _counting_model_at(10.0)
 
-    def flaky(method, bkg, patches, cl, **kw):
-        if any(p["metadata"]["values"][0] == 10.0 for p in patches):
+    def flaky(method, models, cl, **kw):
+        if _holds(models, bad):
             raise FloatingPointError("boom")
-        return real(method, bkg, patches, cl, **kw)
+        return real(method, models, cl, **kw)
 
-    monkeypatch.setattr(tasks_module, "mu_limits_batch", flaky)
+    monkeypatch.setattr(tasks_module, "limits_of_models", flaky)
 
 
 def test_failed_mass_is_recorded_not_fatal(tmp_path, fails_at_10_mev):
@@ -325,14 +335,10 @@ def test_a_scan_with_failed_masses_exits_3_and_lists_them(tmp_path, run_cli, fai
 def test_stat_only_excludes_ln10_events(run_cli, tmp_path):
     """--stat-only: every systematic dropped, so at zero observed events the hybrid CLs is exp(-S) and the limit is
     S = ln 10 events at 90 % CL, whatever the backgrounds (an analytic number); with systematics it is more."""
-    from limits.workspace.stat_only import strip_systematics
-
     analysis, model = get_analysis("na64-2026"), get_model("bl-unbroken")
     masses = np.array([1.0, 20.0, 400.0])
-    ws = build_workspaces(analysis, model, masses)
-    bkg, patch = strip_systematics(ws.bkg_only, ws.patchset["patches"][0])
-    assert all(s["modifiers"] == [] for ch in bkg["channels"] for s in ch["samples"])
-    assert all([m["type"] for m in op["value"]["modifiers"]] == ["normfactor"] for op in patch["patch"])
+    stripped = _counting_model_at(20.0, "na64-2026").without_systematics()
+    assert stripped.syst_names == () and not stripped.background_unc.any() and stripped.signal.sum() > 0
     stat = run_scan(ScanConfig(analysis=analysis, model=model, masses_mev=tuple(masses), stat_only=True))
     full = run_scan(ScanConfig(analysis=analysis, model=model, masses_mev=tuple(masses)))
     events = analysis.signal(model, masses, stat.g_obs).sum(axis=1)
@@ -343,20 +349,18 @@ def test_stat_only_excludes_ln10_events(run_cli, tmp_path):
     assert ScanResult.from_json(tmp_path).g_obs[0] == pytest.approx(stat.g_obs[1], rel=1e-12)
 
 
-@pytest.mark.parametrize("stage", ["mu_limits_batch", "invert_couplings"])
+@pytest.mark.parametrize("stage", ["limits_of_models", "invert_couplings"])
 def test_a_failing_mass_fails_alone_in_its_chunk(monkeypatch, stage):
     """A chunk whose batched solve (or batched inversion) raises is retried mass by mass: only the mass that fails
     on its own is recorded as failed, its neighbours in the chunk get their limits."""
     from limits.scan import tasks
 
     bad = 20.0
-    original = getattr(tasks, stage)
+    original, bad_model = getattr(tasks, stage), _counting_model_at(bad)
 
     def fails_at_bad_mass(*args, **kwargs):
-        patches_or_masses = args[2] if stage == "mu_limits_batch" else args[1]
-        masses = ([p["metadata"]["values"][0] for p in patches_or_masses] if stage == "mu_limits_batch"
-                  else list(patches_or_masses))
-        if bad in masses:
+        batch = args[1]  # the counting models, or the masses to invert
+        if _holds(batch, bad_model) if stage == "limits_of_models" else bad in list(batch):
             raise FloatingPointError(f"boom at {bad:g} MeV")
         return original(*args, **kwargs)
 

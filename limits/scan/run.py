@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -30,14 +30,13 @@ from limits.scan.executors import parse_executor, run_tasks
 from limits.scan.grid import contours
 from limits.scan.result import ScanResult
 from limits.scan.tasks import MassItem, Task, chunk_size, run_task
-from limits.stats.counting import counting_model
+from limits.stats.counting import CountingModel, counting_model
 from limits.stats.registry import calculator_class
 from limits.stats.shapes import canonical_shape
 from limits.stats.toys import GRID_POINTS
 from limits.workspace.build import Workspaces, build_workspaces
-from limits.workspace.stat_only import strip_systematics
 
-__all__ = ["run_scan", "scan", "toy_time_estimate"]
+__all__ = ["counting_models", "run_scan", "scan", "toy_time_estimate"]
 
 log = logging.getLogger(__name__)
 
@@ -51,17 +50,19 @@ def _versions() -> dict[str, str]:
 TOY_SECONDS = 1.9e-4  # one toy, both fits, on one core of the reference machine (tests/benchmarks/bench_scan.py)
 
 
-def toy_time_estimate(cfg: ScanConfig, ws: Workspaces | None = None) -> tuple[int, float]:
+def counting_models(cfg: ScanConfig, ws: Workspaces) -> list[CountingModel]:
+    """The workspace's patches as counting models, read once per scan (without their systematics if
+    ``cfg.stat_only``): what every calculator and the grid work on."""
+    models = [counting_model(ws.bkg_only, patch) for patch in ws.patchset["patches"]]
+    return [m.without_systematics() for m in models] if cfg.stat_only else models
+
+
+def toy_time_estimate(cfg: ScanConfig, models: Sequence[CountingModel] | None = None) -> tuple[int, float]:
     """(distinct signal shapes, estimated seconds) of a toy scan: GRID_POINTS mu points x 2 hypotheses x ntoys toys
     per shape at :data:`TOY_SECONDS` each (more if a curve needs the grid extended)."""
-    ws = build_workspaces(cfg.analysis, cfg.model, np.array(cfg.masses_mev)) if ws is None else ws
-    bkg = ws.bkg_only
-    shapes = set()
-    for patch in ws.patchset["patches"]:
-        b, p = strip_systematics(bkg, patch) if cfg.stat_only else (bkg, patch)
-        counts = counting_model(b, p)
-        if counts.signal.sum() > 0:
-            shapes.add(canonical_shape(counts)[0])
+    if models is None:
+        models = counting_models(cfg, build_workspaces(cfg.analysis, cfg.model, np.array(cfg.masses_mev)))
+    shapes = {canonical_shape(m)[0] for m in models if m.signal.sum() > 0}
     return len(shapes), len(shapes) * GRID_POINTS * 2 * cfg.ntoys * TOY_SECONDS
 
 
@@ -81,8 +82,9 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     parse_executor(executor)  # a bad spec fails before any work
     masses = np.array(cfg.masses_mev)
     ws = build_workspaces(cfg.analysis, cfg.model, masses)
+    models = counting_models(cfg, ws)  # the JSON read once: the tasks work on these
     if cfg.method == "toys":
-        shapes, seconds = toy_time_estimate(cfg, ws)
+        shapes, seconds = toy_time_estimate(cfg, models)
         message = f"toys: {shapes} signal shape(s) x {cfg.ntoys} toys, estimated {seconds:.0f} s on one core"
         log.info(message)
         if notify is not None:
@@ -91,7 +93,7 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
     done: dict[int, dict[str, Any]] = checkpoints.load() if checkpoints else {}
     sym = cfg.model.coupling_symbol
-    items = [MassItem(i, float(m), p["metadata"][f"{sym}_ref"], ws.bkg_only, p,
+    items = [MassItem(i, float(m), p["metadata"][f"{sym}_ref"], models[i],
                       None if ws.signal_grid is None else ws.signal_grid[i])
              for i, (m, p) in enumerate(zip(masses, ws.patchset["patches"])) if i not in done]
     size = chunk_size(cfg.method)

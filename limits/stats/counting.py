@@ -43,6 +43,12 @@ class CountingModel:
     syst_hi: np.ndarray
     syst_lo: np.ndarray
 
+    def without_systematics(self) -> CountingModel:
+        """The model with every constrained modifier dropped (``--stat-only``): no background uncertainty, no
+        normsys."""
+        return CountingModel(self.channels, self.signal, self.background, np.zeros_like(self.background_unc),
+                             self.observed, (), np.ones((0, self.signal.size)), np.ones((0, self.signal.size)))
+
     @property
     def tau(self) -> np.ndarray:
         """shapesys auxiliary scale tau_j = (b_j/db_j)^2 (inf where db_j = 0)."""

@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from limits.stats.counting import counting_model
+from limits.stats.counting import CountingModel, counting_model
 from limits.stats.interface import MuLimit
 from limits.stats.registry import calculator_class
 from limits.stats.shapes import canonical_seed, canonical_shape
 
-__all__ = ["mu_limits", "mu_limits_batch"]
+__all__ = ["limits_of_models", "mu_limits", "mu_limits_batch"]
 
 
 # limits of canonical models by (method, cl, ntoys, seed, shape key), shared by every task of this process: the memo
@@ -31,11 +31,8 @@ _SOLVED_MAX = 4096
 
 def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dict[str, Any]], cl: float, *,
                     ntoys: int = 10_000, seed: int = 0, share_shapes: bool = True) -> list[MuLimit]:
-    """Observed and expected mu upper limits at confidence level ``cl`` for each signal patch of one workspace.
-
-    Each patch is solved on the canonical model of its signal shape (:func:`canonical_shape`), and patches with the
-    same shape share that solve (memoised in this process): mu_up = (mu_up x S)_canonical / sum(s).
-    ``share_shapes=False`` solves every patch anew, with identical results (tested).
+    """Observed and expected mu upper limits at confidence level ``cl`` for each signal patch of one workspace: the
+    patches read into counting models, then :func:`limits_of_models`.
 
     Args:
         method: a registry name (``hybrid`` or its alias ``exact``, ``asymptotic``, ``toys``, ``asymptotic-pyhf``).
@@ -43,20 +40,31 @@ def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dic
         patches: signal patches (one per mass).
         cl: confidence level, e.g. 0.9.
         ntoys: toys per hypothesis and mu point (``toys``).
-        seed: the toys' seed; each shape's toys use :func:`shape_seed`.
+        seed: the toys' seed; each shape's toys use :func:`limits.stats.shapes.shape_seed`.
         share_shapes: solve once per distinct signal shape.
     """
-    all_counts = [counting_model(bkg_only, p) for p in patches]
-    # a patch without signal (the model gives none at this mass) has no limit: NaN, flagged ``no_signal``
-    usable = [i for i, c in enumerate(all_counts) if np.isfinite(c.signal).all() and c.signal.sum() > 0]
-    if len(usable) < len(all_counts):
-        found = dict(zip(usable, mu_limits_batch(method, bkg_only, [patches[i] for i in usable], cl, ntoys=ntoys,
-                                                  seed=seed, share_shapes=share_shapes))) if usable else {}
+    return limits_of_models(method, [counting_model(bkg_only, p) for p in patches], cl, ntoys=ntoys, seed=seed,
+                            share_shapes=share_shapes)
+
+
+def limits_of_models(method: str, models: Sequence[CountingModel], cl: float, *, ntoys: int = 10_000, seed: int = 0,
+                     share_shapes: bool = True) -> list[MuLimit]:
+    """Observed and expected mu upper limits at confidence level ``cl`` for counting models that share their
+    background-only part (one per mass).
+
+    Each model is solved on the canonical model of its signal shape (:func:`limits.stats.shapes.canonical_shape`),
+    and models with the same shape share that solve (memoised in this process): mu_up = (mu_up x S)_canonical /
+    sum(s). ``share_shapes=False`` solves every model anew, with identical results (tested). A model without signal
+    (the physics gives none at this mass) has no limit: NaN, flagged ``no_signal``.
+    """
+    usable = [i for i, c in enumerate(models) if np.isfinite(c.signal).all() and c.signal.sum() > 0]
+    if len(usable) < len(models):
+        found = dict(zip(usable, limits_of_models(method, [models[i] for i in usable], cl, ntoys=ntoys, seed=seed,
+                                                  share_shapes=share_shapes))) if usable else {}
         nan = MuLimit(math.nan, (math.nan,) * 5, {"no_signal": True})
-        return [found.get(i, nan) for i in range(len(all_counts))]
-    counts = all_counts
+        return [found.get(i, nan) for i in range(len(models))]
     calc = calculator_class(method)
-    shapes = [canonical_shape(c) for c in counts]
+    shapes = [canonical_shape(c) for c in models]
     keys = [(calc.name, cl, ntoys, seed, key) for key, _ in shapes]
     todo: dict[tuple[Any, ...], int] = {}
     for i, k in enumerate(keys):
@@ -70,7 +78,7 @@ def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dic
             _SOLVED.clear()
         _SOLVED.update(fresh)
     out = []
-    for i, (c, k) in enumerate(zip(counts, keys)):
+    for i, (c, k) in enumerate(zip(models, keys)):
         lim = _SOLVED[k] if share_shapes else fresh[(*k, i)]
         scale = float(shapes[i][1].signal.sum()) / float(c.signal.sum())
         info = dict(lim.info)
