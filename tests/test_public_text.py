@@ -9,6 +9,7 @@ of the record code do not wait for the committed record to be regenerated.
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import re
@@ -125,6 +126,37 @@ def test_docs_pages_cite_no_private_path():
     assert DOCS
     problems = [p for page in DOCS for p in _private_paths(f"docs/{page.name}", page.read_text(encoding="utf-8"))]
     assert not problems, "\n".join(problems)
+
+
+# names in backticks that are files or spey's backend name, not Python objects
+NOT_PYTHON = {"limits.json", "limits.csv", "limits.na64"}
+
+
+def _python_object(dotted: str) -> object | None:
+    """The object a dotted name refers to (the longest importable module, then attributes), or None."""
+    parts = dotted.split(".")
+    for k in range(len(parts), 0, -1):
+        try:
+            obj: object | None = importlib.import_module(".".join(parts[:k]))
+        except ImportError:
+            continue
+        for part in parts[k:]:
+            obj = getattr(obj, part, None)
+        return obj
+    return None
+
+
+def test_docs_name_only_python_objects_that_exist():
+    """Every ``limits.x.y`` a docs page or the README names in backticks, and every member an API page documents
+    (Sphinx skips a missing ``:members:`` entry without a warning), exists."""
+    missing = []
+    for page in [*DOCS, REPO / "README.md"]:
+        text = page.read_text()
+        names = set(re.findall(r"`(limits(?:\.[A-Za-z_]\w*)+)(?:\(\))?`", text)) - NOT_PYTHON
+        for module, members in re.findall(r"\.\. automodule:: (\S+)\n\s+:members: ([^\n]+)", text):
+            names |= {f"{module}.{m.strip()}" for m in members.split(",")}
+        missing += [f"{page.name}: {name}" for name in sorted(names) if _python_object(name) is None]
+    assert not missing, "\n".join(missing)
 
 
 def test_package_sources_and_data_cite_no_private_path():

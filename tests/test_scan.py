@@ -11,15 +11,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from scipy.optimize import brentq
 
+from limits.analysis.coupling_grid import coupling_grid, signal_on_grid
 from limits.analysis.definition import get_analysis
+from limits.errors import InputError
 from limits.io.files import yaml_load
 from limits.physics.models import get_model
 from limits.scan import run as run_module
 from limits.scan import tasks as tasks_module
 from limits.scan.config import ScanConfig
 from limits.scan.grid import column_crossings
-from limits.scan.inversion import invert_coupling
+from limits.scan.inversion import SignalCurve
 from limits.scan.result import ScanResult
 from limits.scan.run import run_scan
 from limits.stats.counting import code4, counting_model
@@ -74,17 +77,54 @@ def test_asymptotic_is_much_stronger_at_zero_counts(toy_workspace):
     assert exact.mu_obs > 1.3 * asym.mu_obs
 
 
+def _true_roots(s, target, lo=1e-10, hi=1.0, n=200_001):
+    """Every root of s(g) = target from the true function: sign changes on a dense log grid, then brentq."""
+    g = np.geomspace(lo, hi, n)
+    with np.errstate(divide="ignore"):  # S underflows to 0 far above a decay-factor peak
+        d = np.log(s(g)) - math.log(target)
+    cells = np.nonzero(np.sign(d[:-1]) != np.sign(d[1:]))[0]
+    return [brentq(lambda x: math.log(s(np.array([x]))[0]) - math.log(target), g[i], g[i + 1], rtol=1e-14)
+            for i in cells]
+
+
 def test_inversion_with_decay_term_and_islands():
-    # S(g) = A g^2 exp(-g^2 L / l): rises then falls -> a bounded excluded interval (an island in g)
+    # S(g) = A g^2 exp(-(g/g0)^2) (production ~ g^2, decays inside the detector ~ exp(-g^2)): rises then falls -> a
+    # bounded excluded interval (an island in g); the crossings of the tabulated S agree with the true roots
     def s(g):
         return 1e12 * g**2 * np.exp(-(g / 1e-4) ** 2)
 
-    (crossings, intervals), = invert_coupling(s, [2.303])
-    assert len(crossings) == 2 and intervals == [[crossings[0], crossings[1]]]
-    for c in crossings:
-        assert s(np.array([c]))[0] == pytest.approx(2.303, rel=1e-6)
-    (c2, iv2), = invert_coupling(lambda g: 1e6 * g**2, [2.303])
-    assert c2[0] == pytest.approx(math.sqrt(2.303e-6), rel=1e-7) and iv2[0][1] == math.inf
+    (inv,) = SignalCurve(coupling_grid(), s(coupling_grid())).invert([2.303])
+    assert len(inv.crossings) == 2 and inv.intervals == (inv.crossings,)
+    np.testing.assert_allclose(inv.crossings, _true_roots(s, 2.303), rtol=1e-6)
+    (prompt,) = SignalCurve(coupling_grid(), 1e6 * coupling_grid() ** 2).invert([2.303])
+    assert prompt.crossings[0] == pytest.approx(math.sqrt(2.303e-6), rel=1e-9) and prompt.intervals[0][1] == math.inf
+
+
+def test_inversion_finds_a_peak_between_grid_points():
+    # the same physical shape peaking midway between two grid points (1/64 decade away), the target just below the
+    # peak: every tabulated value is below the target, both crossings lie between the two points
+    g0 = 10 ** (-5 + 0.5 / 32)
+
+    def s(g):
+        return 10.0 * np.e * (g / g0) ** 2 * np.exp(-(g / g0) ** 2)
+
+    target = 10.0 * math.exp(-1e-3)
+    assert s(coupling_grid()).max() < target
+    (inv,) = SignalCurve(coupling_grid(), s(coupling_grid())).invert([target])
+    assert len(inv.crossings) == 2 and inv.crossings[0] < g0 < inv.crossings[1] and inv.intervals == (inv.crossings,)
+    np.testing.assert_allclose(inv.crossings, _true_roots(s, target, 1e-6, 1e-4), rtol=1e-5)
+
+
+def test_no_crossing_and_no_signal():
+    g = coupling_grid()
+    assert SignalCurve(g, 1e-3 * np.ones_like(g)).invert([2.303])[0].intervals == ()
+    (floor,) = SignalCurve(g, 5.0 + 1e6 * g**2).invert([2.303])  # excluded from the grid's lowest coupling up
+    assert floor.intervals == ((g[0], math.inf),) and floor.crossings == ()
+    assert SignalCurve(g, np.zeros_like(g)).invert([2.303])[0].intervals == ()
+    with pytest.raises(InputError, match="events"):
+        SignalCurve(g, -np.ones_like(g))
+    with pytest.raises(InputError, match="targets"):
+        SignalCurve(g, np.ones_like(g)).invert([0.0])
 
 
 VISIBLE = {"name": "bl-visible", "coupling": {"symbol": "g", "scale": 1}, "neutrinos": {"light": "majorana"},
@@ -120,20 +160,6 @@ def test_visible_decay_model_islands_match_brute_force():
     last = res.points[-1]
     assert last["status"] == "no_exclusion"
     assert _brute_force_edges(get_analysis("na64-2026"), model, 25.0, 2.303) == []
-
-
-def test_inversion_finds_a_peak_between_grid_points():
-    # a peak of 10 events midway between two grid points (1/64 decade away), as wide as the grid spacing: the grid
-    # values reach 6.35, the target is 7
-    g0 = 10 ** (-5 + 0.5 / 32)
-
-    def s(g):
-        return 1.0 + 9.0 * np.exp(-((np.log(g / g0)) / 0.05) ** 2)
-
-    (crossings, intervals), = invert_coupling(s, [7.0])
-    assert len(crossings) == 2 and crossings[0] < g0 < crossings[1] and intervals == [crossings]
-    for c in crossings:
-        assert s(np.array([c]))[0] == pytest.approx(7.0, rel=1e-6)
 
 
 def _config(masses, method="exact", grid=False, seed=0):
@@ -349,22 +375,32 @@ def test_stat_only_excludes_ln10_events(run_cli, tmp_path):
     assert ScanResult.from_json(tmp_path).g_obs[0] == pytest.approx(stat.g_obs[1], rel=1e-12)
 
 
-@pytest.mark.parametrize("stage", ["limits_of_models", "invert_couplings"])
+@pytest.mark.parametrize("stage", ["limits_of_models", "invert"])
 def test_a_failing_mass_fails_alone_in_its_chunk(monkeypatch, stage):
-    """A chunk whose batched solve (or batched inversion) raises is retried mass by mass: only the mass that fails
-    on its own is recorded as failed, its neighbours in the chunk get their limits."""
+    """A chunk whose batched solve raises is retried mass by mass, and an inversion that raises fails its mass only:
+    only the mass that fails on its own is recorded as failed, its neighbours in the chunk get their limits."""
     from limits.scan import tasks
+    from limits.scan.inversion import SignalCurve
 
     bad = 20.0
-    original, bad_model = getattr(tasks, stage), _counting_model_at(bad)
+    if stage == "limits_of_models":
+        original, bad_model = tasks.limits_of_models, _counting_model_at(bad)
 
-    def fails_at_bad_mass(*args, **kwargs):
-        batch = args[1]  # the counting models, or the masses to invert
-        if _holds(batch, bad_model) if stage == "limits_of_models" else bad in list(batch):
-            raise FloatingPointError(f"boom at {bad:g} MeV")
-        return original(*args, **kwargs)
+        def fails_at_bad_mass(*args, **kwargs):
+            if _holds(args[1], bad_model):  # the counting models
+                raise FloatingPointError(f"boom at {bad:g} MeV")
+            return original(*args, **kwargs)
 
-    monkeypatch.setattr(tasks, stage, fails_at_bad_mass)
+        monkeypatch.setattr(tasks, stage, fails_at_bad_mass)
+    else:
+        original_invert, bad_events = SignalCurve.invert, signal_on_grid(A22, BL, np.array([bad]))[0]
+
+        def invert_fails_at_bad_mass(self, targets):
+            if np.allclose(self.events, bad_events, rtol=1e-12, atol=0):
+                raise FloatingPointError(f"boom at {bad:g} MeV")
+            return original_invert(self, targets)
+
+        monkeypatch.setattr(SignalCurve, "invert", invert_fails_at_bad_mass)
     masses = (1.0, 5.0, bad, 100.0)  # one chunk (hybrid: 20 masses per task)
     res = run_scan(ScanConfig(analysis=get_analysis("na64-2022"), model=get_model("bl-unbroken"), masses_mev=masses))
     assert res.status.tolist() == ["ok", "ok", "failed", "ok"]

@@ -38,7 +38,8 @@ def test_spey_upper_limit_equals_our_asymptotic_limit(stat_models, spey_limits):
 def test_spey_limit_in_the_coupling_equals_our_scan(stat_models, spey_limits):
     res = limits.scan("na64-2026", "bl-unbroken", mass_mev=MASSES, method="asymptotic")
     couplings = [m.backend.coupling_for_mu(mu) for m, mu in zip(stat_models, spey_limits)]
-    np.testing.assert_allclose(couplings, res.g_obs, rtol=2e-3)  # the patch's mu(g) table interpolates to 3e-4
+    # spey's mu (1.4e-5 from ours) on the patch's mu(g) table (6 digits, spline: 4e-6 over a scan's 1200 limits)
+    np.testing.assert_allclose(couplings, res.g_obs, rtol=1e-4)
 
 
 def test_toys_follow_numpy_global_seed(stat_models):

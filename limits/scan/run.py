@@ -21,6 +21,7 @@ import scipy
 from numpy.typing import ArrayLike
 
 from limits._version import __version__
+from limits.analysis.coupling_grid import coupling_grid
 from limits.analysis.definition import Analysis, get_analysis
 from limits.io.progress import progress_bar
 from limits.physics.models import Model, get_model
@@ -28,6 +29,7 @@ from limits.scan.checkpoints import Checkpoints
 from limits.scan.config import ScanConfig
 from limits.scan.executors import parse_executor, run_tasks
 from limits.scan.grid import contours
+from limits.scan.inversion import SignalCurve
 from limits.scan.result import ScanResult
 from limits.scan.tasks import MassItem, Task, chunk_size, run_task
 from limits.stats.counting import CountingModel, counting_model
@@ -93,8 +95,9 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
     done: dict[int, dict[str, Any]] = checkpoints.load() if checkpoints else {}
     sym = cfg.model.coupling_symbol
+    assert ws.signal_grid is not None  # built here, not read from files: S(m, g) on the coupling grid is at hand
     items = [MassItem(i, float(m), p["metadata"][f"{sym}_ref"], models[i],
-                      None if ws.signal_grid is None else ws.signal_grid[i])
+                      SignalCurve(coupling_grid(), ws.signal_grid[i]))
              for i, (m, p) in enumerate(zip(masses, ws.patchset["patches"])) if i not in done]
     size = chunk_size(cfg.method)
     tasks = [Task(cfg, tuple(items[k:k + size])) for k in range(0, len(items), size)]

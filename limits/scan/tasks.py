@@ -2,7 +2,8 @@
 
 Per mass: the counting model of its signal patch at g_ref (read once per scan, :func:`limits.scan.run.counting_models`),
 the calculator of the scan's method (:mod:`limits.stats.registry`), observed and expected mu_up, then every crossing of
-S(m, g) = mu_up S(m, g_ref) (:mod:`limits.scan.inversion`) and, in --grid mode, the CLs column. A failure becomes status
+S(m, g) = mu_up S(m, g_ref) on the S(m, g) the workspace build tabulated (:mod:`limits.scan.inversion`; no physics is
+evaluated here) and, in --grid mode, the CLs column. A failure becomes status
 ``failed`` with the reason. Masses with the same signal shape (per-run fractions, systematics) share one limit solve
 (:func:`limits.stats.upper_limits.limits_of_models`), and toys are seeded from that shape,
 ``SeedSequence(seed, spawn_key=(shape key,))``, so nothing depends on how masses are grouped into tasks or where tasks
@@ -11,7 +12,6 @@ run. The asymptotic method fits all masses of a chunk together.
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 from dataclasses import dataclass
@@ -19,10 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from limits.analysis.coupling_grid import coupling_grid
 from limits.scan.config import ScanConfig
 from limits.scan.grid import grid_column
-from limits.scan.inversion import invert_couplings
+from limits.scan.inversion import Inversion, SignalCurve
 from limits.stats.counting import CountingModel
 from limits.stats.interface import MuLimit
 from limits.stats.registry import calculator_class
@@ -37,14 +36,14 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class MassItem:
     """One mass of a scan: its index in the scan, mass (MeV), reference coupling, its counting model (the workspace
-    patch at the reference coupling, read once, :func:`limits.scan.run.counting_models`), and the total signal on the
-    coupling grid (events; None to compute it in the task)."""
+    patch at the reference coupling, read once, :func:`limits.scan.run.counting_models`), and S(g), the total signal
+    the workspace build tabulated on the coupling grid (events)."""
 
     index: int
     mass_mev: float
     g_ref: float
     counts: CountingModel
-    signal_grid: np.ndarray | None = None
+    signal: SignalCurve
 
 
 @dataclass(frozen=True)
@@ -67,14 +66,13 @@ def _failed(base: dict[str, Any], exc: BaseException) -> dict[str, Any]:
     return _without_limit(base, "failed", reason)
 
 
-def _point(cfg: ScanConfig, item: MassItem, lim: MuLimit,
-           inverted: list[tuple[list[float], list[list[float]]]]) -> dict[str, Any]:
+def _point(item: MassItem, lim: MuLimit, inverted: list[Inversion]) -> dict[str, Any]:
     """One mass's result point from its mu limits and their inversion to the coupling."""
-    floor = float(coupling_grid()[0])
+    floor = float(item.signal.coupling[0])
     # the lower edge of the exclusion; none if nothing is excluded or if it reaches the grid's lowest coupling
     # (a signal floor from an absolute kinetic mixing: then the intervals say how far up the exclusion goes)
-    lower = [iv[0][0] if iv and iv[0][0] > floor else math.nan for _, iv in inverted]
-    intervals = inverted[0][1]
+    lower = [inv.lower_edge if inv.lower_edge > floor else math.nan for inv in inverted]
+    intervals = [list(iv) for iv in inverted[0].intervals]
     status = ("ok" if math.isfinite(lower[0]) else "excluded_at_scan_floor" if intervals else "no_exclusion")
     point = {"mass_mev": item.mass_mev, "g_ref": item.g_ref, "g_obs": lower[0], "g_exp": lower[1:],
              "mu_obs": lim.mu_obs, "mu_exp": list(lim.mu_exp), "s_obs": lim.mu_obs * float(item.counts.signal.sum()),
@@ -82,16 +80,11 @@ def _point(cfg: ScanConfig, item: MassItem, lim: MuLimit,
     return point
 
 
-def _at_mass(signal: Any, mass_mev: float, g: np.ndarray) -> np.ndarray:
-    """``signal`` (mass, g) -> events at one mass, as a function of g."""
-    return np.asarray(signal(np.full(np.shape(g), mass_mev), np.asarray(g, dtype=float)))
-
-
 def run_task(task: Task) -> list[tuple[int, dict[str, Any]]]:
     """Compute a chunk of mass points: (mass index, point) pairs; a failure becomes a ``failed`` point.
 
-    The mu limits of the chunk come from one call (shared per signal shape), and their inversions to the coupling
-    from one batched evaluation of the signal (:func:`limits.scan.inversion.invert_couplings`).
+    The mu limits of the chunk come from one call (shared per signal shape), and each mass's inversion to the
+    coupling from its tabulated S(g) (:meth:`limits.scan.inversion.SignalCurve.invert`).
     """
     cfg = task.config
     items = task.items
@@ -107,7 +100,6 @@ def run_task(task: Task) -> list[tuple[int, dict[str, Any]]]:
             except Exception as exc:  # noqa: BLE001 - recorded per mass
                 errors[k] = exc
     results: dict[int, dict[str, Any]] = {}
-    todo = []
     for k, (item, lim, err) in enumerate(zip(items, limits_, errors)):
         base = {"mass_mev": item.mass_mev, "g_ref": item.g_ref}
         if err is not None or lim is None:
@@ -119,43 +111,16 @@ def run_task(task: Task) -> list[tuple[int, dict[str, Any]]]:
             results[k] = _failed(base, ArithmeticError("CLs = 1 - CL not bracketed in the allowed signal-strength "
                                                         "range"))
         else:
-            todo.append(k)
-
-    def signal(m: np.ndarray, g: np.ndarray) -> np.ndarray:
-        return np.asarray(cfg.analysis.signal(cfg.model, m, g).sum(axis=1))
-
-    def targets(k: int) -> np.ndarray:
-        lim = limits_[k]
-        assert lim is not None
-        return float(items[k].counts.signal.sum()) * np.array([lim.mu_obs, *lim.mu_exp])
-
-    try:
-        inverted = invert_couplings(signal, [items[k].mass_mev for k in todo], [targets(k) for k in todo],
-                                    [items[k].signal_grid for k in todo])
-    except Exception:  # noqa: BLE001 - retried mass by mass so that one failure does not take the chunk
-        inverted = []
-        for k in todo:
             try:
-                inverted.append(invert_couplings(signal, [items[k].mass_mev], [targets(k)],
-                                                 [items[k].signal_grid])[0])
-            except Exception as exc:  # noqa: BLE001
-                inverted.append(exc)  # type: ignore[arg-type]
-    for k, inv in zip(todo, inverted):
-        item = items[k]
-        base = {"mass_mev": item.mass_mev, "g_ref": item.g_ref}
-        if isinstance(inv, BaseException):
-            results[k] = _failed(base, inv)
-            continue
-        lim = limits_[k]
-        assert lim is not None
-        try:
-            point = _point(cfg, item, lim, inv)
-            if cfg.grid:
-                table = cls_table(cfg.method, item.counts, ntoys=cfg.ntoys, seed=cfg.seed)
-                point["grid"] = grid_column(table, functools.partial(_at_mass, signal, item.mass_mev))
-            results[k] = point
-        except Exception as exc:  # noqa: BLE001
-            results[k] = _failed(base, exc)
+                # the events to exclude, observed and expected: mu_up x S(g_ref)
+                targets = float(item.counts.signal.sum()) * np.array([lim.mu_obs, *lim.mu_exp])
+                point = _point(item, lim, item.signal.invert(targets))
+                if cfg.grid:
+                    table = cls_table(cfg.method, item.counts, ntoys=cfg.ntoys, seed=cfg.seed)
+                    point["grid"] = grid_column(table, item.signal)
+                results[k] = point
+            except Exception as exc:  # noqa: BLE001 - recorded per mass
+                results[k] = _failed(base, exc)
     return [(items[k].index, results[k]) for k in range(len(items))]
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from numpy.typing import ArrayLike
 
 from limits.analysis.definition import DEFAULT_ANALYSIS, Analysis, jobs
@@ -19,7 +18,7 @@ from limits.io.paths import workspaces_dir as committed_workspaces_dir
 from limits.physics.models import DEFAULT_MODEL, Model
 from limits.workspace.build import Workspaces, workspaces
 
-__all__ = ["SavedWorkspaces", "coupling_for_mu", "read_workspaces", "save_workspaces", "write_workspaces"]
+__all__ = ["SavedWorkspaces", "read_workspaces", "save_workspaces", "write_workspaces"]
 
 
 def write_workspaces(ws: Workspaces, directory: str | os.PathLike[str], field: str = "directory") -> tuple[Path, Path]:
@@ -95,18 +94,3 @@ def read_workspaces(directory: str | Path, field: str = "directory") -> Workspac
                              ) from None
         docs.append(doc)
     return Workspaces(docs[0], docs[1])
-
-
-def coupling_for_mu(patch_metadata: dict, mu: float) -> float:
-    """The coupling at which the patch's signal strength equals ``mu``, from its ``mu_vs_coupling`` table.
-
-    Log-log interpolation of mu(g) = N(m, g)/N(m, g_ref) (increasing in g); this is how a limit on mu from the
-    published likelihood alone becomes a limit on the coupling, including the Eq. 6 decay factor. Raises ValueError
-    outside the tabulated range.
-    """
-    table = patch_metadata["mu_vs_coupling"]
-    mus = np.asarray(table["mu"], dtype=float)
-    couplings = np.asarray(next(v for k, v in table.items() if k != "mu"), dtype=float)
-    if not mus[0] <= mu <= mus[-1]:
-        raise ValueError(f"mu = {mu:g} outside the tabulated {mus[0]:g}-{mus[-1]:g}")
-    return float(np.exp(np.interp(np.log(mu), np.log(mus), np.log(couplings))))
