@@ -68,6 +68,7 @@ _EXPORTS = {
     "MASS_RANGE_MEV": "limits.physics.widths",
     "MAX_MASSES": "limits.io.masses",
     "merge_scans": "limits.scan.merge",
+    "MassLimit": "limits.scan.point",
     "merge_to_files": "limits.publish.outputs",
     "METHODS": "limits.stats.registry",
     "Model": "limits.physics.models",
@@ -111,7 +112,7 @@ _EXPORTS = {
 __all__ = ["__version__", "ALIASES", "Analysis", "BAND_LABELS", "BRANCHING_KINDS", "CL_RANGE", "COUPLING_RANGE",
            "CURVES", "Calculator", "Comparison", "CrossSection", "DEFAULT_ANALYSIS", "DEFAULT_MODEL",
            "ELECTRON_MODELS", "EXPORT_FORMATS", "EcalResolution", "IMAGE_FORMATS", "InputError", "LimitCurves",
-           "LimitsError", "MASS_RANGE_MEV", "MAX_MASSES", "METHODS", "Model", "MuLimit", "NTOYS_RANGE",
+           "LimitsError", "MASS_RANGE_MEV", "MassLimit", "MAX_MASSES", "METHODS", "Model", "MuLimit", "NTOYS_RANGE",
            "PublishError", "ReadOnlyError", "ReferenceCurve", "SEED_RANGE", "SavedScan", "SavedWorkspaces",
            "ScanConfig", "ScanResult", "Setup", "TABLE_KINDS", "TableError", "WidthTable", "Workspaces",
            "YieldSpectrum", "YieldTable", "build_tables", "builtin_analyses", "builtin_models", "cache_info",
@@ -169,6 +170,7 @@ if TYPE_CHECKING:  # the names as the type checker and the docs see them
     from limits.reference.curves import ReferenceCurve, load_reference, reference_curves, reference_names
     from limits.scan.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
     from limits.scan.merge import merge_scans
+    from limits.scan.point import MassLimit
     from limits.scan.result import LimitCurves, ScanResult
     from limits.scan.run import scan
     from limits.stats.interface import BAND_LABELS, Calculator, MuLimit

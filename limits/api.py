@@ -60,6 +60,7 @@ from limits.reference.compare import CURVES, Comparison, compare
 from limits.reference.curves import ReferenceCurve, load_reference, reference_curves, reference_names
 from limits.scan.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
 from limits.scan.merge import merge_scans
+from limits.scan.point import MassLimit
 from limits.scan.result import ScanResult
 from limits.scan.run import scan
 from limits.stats.registry import ALIASES, METHODS
@@ -69,10 +70,11 @@ from limits.workspace.io import SavedWorkspaces, save_workspaces, write_workspac
 __all__ = ["ALIASES", "BRANCHING_KINDS", "CL_RANGE", "COUPLING_RANGE", "CURVES", "DEFAULT_ANALYSIS", "DEFAULT_MODEL",
            "ELECTRON_MODELS", "EXPORT_FORMATS", "IMAGE_FORMATS", "MASS_RANGE_MEV", "MAX_MASSES", "METHODS",
            "NTOYS_RANGE", "RENDER_FORMATS", "SEED_RANGE", "TABLE_KINDS", "Analysis", "Comparison", "CrossSection",
-           "EcalResolution", "Model", "ReferenceCurve", "SavedScan", "SavedWorkspaces", "ScanConfig", "ScanResult",
-           "Setup", "WidthTable", "Workspaces", "YieldSpectrum", "YieldTable", "build_tables", "builtin_analyses",
-           "builtin_models", "cache_info", "clear_cache", "compare", "cross_section", "describe_models", "export",
-           "get_analysis", "get_model", "hepdata_record", "load_reference", "merge_scans", "merge_to_files",
-           "paper_figures", "plot_annihilation_window", "plot_branching", "plot_comparison", "plot_widths",
-           "plot_yields", "reference_curves", "reference_names", "render", "save_scan", "save_workspaces", "scan",
-           "scan_to_files", "table_info", "widths", "workspaces", "write_workspaces", "yield_spectrum", "yields"]
+           "EcalResolution", "MassLimit", "Model", "ReferenceCurve", "SavedScan", "SavedWorkspaces", "ScanConfig",
+           "ScanResult", "Setup", "WidthTable", "Workspaces", "YieldSpectrum", "YieldTable", "build_tables",
+           "builtin_analyses", "builtin_models", "cache_info", "clear_cache", "compare", "cross_section",
+           "describe_models", "export", "get_analysis", "get_model", "hepdata_record", "load_reference", "merge_scans",
+           "merge_to_files", "paper_figures", "plot_annihilation_window", "plot_branching", "plot_comparison",
+           "plot_widths", "plot_yields", "reference_curves", "reference_names", "render", "save_scan",
+           "save_workspaces", "scan", "scan_to_files", "table_info", "widths", "workspaces", "write_workspaces",
+           "yield_spectrum", "yields"]

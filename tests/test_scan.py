@@ -151,14 +151,14 @@ def test_visible_decay_model_islands_match_brute_force():
     res = run_scan(ScanConfig(analysis=get_analysis("na64-2026"), model=model, masses_mev=tuple(masses),
                               method="exact", ntoys=2000, seed=0))
     for p in res.points[:-1]:
-        assert p["status"] == "ok", p
-        assert 2.303 < p["s_obs"] < 2.6  # the excluded count at zero observed events
-        edges = _brute_force_edges(get_analysis("na64-2026"), model, p["mass_mev"], p["s_obs"])
-        (lo, hi), = p["excluded_intervals_obs"]
+        assert p.status == "ok", p
+        assert 2.303 < p.s_obs < 2.6  # the excluded count at zero observed events
+        edges = _brute_force_edges(get_analysis("na64-2026"), model, p.mass_mev, p.s_obs)
+        (lo, hi), = p.excluded_intervals_obs
         assert len(edges) == 2 and lo == pytest.approx(edges[0], rel=0.02) and hi == pytest.approx(edges[1], rel=0.02)
-        assert p["g_obs"] == lo
+        assert p.g_obs == lo
     last = res.points[-1]
-    assert last["status"] == "no_exclusion"
+    assert last.status == "no_exclusion"
     assert _brute_force_edges(get_analysis("na64-2026"), model, 25.0, 2.303) == []
 
 
@@ -170,11 +170,11 @@ def _config(masses, method="exact", grid=False, seed=0):
 def test_scan_points_and_total_events(tmp_path):
     res = run_scan(_config([0.01, 10.0, 200.0]))
     for p in res.points:
-        assert p["status"] == "ok"
-        total = A22.signal(BL, p["mass_mev"], p["g_obs"]).sum()
-        assert total == pytest.approx(p["s_obs"], rel=1e-5)  # the inversion hits mu_up x S(g_ref)
-        assert 2.303 < p["s_obs"] < 2.6  # ln 10 plus a little for the systematics
-        assert p["g_exp"][0] <= p["g_exp"][2] <= p["g_exp"][4]
+        assert p.status == "ok"
+        total = A22.signal(BL, p.mass_mev, p.g_obs).sum()
+        assert total == pytest.approx(p.s_obs, rel=1e-5)  # the inversion hits mu_up x S(g_ref)
+        assert 2.303 < p.s_obs < 2.6  # ln 10 plus a little for the systematics
+        assert p.g_exp[0] <= p.g_exp[2] <= p.g_exp[4]
 
 
 def _counting_model_at(mass_mev: float, analysis: str = "na64-2022"):
@@ -203,7 +203,7 @@ def fails_at_10_mev(monkeypatch):
 def test_failed_mass_is_recorded_not_fatal(tmp_path, fails_at_10_mev):
     res = run_scan(_config([1.0, 10.0, 100.0]))
     assert res.status.tolist() == ["ok", "failed", "ok"]
-    assert "boom" in res.points[1]["reason"] and np.isnan(res.g_obs[1])
+    assert "boom" in res.points[1].reason and np.isnan(res.g_obs[1])
 
 
 def test_interrupted_scan_resumes_to_identical_file(tmp_path, run_cli, monkeypatch):
@@ -247,11 +247,11 @@ def test_grid_mode_agrees_with_root_finding(tmp_path, method):
     cfg = _config(masses, method=method, grid=True)
     res = run_scan(dataclasses.replace(cfg, ntoys=300) if method == "toys" else cfg)
     for p in res.points:
-        crossings, _ = column_crossings(np.array(p["grid"]["g"]), np.array(p["grid"]["cls_obs"]), 0.1)
+        crossings, _ = column_crossings(np.array(p.grid["g"]), np.array(p.grid["cls_obs"]), 0.1)
         # toys: the table and the limit are independent estimates, each with relative error e in mu, so their g
         # (~ sqrt(mu)) differ by sqrt(2) e / 2 at one sigma; allow three
-        mc = 3 * math.sqrt(2) / 2 * p["mu_mc_err"][0] / p["mu_obs"] if method == "toys" else 0.0
-        assert crossings[0] == pytest.approx(p["g_obs"], rel=0.01 + mc)
+        mc = 3 * math.sqrt(2) / 2 * p.facts["mu_mc_err"][0] / p.mu_obs if method == "toys" else 0.0
+        assert crossings[0] == pytest.approx(p.g_obs, rel=0.01 + mc)
     assert res.contours["obs"] and res.contours["exp"]["median"]
     for line in res.contours["obs"]:  # clipped to the scanned masses and couplings
         pts = np.array(line)
@@ -404,7 +404,30 @@ def test_a_failing_mass_fails_alone_in_its_chunk(monkeypatch, stage):
     masses = (1.0, 5.0, bad, 100.0)  # one chunk (hybrid: 20 masses per task)
     res = run_scan(ScanConfig(analysis=get_analysis("na64-2022"), model=get_model("bl-unbroken"), masses_mev=masses))
     assert res.status.tolist() == ["ok", "ok", "failed", "ok"]
-    assert "boom at 20 MeV" in res.points[2]["reason"]
+    assert "boom at 20 MeV" in res.points[2].reason
     clean = run_scan(ScanConfig(analysis=get_analysis("na64-2022"), model=get_model("bl-unbroken"),
                                 masses_mev=(1.0, 5.0, 100.0)))
     np.testing.assert_allclose(res.g_obs[[0, 1, 3]], clean.g_obs, rtol=1e-12)
+
+
+def test_mass_limit_records_round_trip_and_refuse_bad_fields():
+    """A point's limits.json record reads back as the same point (NaN <-> null, inf <-> null for an open interval),
+    with the calculator's facts apart from its own fields."""
+    from limits.scan.point import MassLimit
+
+    failed = MassLimit.without_limit(10.0, 1e-4, "failed", "RuntimeError: no convergence")
+    rec = failed.record()
+    assert rec["g_obs"] is None and rec["g_exp"] == [None] * 5 and rec["reason"].startswith("RuntimeError")
+    assert MassLimit.from_record(rec).same_as(failed) and math.isnan(MassLimit.from_record(rec).g_obs)
+    island = MassLimit(mass_mev=12.0, status="ok", g_obs=2e-5, g_exp=(1e-5,) * 5, mu_obs=0.2, mu_exp=(0.2,) * 5,
+                       s_obs=2.4, g_ref=1e-4, excluded_intervals_obs=((2e-5, 3e-3), (5e-2, math.inf)),
+                       facts={"expected_counts": [0, 0, 0, 1, 2]}, m_chi_mev=4.0, y_obs=1e-12, y_exp=(1e-12,) * 5)
+    rec = island.record()
+    assert rec["excluded_intervals_obs"] == [[2e-5, 3e-3], [5e-2, None]] and rec["expected_counts"][-1] == 2
+    back = MassLimit.from_record(json.loads(json.dumps(rec)))
+    assert back.excluded_intervals_obs[1][1] == math.inf and back.facts == {"expected_counts": [0, 0, 0, 1, 2]}
+    assert back.same_as(island) and not back.same_as(failed)
+    with pytest.raises(InputError, match="status"):
+        MassLimit(mass_mev=1.0, status="excluded")
+    with pytest.raises(InputError, match="facts"):
+        MassLimit(mass_mev=1.0, status="ok", facts={"g_obs": 1.0})

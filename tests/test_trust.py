@@ -45,7 +45,9 @@ def test_shared_values_are_read_only_but_still_usable():
     with pytest.raises(ValueError):
         result.g_obs[0] = 1.0  # read-only array
     with pytest.raises(limits.ReadOnlyError):
-        result.points[0]["g_obs"] = 1.0
+        result.points[0].facts["expected_counts"] = [0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.points[0].g_obs = 1.0  # type: ignore[misc]
     with pytest.raises(limits.ReadOnlyError):
         result.assumptions["statistics"] = "x"
     curves = result.curves()
@@ -202,7 +204,7 @@ def test_an_edited_checkpoint_is_recomputed(tmp_path, run_cli, caplog):
     full = limits.ScanResult.from_json(tmp_path / "full")
     box = Checkpoints(tmp_path / "part" / ".checkpoints", full.inputs_digest)
     for index, point in enumerate(full.points):
-        box.save(index, dict(point))
+        box.save(index, point)
     target = box.path / "mass_00000.json"
     doc = json.loads(target.read_text())
     doc["point"]["g_obs"] *= 10  # by hand
@@ -214,6 +216,6 @@ def test_an_edited_checkpoint_is_recomputed(tmp_path, run_cli, caplog):
 
 def test_checkpoints_of_the_api_hold_their_checksum(tmp_path):
     box = Checkpoints(tmp_path, "f" * 64)
-    box.save(0, {"mass_mev": 1.0, "status": "ok", "g_obs": float("nan"), "g_exp": [1.0] * 5})
-    assert np.isnan(box.load()[0]["g_obs"])  # strict JSON on disk (null), NaN back
+    box.save(0, limits.MassLimit(mass_mev=1.0, status="ok", g_obs=float("nan"), g_exp=(1.0,) * 5))
+    assert np.isnan(box.load()[0].g_obs)  # strict JSON on disk (null), NaN back
     assert set(json.loads((box.path / "mass_00000.json").read_text())) == {"point", "sha256"}

@@ -112,11 +112,11 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
         if scan.reused:
             click.echo(f"{scan.out_dir / LIMITS_JSON}: up to date (same inputs), reused", err=True)
             continue
-        failed = [p for p in scan.result.points if p["status"] == "failed"]
+        failed = [p for p in scan.result.points if p.status == "failed"]
         click.echo(f"{scan.out_dir / LIMITS_JSON}: {len(scan.result)} masses, {len(failed)} failed", err=True)
         for p in failed:
-            click.echo(f"limits: failed: {scan.result.analysis}/{scan.result.model} at {p['mass_mev']:g} MeV: "
-                       f"{p.get('reason', '?')!s:.200}", err=True)
+            click.echo(f"limits: failed: {scan.result.analysis}/{scan.result.model} at {p.mass_mev:g} MeV: "
+                       f"{p.reason or '?'!s:.200}", err=True)
         any_failed = any_failed or bool(failed)
     if any_failed:  # the results are written, but incomplete: a distinct status for scripts and CI
         raise click.exceptions.Exit(EXIT_PARTIAL)

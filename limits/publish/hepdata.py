@@ -232,9 +232,9 @@ def _load_scan(results_dir: Path, analysis: Analysis, model: str, patch_masses: 
         raise InputError("results_dir", f"{path}: masses differ from the workspace patches; regenerate both "
                                       f"(`limits workspace --all`, `limits scan --all`)")
     for p in result.points:
-        intervals = p.get("excluded_intervals_obs") or []
-        if p["status"] == "ok" and (len(intervals) != 1 or intervals[0][1] is not None):
-            raise InputError("results_dir", f"{path}: at {p['mass_mev']:g} MeV the excluded region is not "
+        intervals = p.excluded_intervals_obs or ()
+        if p.status == "ok" and (len(intervals) != 1 or intervals[0][1] != math.inf):
+            raise InputError("results_dir", f"{path}: at {p.mass_mev:g} MeV the excluded region is not "
                                           f"{{coupling > limit}}; contour tables are not implemented")
     return result
 
@@ -251,7 +251,7 @@ METHOD_TEXT = {
 
 def _band_coverage(result: ScanResult) -> str:
     """A sentence on the discrete expected counts and the actual coverage of the bands (hybrid method), or ''."""
-    facts = [p for p in result.points if "band_coverage" in p]
+    facts = [p.facts for p in result.points if "band_coverage" in p.facts]
     if not facts:
         return ""
     p = facts[0]

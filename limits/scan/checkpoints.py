@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import shutil
 from pathlib import Path
 from typing import Any
 
-from limits.io.files import atomic_path, json_safe
+from limits.errors import InputError
+from limits.io.files import atomic_path
+from limits.scan.point import MassLimit
 
 __all__ = ["Checkpoints"]
 
@@ -31,9 +32,9 @@ class Checkpoints:
         self.root = Path(directory)
         self.path = self.root / digest[:20]
 
-    def load(self) -> dict[int, dict[str, Any]]:
-        """Finished points by mass index (nothing is created: the directory appears with the first saved mass)."""
-        done: dict[int, dict[str, Any]] = {}
+    def load(self) -> dict[int, MassLimit]:
+        """Finished masses by index (nothing is created: the directory appears with the first saved mass)."""
+        done: dict[int, MassLimit] = {}
         for f in self.path.glob("mass_*.json"):
             try:
                 doc = json.loads(f.read_text())
@@ -42,8 +43,9 @@ class Checkpoints:
                     raise ValueError("not a checkpointed point")
                 if doc["sha256"] != _checksum(point):
                     raise ValueError("its checksum does not match its content")
-                done[int(f.stem.split("_")[1])] = _restore_nan(point)
-            except (ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
+                done[int(f.stem.split("_")[1])] = MassLimit.from_record(point)
+            # (JSONDecodeError is a ValueError; InputError: a record that is no point)
+            except (ValueError, UnicodeDecodeError, KeyError, TypeError, InputError) as exc:
                 # a torn file cannot exist (atomic writes), but an edited or damaged one can: never trust it
                 log.warning("checkpoint %s not used (%s): its mass is recomputed", f, exc)
                 f.unlink()
@@ -51,9 +53,9 @@ class Checkpoints:
             log.info("resuming from %d checkpointed masses in %s", len(done), self.path)
         return done
 
-    def save(self, index: int, point: dict[str, Any]) -> None:
+    def save(self, index: int, point: MassLimit) -> None:
         """Record one finished mass."""
-        safe = json_safe(point)
+        safe = point.record(with_grid=True)
         with atomic_path(self.path / f"mass_{index:05d}.json") as tmp:
             tmp.write_text(json.dumps({"point": safe, "sha256": _checksum(safe)}, sort_keys=True, allow_nan=False))
 
@@ -64,21 +66,7 @@ class Checkpoints:
             self.root.rmdir()
 
 
-_NUMBERS = ("g_obs", "g_exp", "mu_obs", "mu_exp", "s_obs")
-
-
 def _checksum(point: dict[str, Any]) -> str:
     """SHA-256 of a (strict-JSON) point as canonical text: sorted keys, no NaN."""
     return hashlib.sha256(json.dumps(point, sort_keys=True, allow_nan=False).encode()).hexdigest()
 
-
-def _restore_nan(point: dict[str, Any]) -> dict[str, Any]:
-    """A checkpoint is strict JSON (NaN written as null): the limits read back as NaN, as computed."""
-    out = dict(point)
-    for key in _NUMBERS:
-        value = out.get(key)
-        if value is None and key in out:
-            out[key] = math.nan
-        elif isinstance(value, list):
-            out[key] = [math.nan if v is None else v for v in value]
-    return out

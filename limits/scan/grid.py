@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from limits.scan.inversion import excluded_intervals
+from limits.scan.point import MassLimit
 from limits.stats.interface import BAND_LABELS
 
 __all__ = ["GRID_G", "column_crossings", "contours", "grid_column"]
@@ -68,14 +69,14 @@ def column_crossings(g: np.ndarray, cls: np.ndarray, level: float) -> tuple[list
     return crossings, excluded_intervals(crossings, float(g[0]) if lc[0] < 0 else None)
 
 
-def contours(points: Sequence[dict[str, Any]], cl: float) -> dict[str, Any]:
+def contours(points: Sequence[MassLimit], cl: float) -> dict[str, Any]:
     """Contour polylines [[mass_mev, g], ...] of CLs = 1 - CL for the observed and each expected curve."""
-    ok = [p for p in points if "grid" in p]
+    ok = [p for p in points if p.grid is not None]
     if len(ok) < 2:
         return {}
     level = 1.0 - cl
-    m = np.array([p["mass_mev"] for p in ok])
-    g = np.array(ok[0]["grid"]["g"])
+    m = np.array([p.mass_mev for p in ok])
+    g = np.array(ok[0].grid["g"] if ok[0].grid else [])
     x = np.log10(m)
     y = np.log10(g)
     # pad the frame with a not-excluded value so that contours touching the edges close
@@ -92,6 +93,7 @@ def contours(points: Sequence[dict[str, Any]], cl: float) -> dict[str, Any]:
         return [[[float(10 ** np.clip(a, x[0], x[-1])), float(10 ** np.clip(b, y[0], y[-1]))] for a, b in seg]
                 for seg in segments]
 
-    out: dict[str, Any] = {"obs": lines(np.array([p["grid"]["cls_obs"] for p in ok]).T)}
-    out["exp"] = {lab: lines(np.array([p["grid"]["cls_exp"][i] for p in ok]).T) for i, lab in enumerate(BAND_LABELS)}
+    out: dict[str, Any] = {"obs": lines(np.array([p.grid["cls_obs"] for p in ok if p.grid]).T)}
+    out["exp"] = {lab: lines(np.array([p.grid["cls_exp"][i] for p in ok if p.grid]).T)
+                  for i, lab in enumerate(BAND_LABELS)}
     return out

@@ -20,6 +20,7 @@ from limits.errors import InputError
 from limits.physics.models import Model, get_model
 from limits.scan.config import ScanConfig
 from limits.scan.grid import contours
+from limits.scan.point import MassLimit
 from limits.scan.result import ScanResult
 
 __all__ = ["SHARED_SETTINGS", "merge_results", "merge_scans"]
@@ -53,12 +54,12 @@ def merge_results(parts: Sequence[ScanResult], config_for: Callable[[ScanResult,
         own = config_for(part, tuple(float(m) for m in part.mass_mev))
         if own.digest() != part.inputs_digest:
             raise InputError(field, f"result {k + 1} was not computed from these inputs (its inputs_digest differs)")
-    points: dict[float, dict[str, Any]] = {}
+    points: dict[float, MassLimit] = {}
     for part in parts:
         for p in part.points:
-            if p["mass_mev"] in points and points[p["mass_mev"]] != p:
-                raise InputError(field, f"two different results at {p['mass_mev']:g} MeV")
-            points[p["mass_mev"]] = p
+            if p.mass_mev in points and not points[p.mass_mev].same_as(p):
+                raise InputError(field, f"two different results at {p.mass_mev:g} MeV")
+            points[p.mass_mev] = p
     masses = tuple(sorted(points))
     cfg = config_for(first, masses)
     merged = tuple(points[m] for m in masses)

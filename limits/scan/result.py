@@ -1,7 +1,7 @@
 """The typed result of a scan, :class:`ScanResult`, and its files: ``limits.json`` (``schemas/limits.schema.json``),
 ``limits.csv`` and, in ``--grid`` mode, ``cls_grid.json``.
 
-A result is a frozen container: the scan's settings, the per-mass records exactly as ``limits.json`` stores them, and
+A result is a frozen container: the scan's settings, one :class:`~limits.scan.point.MassLimit` per mass, and
 numpy arrays over the masses (``mass_mev``, ``g_obs``, ``g_exp`` with shape (n, 5) in
 :data:`~limits.stats.interface.BAND_LABELS` order, ...). A missing limit (no exclusion, failed mass) is NaN in the
 arrays and ``null`` in the file. ``to_json`` and ``from_json`` round-trip byte for byte; ``from_json`` validates the
@@ -28,6 +28,7 @@ from limits.frozen import freeze, readonly
 from limits.io.files import atomic_path, atomic_paths, check_output_dir, directory_lock, json_safe, read_json
 from limits.io.paths import LIMITS_CSV, LIMITS_JSON
 from limits.io.schemas import validate
+from limits.scan.point import MassLimit
 from limits.stats.interface import BAND_LABELS
 
 __all__ = ["LimitCurves", "ScanResult", "json_safe", "write_outputs"]
@@ -78,8 +79,8 @@ class ScanResult:
         inputs_digest: SHA-256 of every input (analysis, runs, model, settings, masses, tables, package version).
         assumptions: the analysis' stated assumptions, topic -> statement.
         versions: package versions that computed it.
-        points: per-mass records as in ``limits.json`` (mass_mev, g_obs, g_exp, mu_obs, mu_exp, s_obs, g_ref,
-            excluded_intervals_obs, status, reason, calculator facts; ``grid`` columns in --grid mode).
+        points: the result at each mass (:class:`~limits.scan.point.MassLimit`; mappings given here are read as
+            ``limits.json`` point records).
         input_files: files the inputs were read from, with their SHA-256 (e.g. ``{"runs.I.efficiency":
             {"file": ..., "sha256": ...}}``); empty for the shipped inputs.
         dark_sector: the model's dark sector, ``{"particle": "complex_scalar" | "dirac_fermion", "alpha_d": ...,
@@ -107,7 +108,7 @@ class ScanResult:
     inputs_digest: str
     assumptions: dict[str, str]
     versions: dict[str, str]
-    points: tuple[dict[str, Any], ...]
+    points: tuple[MassLimit, ...]
     dark_sector: dict[str, Any] | None = None
     muon_coupling_per_unit: float | None = None
     input_files: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -118,6 +119,8 @@ class ScanResult:
     setups: Mapping[str, Mapping[str, Any]] | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "points", tuple(p if isinstance(p, MassLimit) else MassLimit.from_record(p)
+                                                 for p in self.points))
         # shared with every caller: read-only (limits.frozen); the arrays below are read-only too
         freeze(self)
 
@@ -125,58 +128,58 @@ class ScanResult:
     @functools.cached_property
     def mass_mev(self) -> np.ndarray:
         """Z' masses, MeV."""
-        return _floats([p["mass_mev"] for p in self.points])
+        return _floats([p.mass_mev for p in self.points])
 
     @functools.cached_property
     def g_obs(self) -> np.ndarray:
         """Observed upper limit on the coupling (lower edge of the excluded region), NaN without one."""
-        return _floats([p["g_obs"] for p in self.points])
+        return _floats([p.g_obs for p in self.points])
 
     @functools.cached_property
     def g_exp(self) -> np.ndarray:
         """Expected limits on the coupling, shape (n, 5), :attr:`band_order`."""
-        return _floats([v for p in self.points for v in p["g_exp"]]).reshape(-1, 5)
+        return _floats([v for p in self.points for v in p.g_exp]).reshape(-1, 5)
 
     @functools.cached_property
     def mu_obs(self) -> np.ndarray:
         """Observed upper limit on the signal strength of the reference-coupling patch."""
-        return _floats([p["mu_obs"] for p in self.points])
+        return _floats([p.mu_obs for p in self.points])
 
     @functools.cached_property
     def mu_exp(self) -> np.ndarray:
         """Expected upper limits on the signal strength, shape (n, 5)."""
-        return _floats([v for p in self.points for v in p.get("mu_exp", [None] * 5)]).reshape(-1, 5)
+        return _floats([v for p in self.points for v in (p.mu_exp or [None] * 5)]).reshape(-1, 5)
 
     @functools.cached_property
     def s_obs(self) -> np.ndarray:
         """Total expected signal events at the observed limit (mu_obs x S(g_ref))."""
-        return _floats([p["s_obs"] for p in self.points])
+        return _floats([p.s_obs for p in self.points])
 
     @functools.cached_property
     def g_ref(self) -> np.ndarray:
         """Reference coupling of each mass's workspace patch."""
-        return _floats([p.get("g_ref") for p in self.points])
+        return _floats([p.g_ref for p in self.points])
 
     @functools.cached_property
     def m_chi_mev(self) -> np.ndarray:
         """Dark-matter mass m_Z'/mass_ratio in MeV (NaN without a dark sector)."""
-        return _floats([p.get("m_chi_mev") for p in self.points])
+        return _floats([p.m_chi_mev for p in self.points])
 
     @functools.cached_property
     def y_obs(self) -> np.ndarray:
         """The observed limit as y = eps_eff^2 alpha_D (m_chi/m_Z')^4 (NaN without a dark sector)."""
-        return _floats([p.get("y_obs") for p in self.points])
+        return _floats([p.y_obs for p in self.points])
 
     @functools.cached_property
     def y_exp(self) -> np.ndarray:
         """The expected limits as y, shape (n, 5)."""
-        return _floats([v for p in self.points for v in p.get("y_exp", [None] * 5)]).reshape(-1, 5)
+        return _floats([v for p in self.points for v in (p.y_exp or [None] * 5)]).reshape(-1, 5)
 
     @functools.cached_property
     def status(self) -> np.ndarray:
         """Per mass: ``ok``, ``no_exclusion``, ``excluded_at_scan_floor`` (excluded down to the lowest coupling of the
         grid, see ``excluded_intervals``) or ``failed``."""
-        return readonly(np.array([p["status"] for p in self.points], dtype=str))
+        return readonly(np.array([p.status for p in self.points], dtype=str))
 
     @property
     def ok(self) -> np.ndarray:
@@ -190,8 +193,7 @@ class ScanResult:
 
     def excluded_intervals(self) -> list[list[tuple[float, float]]]:
         """Per mass, the observed excluded coupling intervals (lo, hi); hi = inf where the region is open above."""
-        return [[(float(lo), math.inf if hi is None or hi == math.inf else float(hi))
-                 for lo, hi in p.get("excluded_intervals_obs", [])] for p in self.points]
+        return [list(p.excluded_intervals_obs or ()) for p in self.points]
 
     def __len__(self) -> int:
         return len(self.points)
@@ -208,7 +210,7 @@ class ScanResult:
                    band_order=list(self.band_order), dark_sector=self.dark_sector,
                    muon_coupling_per_unit=self.muon_coupling_per_unit,
                    **({"method_description": self.method_description} if self.method_description else {}),
-                   points=[{k: v for k, v in p.items() if k != "grid"} for p in self.points])
+                   points=[p.record() for p in self.points])
         if self.contours is not None:
             doc["contours"] = self.contours
         if self.input_files:
@@ -231,7 +233,8 @@ class ScanResult:
         """
         validate(doc, "limits", source)
         return cls(**{key: doc[key] for key in _SETTINGS}, assumptions=dict(doc.get("assumptions", {})),
-                   versions=dict(doc["versions"]), points=tuple(doc["points"]), dark_sector=doc.get("dark_sector"),
+                   versions=dict(doc["versions"]),
+                   points=tuple(MassLimit.from_record(p) for p in doc["points"]), dark_sector=doc.get("dark_sector"),
                    muon_coupling_per_unit=doc.get("muon_coupling_per_unit"),
                    input_files=dict(doc.get("input_files", {})), contours=doc.get("contours"),
                    band_order=tuple(doc["band_order"]), method_description=doc.get("method_description", ""),
@@ -276,15 +279,15 @@ class ScanResult:
                          "status", "excluded_obs",
                          *(["m_chi_mev", "y_obs", *(f"y_exp_{b}" for b in self.band_order)] if dm else [])])
         for p, intervals in zip(self.points, self.excluded_intervals()):
-            y = [_cell(p.get("m_chi_mev")), _cell(p.get("y_obs")), *(_cell(v) for v in p.get("y_exp", [None] * 5))]
+            y = [_cell(p.m_chi_mev), _cell(p.y_obs), *(_cell(v) for v in p.y_exp or [None] * 5)]
             excluded = ";".join(f"{_cell(lo)}:{_cell(hi)}" for lo, hi in intervals)
-            writer.writerow([_cell(p["mass_mev"]), _cell(p["g_obs"]), *(_cell(g) for g in p["g_exp"]),
-                             _cell(p["mu_obs"]), _cell(p["s_obs"]), p["status"], excluded, *(y if dm else [])])
+            writer.writerow([_cell(p.mass_mev), _cell(p.g_obs), *(_cell(g) for g in p.g_exp),
+                             _cell(p.mu_obs), _cell(p.s_obs), p.status, excluded, *(y if dm else [])])
         return buf.getvalue()
 
     def grid_document(self) -> dict[str, Any] | None:
         """``cls_grid.json`` (--grid mode): per mass the g grid and the observed and expected CLs; None otherwise."""
-        grid = {p["mass_mev"]: p["grid"] for p in self.points if "grid" in p}
+        grid = {p.mass_mev: p.grid for p in self.points if p.grid is not None}
         if not grid:
             return None
         return json_safe({"coupling": self.coupling, "cl": self.cl,

@@ -30,6 +30,7 @@ from limits.scan.config import ScanConfig
 from limits.scan.executors import parse_executor, run_tasks
 from limits.scan.grid import contours
 from limits.scan.inversion import SignalCurve
+from limits.scan.point import MassLimit
 from limits.scan.result import ScanResult
 from limits.scan.tasks import MassItem, Task, chunk_size, run_task
 from limits.stats.counting import CountingModel, counting_model
@@ -93,7 +94,7 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
             notify(message)
     digest = cfg.digest()
     checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
-    done: dict[int, dict[str, Any]] = checkpoints.load() if checkpoints else {}
+    done: dict[int, MassLimit] = checkpoints.load() if checkpoints else {}
     sym = cfg.model.coupling_symbol
     assert ws.signal_grid is not None  # built here, not read from files: S(m, g) on the coupling grid is at hand
     items = [MassItem(i, float(m), p["metadata"][f"{sym}_ref"], models[i],
@@ -107,7 +108,7 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
                       unit="mass") as bar:
         bar.update(len(done))
 
-        def record(results: list[tuple[int, dict[str, Any]]]) -> None:
+        def record(results: list[tuple[int, MassLimit]]) -> None:
             for index, point in results:
                 if checkpoints:
                     checkpoints.save(index, point)
@@ -116,11 +117,7 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
 
         run_tasks(executor, run_task, tasks, record)
     points = [done[i] for i in range(len(masses))]
-    if cfg.model.dark is not None:  # the light-dark-matter plane: y vs m_chi
-        ratio = cfg.model.dark.mass_ratio
-        points = [{**p, "m_chi_mev": p["mass_mev"] / ratio, "y_obs": cfg.model.dark_matter_y(p["g_obs"]),
-                   "y_exp": [cfg.model.dark_matter_y(g) for g in p["g_exp"]]} for p in points]
-    failed = sum(p["status"] == "failed" for p in points)
+    failed = sum(p.status == "failed" for p in points)
     if failed:
         log.warning("%d of %d masses failed (see their `reason` in limits.json)", failed, len(points))
     return ScanResult(

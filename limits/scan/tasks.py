@@ -15,13 +15,13 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from limits.scan.config import ScanConfig
 from limits.scan.grid import grid_column
 from limits.scan.inversion import Inversion, SignalCurve
+from limits.scan.point import MassLimit
 from limits.stats.counting import CountingModel
 from limits.stats.interface import MuLimit
 from limits.stats.registry import calculator_class
@@ -54,33 +54,25 @@ class Task:
     items: tuple[MassItem, ...]
 
 
-def _without_limit(base: dict[str, Any], status: str, reason: str) -> dict[str, Any]:
-    """A point with no limit: NaN limits, no interval, its status and reason."""
-    return {**base, "g_obs": math.nan, "g_exp": [math.nan] * 5, "mu_obs": math.nan, "mu_exp": [math.nan] * 5,
-            "s_obs": math.nan, "excluded_intervals_obs": [], "status": status, "reason": reason}
-
-
-def _failed(base: dict[str, Any], exc: BaseException) -> dict[str, Any]:
+def _failed(item: MassItem, exc: BaseException) -> MassLimit:
     reason = f"{type(exc).__name__}: {exc}"
-    log.warning("mass %g MeV failed: %s", base["mass_mev"], reason)
-    return _without_limit(base, "failed", reason)
+    log.warning("mass %g MeV failed: %s", item.mass_mev, reason)
+    return MassLimit.without_limit(item.mass_mev, item.g_ref, "failed", reason)
 
 
-def _point(item: MassItem, lim: MuLimit, inverted: list[Inversion]) -> dict[str, Any]:
-    """One mass's result point from its mu limits and their inversion to the coupling."""
+def _point(item: MassItem, lim: MuLimit, inverted: list[Inversion]) -> MassLimit:
+    """One mass's result from its mu limits and their inversion to the coupling."""
     floor = float(item.signal.coupling[0])
     # the lower edge of the exclusion; none if nothing is excluded or if it reaches the grid's lowest coupling
     # (a signal floor from an absolute kinetic mixing: then the intervals say how far up the exclusion goes)
     lower = [inv.lower_edge if inv.lower_edge > floor else math.nan for inv in inverted]
-    intervals = [list(iv) for iv in inverted[0].intervals]
+    intervals = inverted[0].intervals
     status = ("ok" if math.isfinite(lower[0]) else "excluded_at_scan_floor" if intervals else "no_exclusion")
-    point = {"mass_mev": item.mass_mev, "g_ref": item.g_ref, "g_obs": lower[0], "g_exp": lower[1:],
-             "mu_obs": lim.mu_obs, "mu_exp": list(lim.mu_exp), "s_obs": lim.mu_obs * float(item.counts.signal.sum()),
-             "excluded_intervals_obs": intervals, "status": status, **lim.info}
-    return point
+    return MassLimit.from_limits(item.mass_mev, item.g_ref, lim, float(item.counts.signal.sum()), lower[0],
+                                 lower[1:], intervals, status)
 
 
-def run_task(task: Task) -> list[tuple[int, dict[str, Any]]]:
+def run_task(task: Task) -> list[tuple[int, MassLimit]]:
     """Compute a chunk of mass points: (mass index, point) pairs; a failure becomes a ``failed`` point.
 
     The mu limits of the chunk come from one call (shared per signal shape), and each mass's inversion to the
@@ -99,16 +91,15 @@ def run_task(task: Task) -> list[tuple[int, dict[str, Any]]]:
                 limits_[k] = limits_of_models(cfg.method, [item.counts], cfg.cl, ntoys=cfg.ntoys, seed=cfg.seed)[0]
             except Exception as exc:  # noqa: BLE001 - recorded per mass
                 errors[k] = exc
-    results: dict[int, dict[str, Any]] = {}
+    results: dict[int, MassLimit] = {}
     for k, (item, lim, err) in enumerate(zip(items, limits_, errors)):
-        base = {"mass_mev": item.mass_mev, "g_ref": item.g_ref}
         if err is not None or lim is None:
-            results[k] = _failed(base, err or RuntimeError("no limit computed"))
+            results[k] = _failed(item, err or RuntimeError("no limit computed"))
         elif lim.info.get("no_signal"):
-            results[k] = _without_limit(base, "no_exclusion",
-                                        "the model gives no signal at this mass (S = 0 at every coupling)")
+            results[k] = MassLimit.without_limit(item.mass_mev, item.g_ref, "no_exclusion",
+                                                 "the model gives no signal at this mass (S = 0 at every coupling)")
         elif not (math.isfinite(lim.mu_obs) and all(math.isfinite(m) for m in lim.mu_exp)):
-            results[k] = _failed(base, ArithmeticError("CLs = 1 - CL not bracketed in the allowed signal-strength "
+            results[k] = _failed(item, ArithmeticError("CLs = 1 - CL not bracketed in the allowed signal-strength "
                                                         "range"))
         else:
             try:
@@ -117,10 +108,15 @@ def run_task(task: Task) -> list[tuple[int, dict[str, Any]]]:
                 point = _point(item, lim, item.signal.invert(targets))
                 if cfg.grid:
                     table = cls_table(cfg.method, item.counts, ntoys=cfg.ntoys, seed=cfg.seed)
-                    point["grid"] = grid_column(table, item.signal)
+                    point = point.with_grid(grid_column(table, item.signal))
                 results[k] = point
             except Exception as exc:  # noqa: BLE001 - recorded per mass
-                results[k] = _failed(base, exc)
+                results[k] = _failed(item, exc)
+        dark = cfg.model.dark
+        if dark is not None:  # the light-dark-matter plane: y vs m_chi
+            p = results[k]
+            results[k] = p.with_dark_matter(p.mass_mev / dark.mass_ratio, cfg.model.dark_matter_y(p.g_obs),
+                                            [cfg.model.dark_matter_y(g) for g in p.g_exp])
     return [(items[k].index, results[k]) for k in range(len(items))]
 
 
