@@ -8,7 +8,6 @@ ignores ``level``. Never evaluated at mu = 0 (q~ is 0/0 there, pyhf #1992/#2725)
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,7 +17,7 @@ from scipy.special import ndtr
 from limits.stats.counting import CountingModel
 from limits.stats.fit import BatchLikelihood, FitResult, minimize
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
-from limits.stats.roots import solve_monotonic_batch
+from limits.stats.intervals import solve_curves
 
 __all__ = ["AsymptoticCalculator", "BatchAsymptotic"]
 
@@ -115,17 +114,6 @@ class AsymptoticCalculator(Calculator):
         """Limits for several models with a common structure: one batch of fits and one batched root search."""
         signals = np.array([c.signal for c in counts])
         calc = BatchAsymptotic(counts[0], signals)
-        n = len(counts)
-        mass_of = np.repeat(np.arange(n), 6)  # element = (model, curve): curve 0 observed, 1..5 expected
-        curve = np.tile(np.arange(6), n)
-        guess = math.log(1.0 / level) / np.maximum(signals.sum(axis=1), 1e-300)
-
-        def f(mu: np.ndarray, rows: np.ndarray) -> np.ndarray:
-            obs, exp = calc.cls(mu, mass_of[rows])
-            both = np.concatenate([obs[:, None], exp], axis=1)
-            return both[np.arange(rows.size), curve[rows]]
-
-        roots = solve_monotonic_batch(f, level, guess[mass_of], rtol=1e-6, x_min=1e-8 * guess.min(),
-                                      x_max=calc.bm.mu_max).reshape(n, 6)
+        roots = solve_curves(calc.cls, level, signals.sum(axis=1), mu_max=calc.bm.mu_max)
         return [MuLimit(float(r[0]), tuple(float(v) for v in r[1:]), {"fits_converged": bool(ok)})
                 for r, ok in zip(roots, calc.converged)]

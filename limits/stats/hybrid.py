@@ -28,6 +28,7 @@ its limit. At NA64's backgrounds (B ~ 0.5-1) N = 0 has probability e^-B ~ 35-60 
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -37,7 +38,7 @@ from scipy.special import gammaln, logsumexp, ndtr
 from limits.frozen import frozen_cache
 from limits.stats.counting import CountingModel, code4
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
-from limits.stats.roots import solve_monotonic
+from limits.stats.intervals import solve_curve
 
 __all__ = ["HybridCalculator"]
 
@@ -201,14 +202,12 @@ class HybridCalculator(Calculator):
         return obs, np.array([per_count[n] for n in counts]).T.reshape(mu.size, 5)
 
     def upper_limit(self, level: float) -> MuLimit:
-        """mu_up where CLs = level for the observation and for each b-only count quantile (one solve per count)."""
-        guess = math.log(1.0 / level) / max(float(self.counts.signal.sum()), 1e-300)
-
-        def limit(n: int) -> float:
-            return solve_monotonic(lambda mu: self.cls_at(mu, n), level, guess)
-
+        """mu_up where CLs = level for the observation and for each b-only count quantile (one solve per count,
+        :func:`limits.stats.intervals.solve_curve`)."""
+        signal = float(self.counts.signal.sum())
         counts = self.expected_counts()
-        by_count = {n: limit(n) for n in {self.n_obs, *counts.tolist()}}  # one solve per distinct total count
+        by_count = {n: solve_curve(functools.partial(self.cls_at, n_total=n), level, signal)
+                    for n in {self.n_obs, *counts.tolist()}}  # one solve per distinct total count
         return MuLimit(by_count[self.n_obs], tuple(by_count[n] for n in counts), self.band_facts(counts))
 
     def band_facts(self, counts: np.ndarray) -> dict[str, object]:

@@ -4,7 +4,7 @@ A calculator is built for one :class:`~limits.stats.counting.CountingModel` (sig
 
 - ``cls(mu)``: observed CLs (n,) and expected CLs (n, 5) at each signal strength in ``mu``;
 - ``upper_limit(level)``: the signal strength where CLs = ``level`` (= 1 - CL), observed and expected, as
-  :class:`MuLimit`;
+  :class:`MuLimit`, found from its CLs curves by :mod:`limits.stats.intervals` (root finding apart from CLs);
 - ``upper_limits(models, level, ...)`` (class method): the same for a batch of models that share the
   background-only part, which a vectorised calculator (asymptotic) computes together.
 

@@ -8,7 +8,6 @@ kept to test :class:`~limits.stats.asymptotic.AsymptoticCalculator` against and 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ from numpy.typing import ArrayLike
 from limits.stats.conventions import MODIFIER_SETTINGS, POI_BOUNDS
 from limits.stats.counting import CountingModel
 from limits.stats.interface import Calculator, MuLimit
-from limits.stats.roots import solve_monotonic
+from limits.stats.intervals import solve_curve, zero_background_guess
 
 __all__ = ["PyhfAsymptoticCalculator", "cls_asymptotic", "model_and_data", "workspace_of"]
 
@@ -91,11 +90,11 @@ class PyhfAsymptoticCalculator(Calculator):
     def upper_limit(self, level: float) -> MuLimit:
         """Each curve's crossing with :func:`~limits.stats.roots.solve_monotonic` (pyhf's ``upper_limit`` ignores
         ``level`` in 0.7.6)."""
-        guess = math.log(1.0 / level) / max(float(self.counts.signal.sum()), 1e-300)
-        x_max = min(1e4 * guess, self._bound)
+        signal = float(self.counts.signal.sum())
+        guess = float(zero_background_guess(level, signal))
 
         def curve(i: int) -> float:
-            return solve_monotonic(lambda mu: self._at(mu)[0] if i < 0 else float(self._at(mu)[1][i]), level, guess,
-                                   x_min=1e-6 * guess, x_max=x_max, rtol=1e-4)
+            return solve_curve(lambda mu: self._at(mu)[0] if i < 0 else float(self._at(mu)[1][i]), level, signal,
+                               x_min=1e-6 * guess, x_max=min(1e4 * guess, self._bound), rtol=1e-4)
 
         return MuLimit(curve(-1), tuple(curve(i) for i in range(5)), {"hypotests": len(self._cache)})

@@ -26,7 +26,7 @@ from limits.stats.counting import CountingModel
 from limits.stats.fit import BatchLikelihood, minimize
 from limits.stats.hybrid import HybridCalculator
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
-from limits.stats.roots import solve_monotonic
+from limits.stats.intervals import grid_limits, solve_curve
 
 __all__ = ["ToyCalculator"]
 
@@ -160,50 +160,14 @@ class ToyCalculator(Calculator):
         mu); the expected limits are made non-decreasing from -2 to +2 sigma (a
         band's order can flip by toy fluctuations; the larger of two crossings is kept).
         """
-        exact = HybridCalculator(self.counts)
-        mu_ex = solve_monotonic(exact.cls_at, level, math.log(1 / level) / max(self.counts.signal.sum(), 1e-300))
+        mu_hybrid = solve_curve(HybridCalculator(self.counts).cls_at, level, float(self.counts.signal.sum()))
         bar = progress_bar(self.n_grid, f"toys ({self.ntoys} per hypothesis)", self.progress, unit="mu")
-        points = {float(m): self.hypotest(float(m), i)
-                  for i, m in enumerate(bar(mu_ex * np.geomspace(0.5, 3.5, self.n_grid)))}
-        for _ in range(6):
-            mu_grid = np.array(sorted(points))
-            curves = [np.array([points[m]["cls"] for m in mu_grid])] + \
-                [np.array([points[m]["cls_exp"][k] for m in mu_grid]) for k in range(5)]
-            low = any(np.minimum.accumulate(np.clip(c, 0, 1))[0] < level for c in curves)
-            high = any(np.min(c) >= level for c in curves)
-            if not (low or high):
-                break
-            extra = ([mu_grid[0] * f for f in np.geomspace(1 / 3.5, 0.9, 4)] if low else []) + \
-                ([mu_grid[-1] * f for f in np.geomspace(1.1, 3.5, 4)] if high else [])
-            for m in extra:
-                points[float(m)] = self.hypotest(float(m), len(points))
-        mu_grid = np.array(sorted(points))
-        rows = [points[m] for m in mu_grid]
-        errs = np.array([r.get("cls_err", 0.0) for r in rows])
-        obs, obs_err = _crossing(mu_grid, np.array([r["cls"] for r in rows]), level, errs)
-        exp_err = [_crossing(mu_grid, np.array([r["cls_exp"][k] for r in rows]), level, errs) for k in range(5)]
-        exp = np.maximum.accumulate(np.array([e for e, _ in exp_err]))
-        return MuLimit(obs, tuple(float(e) for e in exp),
-                       {"toys_per_point": self.ntoys, "mu_grid_points": int(mu_grid.size),
-                        "toy_fit_convergence": min(r.get("converged", 1.0) for r in rows),
-                        "mu_mc_err": [obs_err, *(err for _, err in exp_err)]})
+        found = grid_limits(self.hypotest, level, bar(mu_hybrid * np.geomspace(0.5, 3.5, self.n_grid)))
+        return MuLimit(found.obs, found.exp,
+                       {"toys_per_point": self.ntoys, "mu_grid_points": len(found.rows),
+                        "toy_fit_convergence": min(r.get("converged", 1.0) for r in found.rows),
+                        "mu_mc_err": found.mc_err})
 
 
 def _phi(x: float) -> float:
     return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
-
-
-def _crossing(mu: np.ndarray, cls: np.ndarray, level: float, cls_err: np.ndarray | None = None) -> tuple[float, float]:
-    """First crossing of ``level`` by a (made monotone) CLs(mu) curve, linear in ln CLs, and its Monte Carlo error
-    (the CLs error at the crossing over |dCLs/dmu| of the segment); (NaN, NaN) if not bracketed."""
-    c = np.minimum.accumulate(np.clip(cls, 1e-300, 1.0))
-    below = np.nonzero(c < level)[0]
-    if below.size == 0 or below[0] == 0:
-        return math.nan, math.nan
-    i = below[0]
-    y0, y1 = math.log(c[i - 1]), math.log(c[i])
-    t = (math.log(level) - y0) / (y1 - y0) if y1 != y0 else 0.0
-    root = float(mu[i - 1] + t * (mu[i] - mu[i - 1]))
-    slope = abs(c[i] - c[i - 1]) / (mu[i] - mu[i - 1])
-    err = 0.0 if cls_err is None else float(cls_err[i - 1] + t * (cls_err[i] - cls_err[i - 1]))
-    return root, (err / slope if slope > 0 else math.inf)
