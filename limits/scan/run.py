@@ -32,7 +32,7 @@ from limits.scan.grid import contours
 from limits.scan.inversion import SignalCurve
 from limits.scan.point import MassLimit
 from limits.scan.result import ScanResult
-from limits.scan.tasks import MassItem, Task, chunk_size, run_task
+from limits.scan.tasks import MassItem, Task, run_task
 from limits.stats.counting import CountingModel, counting_model
 from limits.stats.registry import calculator_class
 from limits.stats.shapes import canonical_shape
@@ -60,13 +60,12 @@ def counting_models(cfg: ScanConfig, ws: Workspaces) -> list[CountingModel]:
     return [m.without_systematics() for m in models] if cfg.stat_only else models
 
 
-def toy_time_estimate(cfg: ScanConfig, models: Sequence[CountingModel] | None = None) -> tuple[int, float]:
-    """(distinct signal shapes, estimated seconds) of a toy scan: GRID_POINTS mu points x 2 hypotheses x ntoys toys
-    per shape at :data:`TOY_SECONDS` each (more if a curve needs the grid extended)."""
-    if models is None:
-        models = counting_models(cfg, build_workspaces(cfg.analysis, cfg.model, np.array(cfg.masses_mev)))
+def toy_time_estimate(ntoys: int, models: Sequence[CountingModel]) -> tuple[int, float]:
+    """(distinct signal shapes, estimated seconds) of a toy scan of ``models`` (:func:`counting_models`):
+    GRID_POINTS mu points x 2 hypotheses x ``ntoys`` toys per shape at :data:`TOY_SECONDS` each (more if a curve needs
+    the grid extended)."""
     shapes = {canonical_shape(m)[0] for m in models if m.signal.sum() > 0}
-    return len(shapes), len(shapes) * GRID_POINTS * 2 * cfg.ntoys * TOY_SECONDS
+    return len(shapes), len(shapes) * GRID_POINTS * 2 * ntoys * TOY_SECONDS
 
 
 def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, executor: str = "local",
@@ -83,24 +82,25 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
             logged at INFO as well.
     """
     parse_executor(executor)  # a bad spec fails before any work
+    digest = cfg.digest()
+    checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
+    done: dict[int, MassLimit] = checkpoints.load() if checkpoints else {}
+    calculator = calculator_class(cfg.method)
     masses = np.array(cfg.masses_mev)
     ws = build_workspaces(cfg.analysis, cfg.model, masses)
     models = counting_models(cfg, ws)  # the JSON read once: the tasks work on these
     if cfg.method == "toys":
-        shapes, seconds = toy_time_estimate(cfg, models)
+        shapes, seconds = toy_time_estimate(cfg.ntoys, models)
         message = f"toys: {shapes} signal shape(s) x {cfg.ntoys} toys, estimated {seconds:.0f} s on one core"
         log.info(message)
         if notify is not None:
             notify(message)
-    digest = cfg.digest()
-    checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
-    done: dict[int, MassLimit] = checkpoints.load() if checkpoints else {}
     sym = cfg.model.coupling_symbol
     assert ws.signal_grid is not None  # built here, not read from files: S(m, g) on the coupling grid is at hand
     items = [MassItem(i, float(m), p["metadata"][f"{sym}_ref"], models[i],
                       SignalCurve(coupling_grid(), ws.signal_grid[i]))
              for i, (m, p) in enumerate(zip(masses, ws.patchset["patches"])) if i not in done]
-    size = chunk_size(cfg.method)
+    size = calculator.batch_size  # vectorised methods amortise their fits over a chunk of masses
     tasks = [Task(cfg, tuple(items[k:k + size])) for k in range(0, len(items), size)]
     log.info("scan %s/%s (%s): %d masses, %d to compute", cfg.analysis.name, cfg.model.name, cfg.method,
              len(masses), len(items))
@@ -125,8 +125,7 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
         setups={name: setup.record() for name, setup in cfg.analysis.setups.items()}, coupling=sym,
         method=cfg.method, cl=cfg.cl,
         stat_only=cfg.stat_only, seed=cfg.seed, ntoys=cfg.ntoys if cfg.method == "toys" else None,
-        expected_bands=calculator_class(cfg.method).expected_bands, inputs_digest=digest,
-        method_description=calculator_class(cfg.method).description,
+        expected_bands=calculator.expected_bands, inputs_digest=digest, method_description=calculator.description,
         assumptions=dict(cfg.analysis.assumptions), versions=_versions(), points=tuple(points),
         dark_sector=dataclasses.asdict(cfg.model.dark) if cfg.model.dark is not None else None,
         muon_coupling_per_unit=None if cfg.model.epsilon else float(cfg.model.fermion_coupling("mu", 1.0)),

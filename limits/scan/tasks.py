@@ -24,11 +24,10 @@ from limits.scan.inversion import Inversion, SignalCurve
 from limits.scan.point import MassLimit
 from limits.stats.counting import CountingModel
 from limits.stats.interface import MuLimit
-from limits.stats.registry import calculator_class
 from limits.stats.tables import cls_table
 from limits.stats.upper_limits import limits_of_models
 
-__all__ = ["MassItem", "Task", "chunk_size", "run_task"]
+__all__ = ["MassItem", "Task", "run_task"]
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +117,3 @@ def run_task(task: Task) -> list[tuple[int, MassLimit]]:
             results[k] = p.with_dark_matter(p.mass_mev / dark.mass_ratio, cfg.model.dark_matter_y(p.g_obs),
                                             [cfg.model.dark_matter_y(g) for g in p.g_exp])
     return [(items[k].index, results[k]) for k in range(len(items))]
-
-
-def chunk_size(method: str) -> int:
-    """Masses per task: vectorised methods amortise their fits over a chunk."""
-    return calculator_class(method).batch_size
