@@ -41,7 +41,7 @@ def test_every_layer_takes_the_same_default(run_cli):
     code, out, _ = run_cli("yields", "--model", "dark-photon", "--masses", "230", "--format", "json")
     assert code == 0 and json.loads(out)[0]["yield_per_eot"] == pytest.approx(float(table.total_per_eot[0]),
                                                                                rel=1e-12)
-    fig = draw_yields(model, [230.0], 1e-4)
+    fig = draw_yields(table)
     assert "sigma_E/E" in fig.axes[0].get_title()  # drawn with the resolution, as the API computes
 
 

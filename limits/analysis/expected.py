@@ -22,9 +22,9 @@ from limits.io.masses import masses_mev
 from limits.physics.models import Model, check_coupling, get_model
 from limits.physics.setup import Setup
 from limits.physics.widths import MASS_RANGE_MEV
-from limits.physics.yields import yield_per_eot
+from limits.physics.yields import spectra, yield_per_eot
 
-__all__ = ["YieldSpectrum", "YieldTable", "yield_spectrum", "yields"]
+__all__ = ["YieldSpectrum", "YieldTable", "annihilation_window_mev", "yield_spectrum", "yields"]
 
 
 def _setup_of(analysis: Analysis | None, setup: Setup | None, changes: Mapping[str, Any]) -> Setup:
@@ -182,3 +182,11 @@ def yield_spectrum(model: str | Mapping[str, Any] | Model, *, mass_mev: str | Ar
     chosen = _setup_of(None, setup, setup_fields)
     _, edges, dn_de, p_pass = yield_per_eot(m, masses * C.GEV_PER_MEV, g, chosen, spectrum=True)
     return YieldSpectrum(m.name, m.coupling_symbol, masses, g, edges, dn_de, p_pass, chosen)
+
+
+def annihilation_window_mev(setup: Setup, lo_mev: float, hi_mev: float) -> np.ndarray:
+    """The masses (MeV) inside [lo_mev, hi_mev] at which the set-up's resonant-annihilation spectrum is tabulated
+    (0.25 MeV apart across the window, :func:`limits.physics.yields.spectra`): where a curve vs mass must be sampled
+    to resolve the resonant peak."""
+    nodes = spectra(setup.beam_energy_gev, setup.ecut_gev).ann_mass_gev * C.MEV_PER_GEV
+    return np.asarray(nodes[(nodes >= lo_mev) & (nodes <= hi_mev)])
