@@ -15,8 +15,8 @@ Data flow, one subpackage per stage (each imports only from the stages above it 
     physics    models -> widths (+ hadrons) -> brems, shower, annihilation -> tables -> yields
     analysis   runs -> analyses (expected signal per run)
     workspace  pyhf JSON: background-only + one signal patch per mass
-    stats      counting model -> fits, roots -> calculators (hybrid, asymptotic, toys) -> registry -> mu limits
-    scan       config -> tasks (mu limits, inversion to the coupling, grid) -> executors, checkpoints -> result
+    stats      counting model -> fits -> calculators (hybrid, asymptotic, toys) -> intervals, roots -> mu limits
+    scanning   config -> tasks (mu limits, inversion to the coupling, grid) -> executors, checkpoints -> result
     reference  published curves (package data) and comparisons
     plots, publish   figures; the HEPData record
     api        the functions exported here; cli: the ``limits`` command
@@ -41,7 +41,7 @@ _EXPORTS = {
     "builtin_models": "limits.physics.models",
     "cache_info": "limits.io.cache",
     "Calculator": "limits.stats.interface",
-    "CL_RANGE": "limits.scan.config",
+    "CL_RANGE": "limits.scanning.config",
     "clear_cache": "limits.io.cache",
     "compare": "limits.reference.compare",
     "Comparison": "limits.reference.compare",
@@ -62,18 +62,18 @@ _EXPORTS = {
     "hepdata_record": "limits.publish.hepdata",
     "IMAGE_FORMATS": "limits.plots.figure",
     "InputError": "limits.errors",
-    "LimitCurves": "limits.scan.result",
+    "LimitCurves": "limits.scanning.result",
     "LimitsError": "limits.errors",
     "load_reference": "limits.reference.curves",
     "MASS_RANGE_MEV": "limits.physics.widths",
     "MAX_MASSES": "limits.io.masses",
-    "merge_scans": "limits.scan.merge",
-    "MassLimit": "limits.scan.point",
+    "merge_scans": "limits.scanning.merge",
+    "MassLimit": "limits.scanning.point",
     "merge_to_files": "limits.publish.outputs",
     "METHODS": "limits.stats.registry",
     "Model": "limits.physics.models",
     "MuLimit": "limits.stats.interface",
-    "NTOYS_RANGE": "limits.scan.config",
+    "NTOYS_RANGE": "limits.scanning.config",
     "paper_figures": "limits.plots.papers",
     "plot_annihilation_window": "limits.plots.yields",
     "plot_branching": "limits.plots.widths",
@@ -89,11 +89,11 @@ _EXPORTS = {
     "save_workspaces": "limits.workspace.io",
     "SavedScan": "limits.publish.outputs",
     "SavedWorkspaces": "limits.workspace.io",
-    "scan": "limits.scan.run",
+    "scan": "limits.scanning.run",
     "scan_to_files": "limits.publish.outputs",
-    "ScanConfig": "limits.scan.config",
-    "ScanResult": "limits.scan.result",
-    "SEED_RANGE": "limits.scan.config",
+    "ScanConfig": "limits.scanning.config",
+    "ScanResult": "limits.scanning.result",
+    "SEED_RANGE": "limits.scanning.config",
     "Setup": "limits.physics.setup",
     "table_info": "limits.physics.tables",
     "TABLE_KINDS": "limits.physics.tables",
@@ -121,13 +121,6 @@ __all__ = ["__version__", "ALIASES", "Analysis", "BAND_LABELS", "BRANCHING_KINDS
            "paper_figures", "plot_annihilation_window", "plot_branching", "plot_comparison", "plot_widths",
            "plot_yields", "reference_curves", "reference_names", "save_scan", "save_workspaces", "scan",
            "scan_to_files", "table_info", "widths", "workspaces", "write_workspaces", "yield_spectrum", "yields"]
-
-
-# ``limits.scan`` is both a subpackage and the scan function. Importing a subpackage for the first time binds it as an
-# attribute of its parent, which would hide the function whenever ``limits.scan.*`` is loaded after ``import limits``.
-# So the (empty) subpackage is loaded now and its binding dropped: ``limits.scan`` is the function, found on use below.
-importlib.import_module("limits.scan")
-del globals()["scan"]
 
 
 def __getattr__(name: str) -> Any:
@@ -168,11 +161,11 @@ if TYPE_CHECKING:  # the names as the type checker and the docs see them
     from limits.publish.outputs import SavedScan, merge_to_files, save_scan, scan_to_files
     from limits.reference.compare import CURVES, Comparison, compare
     from limits.reference.curves import ReferenceCurve, load_reference, reference_curves, reference_names
-    from limits.scan.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
-    from limits.scan.merge import merge_scans
-    from limits.scan.point import MassLimit
-    from limits.scan.result import LimitCurves, ScanResult
-    from limits.scan.run import scan
+    from limits.scanning.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
+    from limits.scanning.merge import merge_scans
+    from limits.scanning.point import MassLimit
+    from limits.scanning.result import LimitCurves, ScanResult
+    from limits.scanning.run import scan
     from limits.stats.interface import BAND_LABELS, Calculator, MuLimit
     from limits.stats.registry import ALIASES, METHODS, create_calculator
     from limits.workspace.build import Workspaces, workspaces

@@ -58,11 +58,11 @@ from limits.publish.hepdata import hepdata_record
 from limits.publish.outputs import SavedScan, merge_to_files, save_scan, scan_to_files
 from limits.reference.compare import CURVES, Comparison, compare
 from limits.reference.curves import ReferenceCurve, load_reference, reference_curves, reference_names
-from limits.scan.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
-from limits.scan.merge import merge_scans
-from limits.scan.point import MassLimit
-from limits.scan.result import ScanResult
-from limits.scan.run import scan
+from limits.scanning.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
+from limits.scanning.merge import merge_scans
+from limits.scanning.point import MassLimit
+from limits.scanning.result import ScanResult
+from limits.scanning.run import scan
 from limits.stats.registry import ALIASES, METHODS
 from limits.workspace.build import Workspaces, workspaces
 from limits.workspace.io import SavedWorkspaces, save_workspaces, write_workspaces

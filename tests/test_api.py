@@ -106,7 +106,7 @@ def test_calculators_from_the_registry():
 
 
 def test_failed_masses_are_logged(caplog, monkeypatch):
-    from limits.scan import tasks
+    from limits.scanning import tasks
 
     def boom(*args, **kwargs):
         raise FloatingPointError("boom")
@@ -119,7 +119,7 @@ def test_failed_masses_are_logged(caplog, monkeypatch):
 
 def test_cli_verbosity(run_cli, tmp_path):
     code, _, err = run_cli("-v", "scan", "--analysis", "na64-2022", "--masses", "1", "--out", str(tmp_path))
-    assert code == 0 and "limits: INFO: limits.scan.run: scan na64-2022/bl-unbroken" in err
+    assert code == 0 and "limits: INFO: limits.scanning.run: scan na64-2022/bl-unbroken" in err
     code, _, err = run_cli("--quiet", "scan", "--analysis", "na64-2022", "--masses", "1", "--out", str(tmp_path),
                            "--rerun")
     assert code == 0 and err.strip().splitlines() == [f"{tmp_path / 'limits.json'}: 1 masses, 0 failed"]

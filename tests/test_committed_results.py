@@ -20,9 +20,9 @@ import pytest
 
 from limits.analysis.definition import builtin_pairs, get_analysis
 from limits.physics.models import get_model
-from limits.scan.config import ScanConfig
-from limits.scan.result import ScanResult
-from limits.scan.run import run_scan
+from limits.scanning.config import ScanConfig
+from limits.scanning.result import ScanResult
+from limits.scanning.run import run_scan
 
 PAIRS = builtin_pairs()
 RESULTS = Path(__file__).resolve().parents[1] / "results"

@@ -10,7 +10,7 @@ import pytest
 
 from limits.physics.models import get_model
 from limits.reference.curves import load_reference, reference_names
-from limits.scan.result import ScanResult
+from limits.scanning.result import ScanResult
 
 
 def test_reference_curves_registered_with_provenance():

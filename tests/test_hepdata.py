@@ -15,7 +15,7 @@ from hepdata_validator.full_submission_validator import FullSubmissionValidator 
 
 from limits.analysis.definition import get_analysis  # noqa: E402
 from limits.publish.hepdata import likelihood_archive, placeholder_in, upload_archive  # noqa: E402
-from limits.scan.inversion import coupling_for_mu  # noqa: E402
+from limits.scanning.inversion import coupling_for_mu  # noqa: E402
 from limits.stats.upper_limits import mu_limits  # noqa: E402
 
 ANALYSIS = "na64-2026"

@@ -18,7 +18,7 @@ import yaml
 import limits
 from limits.io import files as files_module
 from limits.io.files import directory_lock
-from limits.scan.result import ScanResult
+from limits.scanning.result import ScanResult
 
 
 def _one_error_line(code: int, out: str, err: str, field: str) -> None:
@@ -267,7 +267,7 @@ def test_garbage_workspaces_for_hepdata(tmp_path, run_cli, damage):
 def test_damaged_checkpoints_are_recomputed(tmp_path, run_cli):
     args = ("scan", "--analysis", "na64-2022", "--masses", "1,10")
     assert run_cli(*args, "--out", str(tmp_path / "full"))[0] == 0
-    from limits.scan.checkpoints import Checkpoints
+    from limits.scanning.checkpoints import Checkpoints
 
     doc = json.loads((tmp_path / "full" / "limits.json").read_text())
     box = Checkpoints(tmp_path / "part" / ".checkpoints", doc["inputs_digest"])

@@ -18,13 +18,13 @@ from limits.analysis.definition import get_analysis
 from limits.errors import InputError
 from limits.io.files import yaml_load
 from limits.physics.models import get_model
-from limits.scan import run as run_module
-from limits.scan import tasks as tasks_module
-from limits.scan.config import ScanConfig
-from limits.scan.grid import column_crossings
-from limits.scan.inversion import SignalCurve
-from limits.scan.result import ScanResult
-from limits.scan.run import run_scan
+from limits.scanning import run as run_module
+from limits.scanning import tasks as tasks_module
+from limits.scanning.config import ScanConfig
+from limits.scanning.grid import column_crossings
+from limits.scanning.inversion import SignalCurve
+from limits.scanning.result import ScanResult
+from limits.scanning.run import run_scan
 from limits.stats.counting import code4, counting_model
 from limits.stats.hybrid import HybridCalculator
 from limits.stats.upper_limits import mu_limits
@@ -289,7 +289,7 @@ def test_scan_bad_input(run_cli, tmp_path, args, field):
 # known point, with no polling (which can race under load)
 _KILL_AFTER_CHECKPOINTS = r"""
 import os, signal, sys
-from limits.scan.checkpoints import Checkpoints
+from limits.scanning.checkpoints import Checkpoints
 save, saved = Checkpoints.save, []
 def save_then_die(self, index, point):
     save(self, index, point)
@@ -379,8 +379,8 @@ def test_stat_only_excludes_ln10_events(run_cli, tmp_path):
 def test_a_failing_mass_fails_alone_in_its_chunk(monkeypatch, stage):
     """A chunk whose batched solve raises is retried mass by mass, and an inversion that raises fails its mass only:
     only the mass that fails on its own is recorded as failed, its neighbours in the chunk get their limits."""
-    from limits.scan import tasks
-    from limits.scan.inversion import SignalCurve
+    from limits.scanning import tasks
+    from limits.scanning.inversion import SignalCurve
 
     bad = 20.0
     if stage == "limits_of_models":
@@ -413,7 +413,7 @@ def test_a_failing_mass_fails_alone_in_its_chunk(monkeypatch, stage):
 def test_mass_limit_records_round_trip_and_refuse_bad_fields():
     """A point's limits.json record reads back as the same point (NaN <-> null, inf <-> null for an open interval),
     with the calculator's facts apart from its own fields."""
-    from limits.scan.point import MassLimit
+    from limits.scanning.point import MassLimit
 
     failed = MassLimit.without_limit(10.0, 1e-4, "failed", "RuntimeError: no convergence")
     rec = failed.record()

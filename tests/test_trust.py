@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import limits
-from limits.scan.checkpoints import Checkpoints
+from limits.scanning.checkpoints import Checkpoints
 
 MODEL = {"name": "my-bl", "coupling": {"symbol": "g", "scale": 1},
          "charges": {"e": -1, "mu": -1, "tau": -1, "u": "1/3", "d": "1/3"}, "neutrinos": {"light": "dirac"}}

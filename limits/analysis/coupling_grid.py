@@ -3,7 +3,7 @@
 S includes the decay factor (PRL 129 Eq. 6) and, for a model with an absolute kinetic mixing, the part of the
 electron coupling that does not vanish with g; so S(g) need not be ~ g^2: it rises, may peak and fall (visible decays
 inside the detector at large g), and may have a floor at small g. Everything that turns a limit on S into one on g
-starts from this grid: the workspace's reference coupling here, every crossing in :mod:`limits.scan.inversion`.
+starts from this grid: the workspace's reference coupling here, every crossing in :mod:`limits.scanning.inversion`.
 """
 
 from __future__ import annotations

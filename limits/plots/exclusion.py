@@ -16,7 +16,7 @@ from limits.analysis.coupling_grid import coupling_grid
 from limits.physics.gminus2 import band_couplings
 from limits.plots.figure import image_path, save_figure
 from limits.reference.curves import ReferenceCurve
-from limits.scan.result import ScanResult
+from limits.scanning.result import ScanResult
 
 __all__ = ["draw_dark_matter", "draw_exclusion", "plot_dark_matter", "plot_exclusion"]
 

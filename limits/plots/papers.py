@@ -23,7 +23,7 @@ from limits.io.paths import LIMITS_JSON, RESULTS_DIR, output_figures_dir
 from limits.io.paths import results_dir as scan_dir
 from limits.plots.figure import save_figure
 from limits.reference.curves import references_for
-from limits.scan.result import LimitCurves, ScanResult
+from limits.scanning.result import LimitCurves, ScanResult
 
 __all__ = ["FIGURES", "figures_for", "paper_figures"]
 

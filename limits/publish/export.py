@@ -25,7 +25,7 @@ from limits import constants as C
 from limits.errors import InputError
 from limits.frozen import thaw
 from limits.io.files import atomic_path, check_output_file
-from limits.scan.result import ScanResult
+from limits.scanning.result import ScanResult
 
 __all__ = ["DARKCAST_NO_LIMIT", "FORMATS", "darkcast_text", "export", "export_text", "intervals_csv_text",
            "yaml_text"]
@@ -123,7 +123,7 @@ def export(result: ScanResult | str | os.PathLike[str], fmt: str = "darkcast",
         InputError: an unknown format (field ``fmt``), an unreadable result (``result``), an unwritable ``path``.
 
     Example:
-        >>> from limits.scan.run import scan
+        >>> from limits.scanning.run import scan
         >>> text = export(scan("na64-2026", "bl-unbroken", mass_mev=[1.0, 10.0]), "darkcast")
         >>> [line.split()[0] for line in text.splitlines() if not line.startswith("#")]  # masses in GeV
         ['1.000000e-03', '1.000000e-02']

@@ -51,7 +51,7 @@ from limits.io.paths import results_dir as scan_dir
 from limits.io.paths import workspaces_dir as workspace_dir
 from limits.physics.models import Model, charge_string, get_model
 from limits.plots.papers import figures_for
-from limits.scan.result import ScanResult
+from limits.scanning.result import ScanResult
 from limits.workspace.build import HEPDATA_PLACEHOLDER, PLACEHOLDER_NOTE, Workspaces
 from limits.workspace.io import read_workspaces
 

@@ -2,7 +2,7 @@
 ``limits scan`` runs, from its inputs to its files.
 
 Everything here writes into a locked directory (:func:`limits.io.files.directory_lock`) as one set of files
-(:func:`limits.scan.result.write_outputs`); an interrupted scan resumes from its checkpoints under
+(:func:`limits.scanning.result.write_outputs`); an interrupted scan resumes from its checkpoints under
 ``<out_dir>/.checkpoints``.
 """
 
@@ -31,12 +31,12 @@ from limits.io.paths import (
 from limits.physics.models import DEFAULT_MODEL, Model
 from limits.plots.exclusion import plot_dark_matter, plot_exclusion
 from limits.reference.curves import references_for
-from limits.scan.checkpoints import Checkpoints
-from limits.scan.config import ScanConfig
-from limits.scan.executors import parse_executor
-from limits.scan.merge import merge_scans
-from limits.scan.result import ScanResult, write_outputs
-from limits.scan.run import run_scan
+from limits.scanning.checkpoints import Checkpoints
+from limits.scanning.config import ScanConfig
+from limits.scanning.executors import parse_executor
+from limits.scanning.merge import merge_scans
+from limits.scanning.result import ScanResult, write_outputs
+from limits.scanning.run import run_scan
 
 __all__ = ["SavedScan", "finished_scan", "merge_to_files", "save_scan", "scan_to_files"]
 

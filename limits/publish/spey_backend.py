@@ -28,7 +28,7 @@ from spey.base.model_config import ModelConfig
 from limits._version import __version__
 from limits.analysis.definition import get_analysis
 from limits.physics.models import get_model
-from limits.scan.inversion import coupling_for_mu
+from limits.scanning.inversion import coupling_for_mu
 from limits.stats.conventions import POI_BOUNDS
 from limits.stats.counting import counting_model
 from limits.stats.fit import BatchLikelihood

@@ -12,7 +12,7 @@ from limits.errors import InputError
 from limits.frozen import freeze
 from limits.physics.models import builtin_document
 from limits.reference.curves import load_reference
-from limits.scan.result import ScanResult
+from limits.scanning.result import ScanResult
 
 __all__ = ["CURVES", "Comparison", "compare"]
 

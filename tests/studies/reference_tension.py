@@ -101,8 +101,8 @@ def main() -> None:
     from limits.api import compare
     from limits.physics.models import get_model
     from limits.physics.widths import decay_widths
-    from limits.scan.config import ScanConfig
-    from limits.scan.run import run_scan
+    from limits.scanning.config import ScanConfig
+    from limits.scanning.run import run_scan
 
     for name, results in CURVES:
         ours = compare(results, name)  # our observed limit at the published masses inside our range

@@ -17,8 +17,8 @@ import contourpy
 import numpy as np
 from numpy.typing import ArrayLike
 
-from limits.scan.inversion import excluded_intervals
-from limits.scan.point import MassLimit
+from limits.scanning.inversion import excluded_intervals
+from limits.scanning.point import MassLimit
 from limits.stats.interface import BAND_LABELS
 
 __all__ = ["GRID_G", "column_crossings", "contours", "grid_column"]

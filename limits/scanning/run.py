@@ -25,14 +25,14 @@ from limits.analysis.coupling_grid import coupling_grid
 from limits.analysis.definition import Analysis, get_analysis
 from limits.io.progress import progress_bar
 from limits.physics.models import Model, get_model
-from limits.scan.checkpoints import Checkpoints
-from limits.scan.config import ScanConfig
-from limits.scan.executors import parse_executor, run_tasks
-from limits.scan.grid import contours
-from limits.scan.inversion import SignalCurve
-from limits.scan.point import MassLimit
-from limits.scan.result import ScanResult
-from limits.scan.tasks import MassItem, Task, run_task
+from limits.scanning.checkpoints import Checkpoints
+from limits.scanning.config import ScanConfig
+from limits.scanning.executors import parse_executor, run_tasks
+from limits.scanning.grid import contours
+from limits.scanning.inversion import SignalCurve
+from limits.scanning.point import MassLimit
+from limits.scanning.result import ScanResult
+from limits.scanning.tasks import MassItem, Task, run_task
 from limits.stats.counting import CountingModel, counting_model
 from limits.stats.registry import calculator_class
 from limits.stats.shapes import canonical_shape
@@ -76,7 +76,7 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
         cfg: the scan's inputs.
         checkpoint_dir: keep per-mass checkpoints under this directory (resume an interrupted scan with the same
             inputs); they are left in place, :meth:`Checkpoints.clear` removes them.
-        executor: ``local`` | ``processes:N`` | ``dask:ADDRESS`` (see :mod:`limits.scan.executors`).
+        executor: ``local`` | ``processes:N`` | ``dask:ADDRESS`` (see :mod:`limits.scanning.executors`).
         progress: show a progress bar over the masses.
         notify: receives the messages a user should see before a long run (a toy scan's estimated time); they are
             logged at INFO as well.

@@ -18,7 +18,7 @@ from typing import Any
 
 from limits.errors import InputError
 from limits.io.files import atomic_path
-from limits.scan.point import MassLimit
+from limits.scanning.point import MassLimit
 
 __all__ = ["Checkpoints"]
 

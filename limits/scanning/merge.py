@@ -18,10 +18,10 @@ from typing import Any
 from limits.analysis.definition import Analysis, get_analysis
 from limits.errors import InputError
 from limits.physics.models import Model, get_model
-from limits.scan.config import ScanConfig
-from limits.scan.grid import contours
-from limits.scan.point import MassLimit
-from limits.scan.result import ScanResult
+from limits.scanning.config import ScanConfig
+from limits.scanning.grid import contours
+from limits.scanning.point import MassLimit
+from limits.scanning.result import ScanResult
 
 __all__ = ["SHARED_SETTINGS", "merge_results", "merge_scans"]
 
@@ -71,7 +71,7 @@ def merge_scans(parts: Sequence[ScanResult | str | os.PathLike[str]], *, runs: s
                 analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis | None = None,
                 model: str | os.PathLike[str] | Mapping[str, Any] | Model | None = None) -> ScanResult:
     """Merge scans of one configuration over different masses (e.g. toy scans split across jobs) into the result
-    of one scan over their union: identical points, digest and files (:mod:`limits.scan.merge`).
+    of one scan over their union: identical points, digest and files (:mod:`limits.scanning.merge`).
 
     Args:
         parts: results or paths of their limits.json (or directories).
@@ -82,7 +82,7 @@ def merge_scans(parts: Sequence[ScanResult | str | os.PathLike[str]], *, runs: s
         InputError: differing settings, a part not made from these inputs, conflicting points.
 
     Example:
-        >>> from limits.scan.run import scan
+        >>> from limits.scanning.run import scan
         >>> a = scan("na64-2026", "bl-unbroken", mass_mev=[1.0])
         >>> b = scan("na64-2026", "bl-unbroken", mass_mev=[10.0])
         >>> merged = merge_scans([a, b])

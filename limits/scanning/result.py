@@ -1,7 +1,7 @@
 """The typed result of a scan, :class:`ScanResult`, and its files: ``limits.json`` (``schemas/limits.schema.json``),
 ``limits.csv`` and, in ``--grid`` mode, ``cls_grid.json``.
 
-A result is a frozen container: the scan's settings, one :class:`~limits.scan.point.MassLimit` per mass, and
+A result is a frozen container: the scan's settings, one :class:`~limits.scanning.point.MassLimit` per mass, and
 numpy arrays over the masses (``mass_mev``, ``g_obs``, ``g_exp`` with shape (n, 5) in
 :data:`~limits.stats.interface.BAND_LABELS` order, ...). A missing limit (no exclusion, failed mass) is NaN in the
 arrays and ``null`` in the file. ``to_json`` and ``from_json`` round-trip byte for byte; ``from_json`` validates the
@@ -28,7 +28,7 @@ from limits.frozen import freeze, readonly
 from limits.io.files import atomic_path, atomic_paths, check_output_dir, directory_lock, json_safe, read_json
 from limits.io.paths import LIMITS_CSV, LIMITS_JSON
 from limits.io.schemas import validate
-from limits.scan.point import MassLimit
+from limits.scanning.point import MassLimit
 from limits.stats.interface import BAND_LABELS
 
 __all__ = ["LimitCurves", "ScanResult", "json_safe", "write_outputs"]
@@ -79,7 +79,7 @@ class ScanResult:
         inputs_digest: SHA-256 of every input (analysis, runs, model, settings, masses, tables, package version).
         assumptions: the analysis' stated assumptions, topic -> statement.
         versions: package versions that computed it.
-        points: the result at each mass (:class:`~limits.scan.point.MassLimit`; mappings given here are read as
+        points: the result at each mass (:class:`~limits.scanning.point.MassLimit`; mappings given here are read as
             ``limits.json`` point records).
         input_files: files the inputs were read from, with their SHA-256 (e.g. ``{"runs.I.efficiency":
             {"file": ..., "sha256": ...}}``); empty for the shipped inputs.

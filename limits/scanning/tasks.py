@@ -1,9 +1,10 @@
 """One scan task: mu limits for a chunk of masses, inverted to the coupling; never raises.
 
-Per mass: the counting model of its signal patch at g_ref (read once per scan, :func:`limits.scan.run.counting_models`),
-the calculator of the scan's method (:mod:`limits.stats.registry`), observed and expected mu_up, then every crossing of
-S(m, g) = mu_up S(m, g_ref) on the S(m, g) the workspace build tabulated (:mod:`limits.scan.inversion`; no physics is
-evaluated here) and, in --grid mode, the CLs column. A failure becomes status
+Per mass: the counting model of its signal patch at g_ref (read once per scan,
+:func:`limits.scanning.run.counting_models`), the calculator of the scan's method (:mod:`limits.stats.registry`),
+observed and expected mu_up, then every crossing of S(m, g) = mu_up S(m, g_ref) on the S(m, g) the workspace build
+tabulated (:mod:`limits.scanning.inversion`; no physics is evaluated here) and, in --grid mode, the CLs column. A
+failure becomes status
 ``failed`` with the reason. Masses with the same signal shape (per-run fractions, systematics) share one limit solve
 (:func:`limits.stats.upper_limits.limits_of_models`), and toys are seeded from that shape,
 ``SeedSequence(seed, spawn_key=(shape key,))``, so nothing depends on how masses are grouped into tasks or where tasks
@@ -18,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from limits.scan.config import ScanConfig
-from limits.scan.grid import grid_column
-from limits.scan.inversion import Inversion, SignalCurve
-from limits.scan.point import MassLimit
+from limits.scanning.config import ScanConfig
+from limits.scanning.grid import grid_column
+from limits.scanning.inversion import Inversion, SignalCurve
+from limits.scanning.point import MassLimit
 from limits.stats.counting import CountingModel
 from limits.stats.interface import MuLimit
 from limits.stats.tables import cls_table
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class MassItem:
     """One mass of a scan: its index in the scan, mass (MeV), reference coupling, its counting model (the workspace
-    patch at the reference coupling, read once, :func:`limits.scan.run.counting_models`), and S(g), the total signal
+    patch at the reference coupling, read once, :func:`limits.scanning.run.counting_models`), and S(g), the total signal
     the workspace build tabulated on the coupling grid (events)."""
 
     index: int
@@ -75,7 +76,7 @@ def run_task(task: Task) -> list[tuple[int, MassLimit]]:
     """Compute a chunk of mass points: (mass index, point) pairs; a failure becomes a ``failed`` point.
 
     The mu limits of the chunk come from one call (shared per signal shape), and each mass's inversion to the
-    coupling from its tabulated S(g) (:meth:`limits.scan.inversion.SignalCurve.invert`).
+    coupling from its tabulated S(g) (:meth:`limits.scanning.inversion.SignalCurve.invert`).
     """
     cfg = task.config
     items = task.items

@@ -1,5 +1,5 @@
-"""The result at one Z' mass, :class:`MassLimit`: what a scan task makes and a :class:`~limits.scan.result.ScanResult`
-holds, one per mass; ``limits.json`` stores its :meth:`~MassLimit.record`.
+"""The result at one Z' mass, :class:`MassLimit`: what a scan task makes and a
+:class:`~limits.scanning.result.ScanResult` holds, one per mass; ``limits.json`` stores its :meth:`~MassLimit.record`.
 
 A missing number (no exclusion, a failed mass) is NaN here and ``null`` in the files; an excluded interval open above
 ends at infinity here and at ``null`` in the files.
