@@ -101,3 +101,13 @@ def test_random_documents_never_traceback(doc):
         model_from_document(doc, "random")
     except InputError as err:
         assert "\n" not in str(err)
+
+
+def test_the_models_table_lists_only_channels_the_model_has():
+    """Light neutrinos are invisible channels only where they carry a charge: not the dark photon's (it mixes with the
+    photon, which does not couple to neutrinos)."""
+    from limits.physics.models import describe_channels
+
+    assert describe_channels(get_model("bl-unbroken")) == "Dirac nu"
+    assert "nu" not in describe_channels(get_model("dark-photon"))
+    assert describe_channels(get_model("dark-photon")).startswith("complex_scalar chi")

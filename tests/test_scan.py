@@ -431,3 +431,40 @@ def test_mass_limit_records_round_trip_and_refuse_bad_fields():
         MassLimit(mass_mev=1.0, status="excluded")
     with pytest.raises(InputError, match="facts"):
         MassLimit(mass_mev=1.0, status="ok", facts={"g_obs": 1.0})
+
+
+def test_coupling_for_mu_takes_any_real_number_and_says_which_side_it_misses():
+    from limits.scanning.inversion import coupling_for_mu
+
+    patch = build_workspaces(A22, BL, np.array([10.0])).patchset["patches"][0]["metadata"]
+    g = coupling_for_mu(patch, 0.24)
+    assert coupling_for_mu(patch, np.float32(0.24)) == pytest.approx(g, rel=1e-6)  # numpy scalars are numbers
+    assert coupling_for_mu(patch, np.int64(1)) == pytest.approx(patch["g_ref"], rel=1e-5)  # mu = 1 at g_ref
+    for bad in (True, -1.0, math.nan, "0.24"):
+        with pytest.raises(InputError, match="mu"):
+            coupling_for_mu(patch, bad)
+    with pytest.raises(InputError, match="above the largest"):
+        coupling_for_mu(patch, 1e30)
+    with pytest.raises(InputError, match="smallest coupling"):
+        coupling_for_mu(patch, 1e-12)
+    with pytest.raises(InputError, match="patch_metadata"):
+        coupling_for_mu({"values": [10.0]}, 0.24)
+
+
+def test_signal_curve_does_not_extrapolate():
+    g = coupling_grid()
+    curve = SignalCurve(g, 1e6 * g**2)
+    inside = curve(np.array([1e-5, 1e-3]))
+    np.testing.assert_allclose(inside, 1e6 * np.array([1e-5, 1e-3]) ** 2, rtol=1e-9)
+    assert np.isnan(curve(np.array([1e-11, 2.0]))).all()  # outside the table: no value, not 0
+    assert (SignalCurve(g, np.zeros_like(g))(np.array([1e-5])) == 0).all()  # no signal at all: 0
+
+
+def test_mass_limit_equality_is_by_value_and_bad_records_name_the_record():
+    from limits.scanning.point import MassLimit
+
+    a = MassLimit.without_limit(10.0, 1e-4, "failed", "x")
+    assert a == MassLimit.from_record(a.record()) and a != MassLimit.without_limit(11.0, 1e-4, "failed", "x")
+    for bad in ({"mass_mev": 1.0, "status": "ok"}, ["not", "a", "mapping"], {**a.record(), "g_exp": 5}):
+        with pytest.raises(InputError, match="record"):
+            MassLimit.from_record(bad)

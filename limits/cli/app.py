@@ -41,7 +41,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """NA64 Z' limits: models, widths, signal yields, workspaces, CLs scans, comparisons and HEPData records.
 
     Units: masses in MeV, energies in GeV, couplings dimensionless (g for B-L-type models, epsilon for the
-    dark photon). Run ``limits COMMAND --help`` for each command's options.
+    dark photon). Run 'limits COMMAND --help' for each command's options.
     """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     handler = logging.StreamHandler(sys.stderr)

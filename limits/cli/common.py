@@ -8,6 +8,7 @@ names its Python parameters; :func:`api_errors` turns those names into the comma
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,7 +17,7 @@ import click
 from limits import api
 from limits.errors import InputError
 
-__all__ = ["MASSES_HELP", "api_errors", "progress_enabled"]
+__all__ = ["MASSES_HELP", "api_errors", "progress_enabled", "quiet"]
 
 MASSES_HELP = ("Z' masses in MeV: comma-separated list, or MIN:MAX:N for N log-spaced points "
                f"(range {api.MASS_RANGE_MEV[0]:g}-{api.MASS_RANGE_MEV[1]:g} MeV).")
@@ -49,7 +50,13 @@ def api_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def progress_enabled() -> bool:
-    """Progress bars are drawn unless ``--quiet`` was given."""
+def quiet() -> bool:
+    """``--quiet`` was given: errors only."""
     obj = click.get_current_context().find_root().obj or {}
-    return not obj.get("quiet", False)
+    return bool(obj.get("quiet", False))
+
+
+def progress_enabled() -> bool:
+    """Progress bars are drawn on a terminal unless ``--quiet`` was given (not into a log file or a CI log, where
+    each redraw would be kept)."""
+    return not quiet() and sys.stderr.isatty()

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from limits import api
-from limits.cli.common import api_errors, progress_enabled
+from limits.cli.common import api_errors, progress_enabled, quiet
 from limits.errors import InputError
 
 __all__ = ["EXIT_PARTIAL", "merge_cmd", "scan_cmd", "workspace_cmd"]
@@ -100,7 +100,7 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
     _refuse_with_all(all_builtin)
 
     def started(config: api.ScanConfig, out: Path) -> None:
-        if progress_enabled():  # not under --quiet
+        if not quiet():
             click.echo(f"limits: {config.analysis.name}/{config.model.name} -> {out}", err=True)
 
     saved = api.scan_to_files(analysis, model, mass_mev=mass_mev, method=method, cl=cl, stat_only=stat_only,

@@ -11,7 +11,7 @@ from limits.errors import InputError
 __all__ = ["compare_cmd", "export_cmd", "figures_cmd", "hepdata_cmd"]
 
 
-@click.command("figures")
+@click.command("figures", short_help="Redraw the papers' exclusion figures from our scans.")
 @click.option("--results", "results_dir", default="results", show_default=True,
               type=click.Path(file_okay=False), help="Directory holding <analysis>/<model>/limits.json (the committed "
                                                      "scans).")

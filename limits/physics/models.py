@@ -390,13 +390,14 @@ def describe_models(names: Sequence[str] | None = None) -> list[dict[str, str]]:
 
 def describe_channels(model: Model) -> str:
     """One-line summary of the model's invisible channels, for ``limits models``."""
-    parts = ["Dirac nu" if model.light_nu == "dirac" else "Majorana nu_L"]
+    # light neutrinos are an invisible channel only where they carry a charge (not the dark photon's)
+    parts = ["Dirac nu" if model.light_nu == "dirac" else "Majorana nu_L"] if any(model.nu_charges.values()) else []
     if model.heavy_n_charges:
         parts.append(f"{len(model.heavy_n_charges)} N (m_N/m_Z'={model.heavy_n_mass_ratio:.3g})")
     if model.dark:
         parts.append(f"{model.dark.particle} chi (alpha_D={model.dark.alpha_d:g}, "
                      f"m_Z'/m_chi={model.dark.mass_ratio:g})")
-    return ", ".join(parts)
+    return ", ".join(parts) or "none"
 
 
 def charge_string(q: float) -> str:

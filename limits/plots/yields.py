@@ -34,7 +34,8 @@ def plot_yields(model: str | Model, mass_mev: str | ArrayLike, coupling: float, 
                 setup: Setup | None = None) -> None:
     """The yields figure of a model written to the image file ``path`` (format from its suffix; atomically):
     :func:`limits.analysis.expected.yields` at ``mass_mev`` and across the annihilation window (so that its resonant
-    peak is resolved), with a resolution also with the cut on the true E_Z', drawn by :func:`draw_yields`.
+    peak is resolved), and where the set-up has an ECAL resolution also with the cut on the true E_Z' (dotted),
+    drawn by :func:`draw_yields`.
 
     Args:
         model: the Z' model (:func:`limits.get_model`).
@@ -152,8 +153,8 @@ def plot_annihilation_window(model: str | Model, coupling: float, path: str | os
                              setup: Setup | None = None, *,
                              mass_range_mev: tuple[float, float] = (150.0, 400.0)) -> None:
     """The annihilation-window figure written to the image file ``path`` (atomically): :func:`limits.yields` on 501
-    masses across ``mass_range_mev`` (linear axis) for each atomic-electron model, with a resolution also with the
-    cut on the true E_Z', drawn by :func:`draw_annihilation_window`.
+    masses across ``mass_range_mev`` (linear axis) for each atomic-electron model, and where the set-up has an ECAL
+    resolution also with the cut on the true E_Z' (dotted), drawn by :func:`draw_annihilation_window`.
 
     Args:
         model: the Z' model.

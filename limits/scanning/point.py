@@ -87,6 +87,12 @@ class MassLimit:
     y_exp: tuple[float, ...] | None = None
     grid: Mapping[str, Any] | None = None
 
+    def __eq__(self, other: object) -> bool:
+        """The same result: equal records and grid columns, NaN equal to NaN (:meth:`same_as`)."""
+        return self.same_as(other) if isinstance(other, MassLimit) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and holding mappings
+
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise InputError("status", f"must be one of {', '.join(STATUSES)}, got {self.status!r}")
@@ -138,7 +144,23 @@ class MassLimit:
 
     @classmethod
     def from_record(cls, rec: Mapping[str, Any]) -> MassLimit:
-        """A point from its record (``limits.json``, validated by the file's schema, or :meth:`record`)."""
+        """A point from its record (``limits.json``, validated by the file's schema, or :meth:`record`).
+
+        Raises:
+            InputError: naming ``record``: not a mapping, a required field missing or of the wrong kind.
+        """
+        if not isinstance(rec, Mapping):
+            raise InputError("record", f"a {type(rec).__name__} is not a point record (a mapping)")
+        missing = [k for k in ("mass_mev", "status", "g_obs", "g_exp", "mu_obs", "s_obs") if k not in rec]
+        if missing:
+            raise InputError("record", f"a point record needs {', '.join(missing)}")
+        try:
+            return cls._from_record(rec)
+        except (TypeError, ValueError) as exc:
+            raise InputError("record", f"a point record of the wrong form: {exc}") from None
+
+    @classmethod
+    def _from_record(cls, rec: Mapping[str, Any]) -> MassLimit:
         intervals = rec.get("excluded_intervals_obs")
         return cls(
             mass_mev=float(rec["mass_mev"]), status=str(rec["status"]), g_obs=_number(rec["g_obs"]),

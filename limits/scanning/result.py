@@ -70,7 +70,7 @@ class ScanResult:
         setups: the set-up of each run (:meth:`limits.physics.setup.Setup.record`: beam, cut, ECAL resolution,
             L_det, production switches), by run name; None in files written before it was recorded.
         coupling: the model's coupling symbol, ``"g"`` or ``"epsilon"`` (dimensionless).
-        method: the CLs calculator (``hybrid``, ``asymptotic``, ``toys``; files before 0.4 may say ``exact``).
+        method: the CLs calculator (``hybrid``, ``asymptotic``, ``toys``; older files may say ``exact``).
         cl: confidence level (0.9 for the 90 % CL limits).
         stat_only: systematic uncertainties dropped.
         seed: seed of every random number of the scan.
