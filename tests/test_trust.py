@@ -219,3 +219,16 @@ def test_checkpoints_of_the_api_hold_their_checksum(tmp_path):
     box.save(0, limits.MassLimit(mass_mev=1.0, status="ok", g_obs=float("nan"), g_exp=(1.0,) * 5))
     assert np.isnan(box.load()[0].g_obs)  # strict JSON on disk (null), NaN back
     assert set(json.loads((box.path / "mass_00000.json").read_text())) == {"point", "sha256"}
+
+
+def test_a_checkpoint_without_dark_matter_limits_is_recomputed(tmp_path):
+    """A checkpoint of a dark-sector model written before points carried their y limits is not mixed in."""
+    from limits.scanning.run import run_scan
+
+    cfg = limits.ScanConfig(analysis=limits.get_analysis("na64-2026"), model=limits.get_model("bl-dm-scalar"),
+                            masses_mev=(1.0, 10.0))
+    fresh = run_scan(cfg)
+    box = Checkpoints(tmp_path, cfg.digest())
+    box.save(0, dataclasses.replace(fresh.points[0], m_chi_mev=None, y_obs=None, y_exp=None))
+    resumed = run_scan(cfg, checkpoint_dir=tmp_path)
+    assert resumed.points[0] == fresh.points[0] and np.isfinite(resumed.y_obs).all()
