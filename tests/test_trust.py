@@ -218,17 +218,22 @@ def test_checkpoints_of_the_api_hold_their_checksum(tmp_path):
     box = Checkpoints(tmp_path, "f" * 64)
     box.save(0, limits.MassLimit(mass_mev=1.0, status="ok", g_obs=float("nan"), g_exp=(1.0,) * 5))
     assert np.isnan(box.load()[0].g_obs)  # strict JSON on disk (null), NaN back
-    assert set(json.loads((box.path / "mass_00000.json").read_text())) == {"point", "sha256"}
+    assert set(json.loads((box.path / "mass_00000.json").read_text())) == {"format", "point", "sha256"}
 
 
-def test_a_checkpoint_without_dark_matter_limits_is_recomputed(tmp_path):
-    """A checkpoint of a dark-sector model written before points carried their y limits is not mixed in."""
+def test_a_checkpoint_without_dark_matter_limits_is_recomputed(tmp_path, caplog):
+    """A checkpoint of a dark-sector model written before points carried their y limits (the first checkpoint
+    format: no format key, the y limits added after the scan) is not mixed in, although its checksum holds."""
+    from limits.scanning.checkpoints import _checksum
     from limits.scanning.run import run_scan
 
     cfg = limits.ScanConfig(analysis=limits.get_analysis("na64-2026"), model=limits.get_model("bl-dm-scalar"),
                             masses_mev=(1.0, 10.0))
     fresh = run_scan(cfg)
     box = Checkpoints(tmp_path, cfg.digest())
-    box.save(0, dataclasses.replace(fresh.points[0], m_chi_mev=None, y_obs=None, y_exp=None))
+    old = dataclasses.replace(fresh.points[0], m_chi_mev=None, y_obs=None, y_exp=None).record(with_grid=True)
+    box.path.mkdir(parents=True)
+    (box.path / "mass_00000.json").write_text(json.dumps({"point": old, "sha256": _checksum(old)}))
     resumed = run_scan(cfg, checkpoint_dir=tmp_path)
+    assert "written by another version" in caplog.text
     assert resumed.points[0] == fresh.points[0] and np.isfinite(resumed.y_obs).all()

@@ -3,8 +3,10 @@
 Layout: ``<directory>/<digest[:20]>/mass_<index>.json``. A rerun with the same inputs finds them and computes only the
 missing masses; a different input (another digest) never sees them. The CLI keeps them under ``OUT/.checkpoints``.
 
-Each file is ``{"point": ..., "sha256": ...}``, the SHA-256 of the point's canonical JSON text: a checkpoint that was
-edited, truncated or damaged does not match it and is recomputed (with a warning), never used.
+Each file is ``{"format": ..., "point": ..., "sha256": ...}``: the point's record (:meth:`MassLimit.record`), the
+SHA-256 of its canonical JSON text, and :data:`FORMAT`. A checkpoint that was edited, truncated or damaged does not
+match its checksum, and one written by a version of limits whose points held other fields has another format: either is
+recomputed (with a warning), never used.
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from limits.errors import InputError
 from limits.io.files import atomic_path
 from limits.scanning.point import MassLimit
 
-__all__ = ["Checkpoints"]
+__all__ = ["FORMAT", "Checkpoints"]
+
+FORMAT = 2
+"""The checkpoint format: 2 since points are :class:`~limits.scanning.point.MassLimit` records that carry their
+dark-matter limits (before: no ``format`` key, and the y limits added after the scan)."""
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +44,13 @@ class Checkpoints:
         for f in self.path.glob("mass_*.json"):
             try:
                 doc = json.loads(f.read_text())
+                if doc.get("format") != FORMAT:
+                    raise ValueError(f"format {doc.get('format')}, not {FORMAT}: written by another version of limits")
                 point = doc["point"]
-                if not (isinstance(point, dict) and {"mass_mev", "status", "g_obs"} <= point.keys()):
-                    raise ValueError("not a checkpointed point")
                 if doc["sha256"] != _checksum(point):
                     raise ValueError("its checksum does not match its content")
                 done[int(f.stem.split("_")[1])] = MassLimit.from_record(point)
-            # (JSONDecodeError is a ValueError; InputError: a record that is no point)
+            # (JSONDecodeError is a ValueError; InputError: a record that is no point, MassLimit.from_record)
             except (ValueError, UnicodeDecodeError, KeyError, TypeError, InputError) as exc:
                 # a torn file cannot exist (atomic writes), but an edited or damaged one can: never trust it
                 log.warning("checkpoint %s not used (%s): its mass is recomputed", f, exc)
@@ -57,7 +63,8 @@ class Checkpoints:
         """Record one finished mass."""
         safe = point.record(with_grid=True)
         with atomic_path(self.path / f"mass_{index:05d}.json") as tmp:
-            tmp.write_text(json.dumps({"point": safe, "sha256": _checksum(safe)}, sort_keys=True, allow_nan=False))
+            tmp.write_text(json.dumps({"format": FORMAT, "point": safe, "sha256": _checksum(safe)}, sort_keys=True,
+                                      allow_nan=False))
 
     def clear(self) -> None:
         """Remove this scan's checkpoints (and the directory if nothing else is left in it)."""

@@ -85,13 +85,6 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     digest = cfg.digest()
     checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
     done: dict[int, MassLimit] = checkpoints.load() if checkpoints else {}
-    # a checkpoint written before the point carried its dark-matter limits (the same inputs, an older limits) is
-    # recomputed rather than mixed into the result
-    dark = cfg.model.dark is not None
-    stale = [i for i, p in done.items() if (p.m_chi_mev is not None) != dark]
-    if stale:
-        log.info("%d checkpointed masses without their dark-matter limits: recomputed", len(stale))
-        done = {i: p for i, p in done.items() if i not in stale}
     calculator = calculator_class(cfg.method)
     masses = np.array(cfg.masses_mev)
     ws = build_workspaces(cfg.analysis, cfg.model, masses)
