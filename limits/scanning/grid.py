@@ -71,12 +71,12 @@ def column_crossings(g: np.ndarray, cls: np.ndarray, level: float) -> tuple[list
 
 def contours(points: Sequence[MassLimit], cl: float) -> dict[str, Any]:
     """Contour polylines [[mass_mev, g], ...] of CLs = 1 - CL for the observed and each expected curve."""
-    ok = [p for p in points if p.grid is not None]
-    if len(ok) < 2:
+    columns = [(p.mass_mev, p.grid) for p in points if p.grid is not None]
+    if len(columns) < 2:
         return {}
     level = 1.0 - cl
-    m = np.array([p.mass_mev for p in ok])
-    g = np.array(ok[0].grid["g"] if ok[0].grid else [])
+    m = np.array([mass for mass, _ in columns])
+    g = np.array(columns[0][1]["g"])
     x = np.log10(m)
     y = np.log10(g)
     # pad the frame with a not-excluded value so that contours touching the edges close
@@ -93,7 +93,7 @@ def contours(points: Sequence[MassLimit], cl: float) -> dict[str, Any]:
         return [[[float(10 ** np.clip(a, x[0], x[-1])), float(10 ** np.clip(b, y[0], y[-1]))] for a, b in seg]
                 for seg in segments]
 
-    out: dict[str, Any] = {"obs": lines(np.array([p.grid["cls_obs"] for p in ok if p.grid]).T)}
-    out["exp"] = {lab: lines(np.array([p.grid["cls_exp"][i] for p in ok if p.grid]).T)
+    out: dict[str, Any] = {"obs": lines(np.array([col["cls_obs"] for _, col in columns]).T)}
+    out["exp"] = {lab: lines(np.array([col["cls_exp"][i] for _, col in columns]).T)
                   for i, lab in enumerate(BAND_LABELS)}
     return out
