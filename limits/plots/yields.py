@@ -18,7 +18,7 @@ from limits.analysis.expected import YieldTable, annihilation_window_mev, yields
 from limits.io.masses import masses_mev
 from limits.physics.annihilation import ELECTRON_MODELS
 from limits.physics.detector import EcalResolution
-from limits.physics.models import Model, check_coupling, get_model
+from limits.physics.models import Model, get_model
 from limits.physics.setup import Setup
 from limits.physics.widths import MASS_RANGE_MEV
 from limits.plots.figure import image_path, save_figure
@@ -45,6 +45,7 @@ def plot_yields(model: str | Model, mass_mev: str | ArrayLike, coupling: float, 
     """
     image_path(path)  # checked before any work
     setup = Setup() if setup is None else setup
+    model = get_model(model)  # read once for both tables
     masses = masses_mev(mass_mev, *MASS_RANGE_MEV)
     window = annihilation_window_mev(setup, float(masses.min()), float(masses.max()))
     figure_masses = np.unique(np.concatenate([masses, window[::2]]))
@@ -163,8 +164,7 @@ def plot_annihilation_window(model: str | Model, coupling: float, path: str | os
     """
     image_path(path)  # checked before any work
     setup = Setup() if setup is None else setup
-    model = get_model(model)
-    coupling = check_coupling(coupling)
+    model = get_model(model)  # read once for the six tables; limits.yields checks the coupling
     masses = np.linspace(*mass_range_mev, 501)
     panels = {e: setup.replace(electron_momenta=e, annihilation=True) for e in ELECTRON_MODELS}
     tables = {e: yields(model, mass_mev=masses, coupling=coupling, setup=s) for e, s in panels.items()}
