@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import limits
+
+WORKSPACES = Path(__file__).resolve().parents[1] / "workspaces"  # the committed ones, from any working directory
 
 
 def test_scan_returns_arrays_and_writes_nothing(tmp_path, monkeypatch):
@@ -73,7 +76,8 @@ def test_widths_yields_workspaces():
     (lambda: limits.export("nowhere", "csv"), "result"),
     (lambda: limits.export("nowhere", "pdf"), "fmt"),
     (lambda: limits.hepdata_record("na64-2022", "/tmp/x", inspire_id="ins12"), "inspire_id"),
-    (lambda: limits.hepdata_record("na64-2022", "/tmp/x", results_dir="/nowhere"), "results_dir"),
+    (lambda: limits.hepdata_record("na64-2022", "/tmp/x", results_dir="/nowhere",
+                                       workspaces_dir=WORKSPACES), "results_dir"),
     (lambda: limits.hepdata_record("na64-2022", "/tmp/x", workspaces_dir="/nowhere"), "workspaces_dir"),
     (lambda: limits.get_analysis("na64-2022", runs="/nowhere/runs.yaml"), "runs"),
     (lambda: limits.scan("na64-2022", "bl-unbroken", mass_mev=[1.0], executor="dask:nowhere"), "executor"),
