@@ -109,11 +109,23 @@ def test_the_cli_is_a_shell_over_the_api():
 
 
 def test_the_api_defines_nothing():
-    """limits/api.py gathers and re-exports: the functions and types live with the stage that makes them."""
+    """limits/api.py gathers and re-exports: the functions and types live with the stage that makes them; the api only
+    says where each name lives and imports it on first use."""
     tree = ast.parse((PACKAGE / "api.py").read_text(encoding="utf-8"))
     defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))]
-    assigned = [t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)]
-    assert defined == [] and assigned == ["__all__"]
+    assigned = [t.id for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)]
+    assert defined == ["__getattr__", "__dir__"] and assigned == ["_SOURCES", "_RENAMED", "_WHERE", "__all__"]
+
+
+def test_the_api_lookup_agrees_with_its_type_checking_imports():
+    """The lazy lookup (what runs) and the TYPE_CHECKING imports (what mypy and readers see) name the same places."""
+    tree = ast.parse((PACKAGE / "api.py").read_text(encoding="utf-8"))
+    block = next(n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING")
+    static = {alias.asname or alias.name: (node.module, alias.name)
+              for node in block.body if isinstance(node, ast.ImportFrom) for alias in node.names}
+    assert static == dict(limits.api._WHERE)
+    assert set(limits.api.__all__) == set(static) | {"__version__"}
 
 
 def test_only_the_cli_and_the_top_level_use_the_api():
@@ -200,9 +212,9 @@ def test_every_module_imports_on_its_own(isolated_imports, module):
 
 def test_every_public_name_is_exported_lazily():
     """``limits.__all__`` and the lazy table agree, and every name resolves to the object of its module."""
-    assert set(limits.__all__) - {"__version__"} == set(limits._EXPORTS)
-    for name, module in limits._EXPORTS.items():
-        assert getattr(limits, name) is getattr(importlib.import_module(module), name), name
+    assert set(limits.__all__) - {"__version__"} == set(limits.api._WHERE)
+    for name, (module, attribute) in limits.api._WHERE.items():
+        assert getattr(limits, name) is getattr(importlib.import_module(module), attribute), name
 
 
 def test_importing_limits_loads_no_submodule():
@@ -210,7 +222,20 @@ def test_importing_limits_loads_no_submodule():
     importing ``limits.errors`` does not drag in the whole package through ``limits/__init__``)."""
     code = "import limits, sys; print(sorted(m for m in sys.modules if m.startswith('limits')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    assert done.stdout.strip() == "['limits', 'limits._version']"
+    assert done.stdout.strip() == "['limits', 'limits._version', 'limits.api']"
+
+
+@pytest.mark.parametrize("statement", ["import limits.cli.app", "from limits import *",
+                                       "import limits.plots.exclusion, limits.scanning.run, limits.publish.outputs"])
+def test_start_up_imports_no_heavy_library(statement):
+    """Issue 21: the command line (``limits --help``) and every module import light; matplotlib, scipy's
+    submodules, pyhf, dask and jsonschema are imported where a computation uses them."""
+    heavy = ("matplotlib", "scipy.special", "scipy.interpolate", "scipy.optimize", "scipy.stats", "pyhf", "dask",
+             "distributed", "jsonschema")
+    code = f"{statement}; import json, sys; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    loaded = [m for m in json.loads(done.stdout) if m.startswith(heavy)]
+    assert not loaded, loaded
 
 
 def test_the_layout_page_lists_every_module():

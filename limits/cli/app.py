@@ -8,7 +8,6 @@ output file is written; other failures of ours (a rejected record, a broken tabl
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 import click
@@ -88,7 +87,6 @@ def _one_line(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: runs the CLI and maps bad input (ours or click's) to one line and exit status 2."""
-    os.environ.setdefault("MPLBACKEND", "Agg")  # batch nodes and CI have no display (before matplotlib is imported)
     try:
         # without standalone mode click returns a command's Exit status instead of raising it (scan: 3 = partial)
         status = cli.main(args=argv, prog_name="limits", standalone_mode=False)

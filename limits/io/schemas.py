@@ -13,12 +13,13 @@ import math
 import numbers
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from limits.errors import InputError
 from limits.frozen import freeze, frozen_cache
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = ["MAX_DEPTH", "load_schema", "plain_document", "validate"]
 
@@ -90,6 +91,8 @@ def validate(document: Any, schema_name: str, source: str) -> Any:
     Raises:
         InputError: naming ``source`` and the field.
     """
+    import jsonschema  # where used: importing the module stays light (jsonschema ~0.05 s)
+
     document = plain_document(document, source)
     validator = jsonschema.Draft202012Validator(load_schema(schema_name))
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))

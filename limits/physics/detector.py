@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import ndtr
 
 __all__ = ["EcalResolution"]
 
@@ -61,6 +60,8 @@ class EcalResolution:
     def pass_probability(self, zprime_energy_gev: ArrayLike, *, beam_energy_gev: float,
                          ecut_gev: float) -> np.ndarray:
         """Probability that a Z' of energy E_Z' (GeV) passes E_ECAL < E0 - E_cut with the measured E_ECAL."""
+        from scipy.special import ndtr  # where used: importing the module stays light
+
         e_zp = np.asarray(zprime_energy_gev, dtype=float)
         e_ecal = beam_energy_gev - e_zp
         threshold = beam_energy_gev - ecut_gev

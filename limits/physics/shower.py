@@ -23,7 +23,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from limits import constants as C
 from limits.io.progress import progress_bar
@@ -185,6 +184,8 @@ def tsai_primary_tracklength(y_above: float, depth_x0: float = 40.0, b: float = 
     incomplete gamma function P(bt, ln(1/y)); the depth integral over [0, T] uses Gauss-Legendre on log-spaced panels
     (P -> 1 as t -> 0: the primary starts at E0).
     """
+    from scipy import special  # where used: importing the module stays light
+
     big_u = math.log(1.0 / y_above)
     nodes, weights = np.polynomial.legendre.leggauss(32)
     edges = np.concatenate([[0.0], np.geomspace(1e-4, depth_x0, 80)])

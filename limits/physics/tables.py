@@ -25,10 +25,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.interpolate import RectBivariateSpline, RegularGridInterpolator
 
 from limits import constants as C
 from limits._version import __version__
@@ -38,6 +37,9 @@ from limits.io.files import atomic_path, check_output_dir
 from limits.io.progress import progress_bar
 from limits.physics import brems, shower
 from limits.physics.compton import ComptonProfiles
+
+if TYPE_CHECKING:
+    from scipy.interpolate import RectBivariateSpline, RegularGridInterpolator
 
 __all__ = ["BremsTable", "DEFAULT_BREMS_GRID", "DEFAULT_COMPTON", "DEFAULT_SHOWER", "TABLES", "TABLE_KINDS",
            "build_brems", "build_compton", "build_shower", "build_tables", "load_brems", "load_compton", "load_shower",
@@ -270,6 +272,8 @@ class BremsTable:
 
     @functools.cached_property
     def _interpolator(self) -> RegularGridInterpolator:
+        from scipy.interpolate import RegularGridInterpolator  # where used: importing the module stays light
+
         log_c = np.log(np.maximum(self.sigma_gev2, 1e-300))
         return RegularGridInterpolator((np.log(self.mass_gev), np.log(self.energy_gev), _logit(self.x0)), log_c,
                                        method="cubic", bounds_error=True)
@@ -293,7 +297,9 @@ class BremsTable:
         return np.where(top, 0.0, np.exp(spline(e, u, grid=False)))
 
     @functools.cached_property
-    def _node_splines(self):
+    def _node_splines(self) -> list[RectBivariateSpline]:
+        from scipy.interpolate import RectBivariateSpline  # where used: importing the module stays light
+
         log_c = np.log(np.maximum(self.sigma_gev2, 1e-300))
         return [RectBivariateSpline(np.log(self.energy_gev), _logit(self.x0), log_c[i], kx=3, ky=3)
                 for i in range(self.mass_gev.size)]

@@ -28,9 +28,9 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.interpolate import CubicSpline
 
 from limits import constants as C
 from limits._version import __version__
@@ -40,6 +40,9 @@ from limits.physics import annihilation
 from limits.physics.compton import ComptonProfiles, combined
 from limits.physics.models import DarkSector, Model
 from limits.physics.setup import Setup
+
+if TYPE_CHECKING:
+    from scipy.interpolate import CubicSpline
 from limits.physics.tables import load_brems, load_compton, load_shower, table_checksums
 from limits.physics.widths import dark_sector_width, decay_widths
 
@@ -74,6 +77,8 @@ class Spectra:
 
     @functools.cached_property
     def _brem_spline(self) -> CubicSpline:
+        from scipy.interpolate import CubicSpline  # where used: importing the module stays light
+
         return CubicSpline(np.log(self.brem_mass_gev), np.log(np.maximum(self.brem, 1e-300)), axis=0)
 
     def brem_at(self, mass_gev: np.ndarray) -> np.ndarray:

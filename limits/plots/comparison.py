@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
-
-from limits.plots.figure import image_path, save_figure
+from limits.plots.figure import image_path, new_figure, save_figure
 from limits.reference.compare import Comparison
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["draw_comparison", "plot_comparison"]
 
@@ -22,7 +23,7 @@ def plot_comparison(cmp: Comparison, path: str | os.PathLike[str]) -> None:
 
 def draw_comparison(cmp: Comparison) -> Figure:
     """Our limit and the published one (top), their ratio (bottom), vs mass; returns the figure."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    fig, (top, bottom) = new_figure(2, 1, figsize=(7, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
     top.plot(cmp.mass_mev, cmp.published, "o-", ms=3, color="tab:blue", label=cmp.reference["label"])
     top.plot(cmp.mass_mev, cmp.ours, "-", color="k", label="limits (this work)")
     top.set_xscale("log")

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from limits import constants as C
 from limits.analysis.coupling_grid import coupling_grid
 from limits.physics.gminus2 import band_couplings
-from limits.plots.figure import image_path, save_figure
+from limits.plots.figure import image_path, new_figure, save_figure
 from limits.reference.curves import ReferenceCurve
 from limits.scanning.result import ScanResult
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["draw_dark_matter", "draw_exclusion", "plot_dark_matter", "plot_exclusion"]
 
@@ -47,9 +48,9 @@ def _excluded_regions(result: ScanResult, g_top: float) -> list[tuple[np.ndarray
 def _figure(ax: Axes | None) -> tuple[Figure, Axes, bool]:
     """(figure, axis, whether they are new): a new 7.5 x 5 inch figure, or the figure ``ax`` belongs to."""
     if ax is None:
-        fig, new_ax = plt.subplots(figsize=(7.5, 5))
+        fig, new_ax = new_figure(figsize=(7.5, 5))
         return fig, new_ax, True
-    return cast(Figure, ax.get_figure(root=True)), ax, False
+    return cast("Figure", ax.get_figure(root=True)), ax, False
 
 
 def _runs_by_value(values: np.ndarray) -> list[slice]:

@@ -14,16 +14,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-
-import matplotlib.pyplot as plt
-from matplotlib.axes import Axes
+from typing import TYPE_CHECKING
 
 from limits.io.files import check_output_dir
 from limits.io.paths import LIMITS_JSON, RESULTS_DIR, output_figures_dir
 from limits.io.paths import results_dir as scan_dir
-from limits.plots.figure import save_figure
+from limits.plots.figure import new_figure, save_figure
 from limits.reference.curves import references_for
 from limits.scanning.result import LimitCurves, ScanResult
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["FIGURES", "figures_for", "paper_figures"]
 
@@ -58,7 +59,7 @@ def _finish(ax: Axes, ylabel: str = r"$g_{B-L}$ (90% CL upper limit)") -> None:
 
 
 def _prl129_fig3(results: Path, path: Path) -> None:
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig, ax = new_figure(figsize=(7, 5))
     unbroken, broken = _scan(results, "na64-2022", "bl-unbroken"), _scan(results, "na64-2022", "bl-broken")
     _band(ax, unbroken)
     ax.plot(unbroken.mass_mev, unbroken.obs, color="tab:blue", lw=1.8, label="unbroken $B-L$ (ours)")
@@ -71,7 +72,7 @@ def _prl129_fig3(results: Path, path: Path) -> None:
 
 
 def _arxiv2606_fig6(results: Path, path: Path) -> None:
-    fig, axes = plt.subplots(2, 1, figsize=(7, 9), sharex=True)
+    fig, axes = new_figure(2, 1, figsize=(7, 9), sharex=True)
     for ax, model, title in zip(axes, ("bl-unbroken", "bl-dm-scalar"),
                                 ("unbroken $B-L$, Dirac $\\nu$",
                                  r"$B-L$ with scalar DM, $\alpha_D = 0.1$, $m_{Z'} = 3 m_\chi$")):
@@ -88,7 +89,7 @@ def _arxiv2606_fig6(results: Path, path: Path) -> None:
 
 
 def _arxiv2606_fig8(results: Path, path: Path) -> None:
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig, ax = new_figure(figsize=(7, 5))
     for (model, label), color in zip(FIG8_MODELS.items(), ("k", "tab:red", "tab:green", "tab:purple")):
         c = _scan(results, "na64-2026", model)
         ax.plot(c.mass_mev, c.obs, color=color, lw=1.6, label=label)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from limits.errors import InputError
 from limits.physics.models import Model
 from limits.physics.widths import WidthTable, widths
-from limits.plots.figure import image_path, save_figure
+from limits.plots.figure import image_path, new_figure, save_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["KINDS", "draw_branching", "plot_branching", "plot_widths"]
 
@@ -71,7 +73,7 @@ def draw_branching(tables: Sequence[WidthTable], kind: str = "channels") -> Figu
         raise InputError("kind", f"'{kind}' is not one of {', '.join(KINDS)}")
     models = list(tables)
     if kind == "invisible":
-        fig, ax = plt.subplots(figsize=(7, 4.5))
+        fig, ax = new_figure(figsize=(7, 4.5))
         ncol = 1
         for w in models:
             ax.plot(w.mass_mev, w.br["invisible"], label=_label(w))
@@ -82,7 +84,7 @@ def draw_branching(tables: Sequence[WidthTable], kind: str = "channels") -> Figu
         panels = 1 if len(models) <= 2 else len(models)
         ncol = 1 if panels == 1 else 2
         nrow = (panels + ncol - 1) // ncol
-        fig, axs = plt.subplots(nrow, ncol, figsize=(7 if ncol == 1 else 11, 4.5 if nrow == 1 else 3.4 * nrow),
+        fig, axs = new_figure(nrow, ncol, figsize=(7 if ncol == 1 else 11, 4.5 if nrow == 1 else 3.4 * nrow),
                                 squeeze=False, sharex=True, sharey=True)
         axes = list(axs.flat)
         for i, w in enumerate(models):

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from limits.analysis.expected import YieldTable, annihilation_window_mev, yields
@@ -21,7 +20,10 @@ from limits.physics.detector import EcalResolution
 from limits.physics.models import Model, get_model
 from limits.physics.setup import Setup
 from limits.physics.widths import MASS_RANGE_MEV
-from limits.plots.figure import image_path, save_figure
+from limits.plots.figure import image_path, new_figure, save_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["draw_annihilation_window", "draw_yields", "plot_annihilation_window", "plot_yields"]
 
@@ -71,7 +73,7 @@ def draw_yields(table: YieldTable, true_cut: YieldTable | None = None) -> Figure
     m_mev = table.mass_mev[order]
     brem, ann_all, total = table.brem_per_eot[order], table.annihilation_per_eot[order], table.total_per_eot[order]
     resolution = setup.ecal_resolution
-    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    fig, ax = new_figure(figsize=(7.5, 4.8))
     ax.plot(m_mev, brem, color="tab:blue", label="bremsstrahlung (e$^-$ + e$^+$)")
     if setup.annihilation:
         ax.plot(m_mev, np.where(ann_all > 0, ann_all, np.nan), color="tab:red",
@@ -124,7 +126,7 @@ def draw_annihilation_window(tables: Mapping[str, YieldTable],
     """
     first = next(iter(tables.values()))
     smeared = true_cut is not None
-    fig, axes = plt.subplots(1, len(tables), figsize=(12, 4), sharey=True, sharex=True, squeeze=False)
+    fig, axes = new_figure(1, len(tables), figsize=(12, 4), sharey=True, sharex=True, squeeze=False)
     axes = axes[0]
     for ax, (electron_model, table) in zip(axes, tables.items()):
         y = table.annihilation_per_eot

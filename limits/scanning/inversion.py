@@ -20,16 +20,17 @@ import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.interpolate import CubicSpline
-from scipy.optimize import minimize_scalar
 
 from limits.errors import InputError
 from limits.frozen import readonly
 from limits.stats.roots import solve_monotonic
+
+if TYPE_CHECKING:
+    from scipy.interpolate import CubicSpline
 
 __all__ = ["Inversion", "SignalCurve", "coupling_for_mu", "excluded_intervals"]
 
@@ -85,6 +86,8 @@ class SignalCurve:
 
     @functools.cached_property
     def _spline(self) -> CubicSpline | None:
+        from scipy.interpolate import CubicSpline  # where used: importing the module stays light
+
         """ln S vs ln g through the points with S > 0 (None with fewer than two)."""
         positive = self.events > 0
         if positive.sum() < 2:
@@ -129,6 +132,8 @@ class SignalCurve:
 
     def _peak(self, i: int) -> tuple[float, float]:
         """(g, S) at the spline's maximum near the tabulated local maximum ``i``."""
+        from scipy.optimize import minimize_scalar  # where used: importing the module stays light
+
         x = np.log(self.coupling)
         lo, hi = float(x[i - 1]), float(x[i + 1])
         res = minimize_scalar(lambda t: -self._ln_events(t), bounds=(lo, hi), method="bounded",

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import ndtr
 
 from limits.stats.counting import CountingModel
 from limits.stats.fit import BatchLikelihood, FitResult, minimize
@@ -59,6 +58,8 @@ class BatchAsymptotic:
 
     def cls(self, mu: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(observed CLs (n,), expected CLs (n, 5)) at mu (n,) for datasets ``rows`` (default: all, n = B)."""
+        from scipy.special import ndtr  # where used: importing the module stays light
+
         rows = np.arange(self.signals.shape[0]) if rows is None else np.asarray(rows)
         mu = np.asarray(mu, dtype=float)
 

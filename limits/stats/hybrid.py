@@ -33,7 +33,6 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import gammaln, logsumexp, ndtr
 
 from limits.frozen import frozen_cache
 from limits.stats.counting import CountingModel, code4
@@ -41,9 +40,6 @@ from limits.stats.interface import N_SIGMA, Calculator, MuLimit
 from limits.stats.intervals import solve_curve
 
 __all__ = ["HybridCalculator"]
-
-BAND_QUANTILES = ndtr(N_SIGMA)  # b-only quantiles of the total count behind each expected band
-
 
 @frozen_cache(8)
 def _gauss_hermite(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -73,6 +69,8 @@ def _negative_binomial_pmf(k: np.ndarray, tau: float, b: float) -> np.ndarray:
     """P(n = k) for n ~ Poisson(gamma b), gamma ~ Gamma(shape tau, rate tau): the negative binomial with n = tau,
     p = tau/(tau + b), Gamma(k + tau)/(k! Gamma(tau)) p^tau (1 - p)^k (in logs; scipy.stats.nbinom.pmf, without
     importing scipy.stats, ~0.15 s of start-up)."""
+    from scipy.special import gammaln  # where used: importing the module stays light
+
     log_p, log_q = math.log(tau / (tau + b)), math.log(b / (tau + b)) if b > 0 else -math.inf
     with np.errstate(invalid="ignore"):
         log_pmf = gammaln(k + tau) - gammaln(k + 1.0) - gammaln(tau) + tau * log_p + np.where(k > 0, k * log_q, 0.0)
@@ -141,6 +139,8 @@ class HybridCalculator(Calculator):
 
     def signal_pmf(self, mu: float, k_max: int) -> np.ndarray:
         """P(N_signal = 0..k_max | mu), averaged over the signal nuisance parameters."""
+        from scipy.special import logsumexp  # where used: importing the module stays light
+
         m = self.counts
         g_fac, g_w = self._g_fac, self._g_w  # (G, nch), (G,)
         if k_max == 0:  # P(N = 0) = E[exp(-mu S)]: a product over channels inside the outer sum
@@ -185,13 +185,16 @@ class HybridCalculator(Calculator):
 
     def expected_counts(self) -> np.ndarray:
         """Total counts at the b-only quantiles 2.3, 15.9, 50, 84.1, 97.7 % (for the -2..+2 sigma bands)."""
+        from scipy.special import ndtr  # where used: importing the module stays light
+
+        quantiles = ndtr(N_SIGMA)
         k_max = 8
         while True:
             cdf = np.cumsum(self.background_pmf(k_max))
-            if cdf[-1] > BAND_QUANTILES[-1] or k_max > 10_000:
+            if cdf[-1] > quantiles[-1] or k_max > 10_000:
                 break
             k_max *= 2
-        return np.searchsorted(cdf, BAND_QUANTILES)
+        return np.searchsorted(cdf, quantiles)
 
     def cls(self, mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(observed CLs (n,), expected CLs (n, 5)) at each mu; the expected ones at the b-only count quantiles."""
