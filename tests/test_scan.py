@@ -223,7 +223,8 @@ def test_interrupted_scan_resumes_to_identical_file(tmp_path, run_cli, monkeypat
     monkeypatch.setattr(run_module, "run_task", interrupted)
     assert run_cli(*args, "--out", str(part))[0] == 130  # Ctrl-C: "limits: aborted"
     assert not (part / "limits.json").exists()
-    assert len(list((part / ".checkpoints").rglob("mass_*.json"))) == 60
+    files = list((part / ".checkpoints").rglob("masses_*.json"))  # one per task
+    assert len(files) == 3 and sum(len(json.loads(f.read_text())["points"]) for f in files) == 60
     monkeypatch.setattr(run_module, "run_task", real)
     assert run_cli(*args, "--out", str(part))[0] == 0
     assert (part / "limits.json").read_bytes() == (full / "limits.json").read_bytes()
@@ -285,15 +286,15 @@ def test_scan_bad_input(run_cli, tmp_path, args, field):
     assert not (tmp_path / "o").exists()
 
 
-# Runs `limits` in a child that SIGKILLs itself right after its KILL_AFTER-th checkpoint is on disk: a real kill at a
+# Runs `limits` in a child that SIGKILLs itself right after its KILL_AFTER-th checkpoint (one task's masses) is on disk: a real kill at a
 # known point, with no polling (which can race under load)
 _KILL_AFTER_CHECKPOINTS = r"""
 import os, signal, sys
 from limits.scanning.checkpoints import Checkpoints
 save, saved = Checkpoints.save, []
-def save_then_die(self, index, point):
-    save(self, index, point)
-    saved.append(index)
+def save_then_die(self, points):
+    save(self, points)
+    saved.append(points)
     if len(saved) == int(os.environ["KILL_AFTER"]):
         os.kill(os.getpid(), signal.SIGKILL)
 Checkpoints.save = save_then_die
@@ -302,8 +303,11 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-@pytest.mark.parametrize("method", ["hybrid", pytest.param("toys", marks=pytest.mark.slow)])
-def test_sigkill_midway_then_rerun_is_identical(tmp_path, method, run_cli):
+@pytest.mark.parametrize(("method", "masses", "kill_after"), [
+    ("hybrid", "1:300:25", 1),  # two tasks (20 + 5 masses): killed after the first
+    pytest.param("toys", "1:300:5", 2, marks=pytest.mark.slow),  # a task per mass
+])
+def test_sigkill_midway_then_rerun_is_identical(tmp_path, method, masses, kill_after, run_cli):
     import os
     import subprocess
     import sys
@@ -313,15 +317,15 @@ def test_sigkill_midway_then_rerun_is_identical(tmp_path, method, run_cli):
     (tmp_path / "eff_I.csv").write_text("mass_mev,efficiency\n0.5,0.30\n1000,0.70\n")
     runs["runs"]["I"]["efficiency"] = {"file": "eff_I.csv", "status": "derived", "source": "test"}
     (tmp_path / "runs.yaml").write_text(yaml.safe_dump(runs))
-    args = ["scan", "--analysis", "na64-2022", "--method", method, "--ntoys", "300", "--masses", "1:300:5",
+    args = ["scan", "--analysis", "na64-2022", "--method", method, "--ntoys", "300", "--masses", masses,
             "--seed", "3", "--runs", str(tmp_path / "runs.yaml")]
     full, part = tmp_path / "full", tmp_path / "part"
     assert run_cli(*args, "--out", str(full))[0] == 0  # the uninterrupted scan, in this process
     killed = subprocess.run([sys.executable, "-c", _KILL_AFTER_CHECKPOINTS, *args, "--out", str(part)],
-                            env={**os.environ, "KILL_AFTER": "2"}, capture_output=True, timeout=300)
+                            env={**os.environ, "KILL_AFTER": str(kill_after)}, capture_output=True, timeout=300)
     assert killed.returncode == -9, killed.stderr  # SIGKILL, mid-scan
-    assert len(list(part.rglob("mass_*.json"))) == 2 and not (part / "limits.json").exists()
-    assert run_cli(*args, "--out", str(part))[0] == 0  # resumed from the two checkpoints
+    assert len(list(part.rglob("masses_*.json"))) == kill_after and not (part / "limits.json").exists()
+    assert run_cli(*args, "--out", str(part))[0] == 0  # resumed from the checkpoints
     assert (part / "limits.json").read_bytes() == (full / "limits.json").read_bytes()
     assert not list(part.rglob(".*.tmp.*"))  # nothing of the killed run is left behind
 
@@ -394,13 +398,23 @@ def test_a_failing_mass_fails_alone_in_its_chunk(monkeypatch, stage):
         monkeypatch.setattr(tasks, stage, fails_at_bad_mass)
     else:
         original_invert, bad_events = SignalCurve.invert, signal_on_grid(A22, BL, np.array([bad]))[0]
+        original_batch = tasks.invert_curves
+
+        def is_bad(curve):
+            return np.allclose(curve.events, bad_events, rtol=1e-12, atol=0)
 
         def invert_fails_at_bad_mass(self, targets):
-            if np.allclose(self.events, bad_events, rtol=1e-12, atol=0):
+            if is_bad(self):
                 raise FloatingPointError(f"boom at {bad:g} MeV")
             return original_invert(self, targets)
 
+        def batch_fails_with_bad_mass(curves, targets):  # the chunk's one solve fails as a whole
+            if any(is_bad(c) for c in curves):
+                raise FloatingPointError(f"boom at {bad:g} MeV")
+            return original_batch(curves, targets)
+
         monkeypatch.setattr(SignalCurve, "invert", invert_fails_at_bad_mass)
+        monkeypatch.setattr(tasks, "invert_curves", batch_fails_with_bad_mass)
     masses = (1.0, 5.0, bad, 100.0)  # one chunk (hybrid: 20 masses per task)
     res = run_scan(ScanConfig(analysis=get_analysis("na64-2022"), model=get_model("bl-unbroken"), masses_mev=masses))
     assert res.status.tolist() == ["ok", "ok", "failed", "ok"]

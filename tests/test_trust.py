@@ -203,11 +203,10 @@ def test_an_edited_checkpoint_is_recomputed(tmp_path, run_cli, caplog):
     assert run_cli(*args, "--out", str(tmp_path / "full"))[0] == 0
     full = limits.ScanResult.from_json(tmp_path / "full")
     box = Checkpoints(tmp_path / "part" / ".checkpoints", full.inputs_digest)
-    for index, point in enumerate(full.points):
-        box.save(index, point)
-    target = box.path / "mass_00000.json"
+    box.save(list(enumerate(full.points)))
+    target = box.path / "masses_00000_00001.json"
     doc = json.loads(target.read_text())
-    doc["point"]["g_obs"] *= 10  # by hand
+    doc["points"][0][1]["g_obs"] *= 10  # by hand
     target.write_text(json.dumps(doc))
     code, _, err = run_cli(*args, "--out", str(tmp_path / "part"))
     assert code == 0 and "checksum does not match" in err
@@ -216,9 +215,9 @@ def test_an_edited_checkpoint_is_recomputed(tmp_path, run_cli, caplog):
 
 def test_checkpoints_of_the_api_hold_their_checksum(tmp_path):
     box = Checkpoints(tmp_path, "f" * 64)
-    box.save(0, limits.MassLimit(mass_mev=1.0, status="ok", g_obs=float("nan"), g_exp=(1.0,) * 5))
+    box.save([(0, limits.MassLimit(mass_mev=1.0, status="ok", g_obs=float("nan"), g_exp=(1.0,) * 5))])
     assert np.isnan(box.load()[0].g_obs)  # strict JSON on disk (null), NaN back
-    assert set(json.loads((box.path / "mass_00000.json").read_text())) == {"format", "point", "sha256"}
+    assert set(json.loads((box.path / "masses_00000_00000.json").read_text())) == {"format", "points", "sha256"}
 
 
 def test_a_checkpoint_without_dark_matter_limits_is_recomputed(tmp_path, caplog):

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from limits.numerics import normal_cdf
+
 __all__ = ["EcalResolution"]
 
 
@@ -60,8 +62,6 @@ class EcalResolution:
     def pass_probability(self, zprime_energy_gev: ArrayLike, *, beam_energy_gev: float,
                          ecut_gev: float) -> np.ndarray:
         """Probability that a Z' of energy E_Z' (GeV) passes E_ECAL < E0 - E_cut with the measured E_ECAL."""
-        from scipy.special import ndtr  # where used: importing the module stays light
-
         e_zp = np.asarray(zprime_energy_gev, dtype=float)
         e_ecal = beam_energy_gev - e_zp
         threshold = beam_energy_gev - ecut_gev
@@ -70,7 +70,7 @@ class EcalResolution:
         sigma = self.sigma_gev(e_ecal)
         with np.errstate(divide="ignore", invalid="ignore"):
             z = np.where(sigma > 0, (threshold - e_ecal) / sigma, np.where(e_ecal < threshold, np.inf, -np.inf))
-        return np.asarray(ndtr(z))
+        return normal_cdf(z)
 
     def bin_pass_probability(self, edges_gev: ArrayLike, *, beam_energy_gev: float, ecut_gev: float,
                              nodes: int = 8) -> np.ndarray:

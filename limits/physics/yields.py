@@ -28,7 +28,6 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -36,13 +35,11 @@ from limits import constants as C
 from limits._version import __version__
 from limits.frozen import frozen_cache
 from limits.io.cache import cache_key, load_arrays, save_arrays
+from limits.numerics import CubicSpline
 from limits.physics import annihilation
 from limits.physics.compton import ComptonProfiles, combined
 from limits.physics.models import DarkSector, Model
 from limits.physics.setup import Setup
-
-if TYPE_CHECKING:
-    from scipy.interpolate import CubicSpline
 from limits.physics.tables import load_brems, load_compton, load_shower, table_checksums
 from limits.physics.widths import dark_sector_width, decay_widths
 
@@ -77,9 +74,7 @@ class Spectra:
 
     @functools.cached_property
     def _brem_spline(self) -> CubicSpline:
-        from scipy.interpolate import CubicSpline  # where used: importing the module stays light
-
-        return CubicSpline(np.log(self.brem_mass_gev), np.log(np.maximum(self.brem, 1e-300)), axis=0)
+        return CubicSpline(np.log(self.brem_mass_gev), np.log(np.maximum(self.brem, 1e-300)))
 
     def brem_at(self, mass_gev: np.ndarray) -> np.ndarray:
         """Bremsstrahlung spectrum (n, n_bins) at arbitrary masses inside the table range."""
@@ -224,14 +219,21 @@ def decay_factor(model: Model, mass_gev: np.ndarray, coupling: np.ndarray, energ
                  l_det_m: float) -> np.ndarray:
     """P_inv = BR_inv + (1 - BR_inv) exp(-L_det/L_Z') for (m, g) rows and E_Z' columns (PRL 129 Eq. 6)."""
     w = decay_widths(model, mass_gev, coupling)
-    total = w.total_gev[:, None]
-    stable = total <= 0  # no open channel (e.g. below 2 m_e without invisible ones): the Z' escapes, P_inv = 1
+    stable = w.total_gev <= 0  # no open channel (e.g. below 2 m_e without invisible ones): the Z' escapes, P_inv = 1
     with np.errstate(divide="ignore", invalid="ignore"):
-        br_inv = np.where(stable, 1.0, w.br_invisible[:, None])
-        p = np.sqrt(np.clip(energy_gev[None, :] ** 2 - mass_gev[:, None] ** 2, 0.0, None))
-        lab_length = p / mass_gev[:, None] * w.ctau_m[:, None]
-        escape = np.where(stable, 1.0, np.exp(-l_det_m / lab_length))
-    return br_inv + (1.0 - br_inv) * escape
+        br_inv = np.where(stable, 1.0, w.br_invisible)
+        # Rows whose Z' decays promptly even at the highest energy: exp(-L_det/L_Z') underflows to exactly 0 there
+        # (argument beyond -746), so P_inv = BR_inv on the whole row; the exponential (most of a scan's yield time)
+        # is evaluated only on the other rows, with the same floating-point result everywhere.
+        p_top = np.sqrt(np.clip(np.max(energy_gev) ** 2 - mass_gev ** 2, 0.0, None))
+        prompt = ~stable & (l_det_m / (p_top / mass_gev * w.ctau_m) > 746.0)
+        out = np.repeat(br_inv[:, None], energy_gev.size, axis=1)
+        rows = ~prompt
+        m, ctau, br, st = mass_gev[rows, None], w.ctau_m[rows, None], br_inv[rows, None], stable[rows, None]
+        p = np.sqrt(np.clip(energy_gev[None, :] ** 2 - m ** 2, 0.0, None))
+        escape = np.where(st, 1.0, np.exp(-l_det_m / (p / m * ctau)))
+        out[rows] = br + (1.0 - br) * escape
+    return out
 
 
 def yield_per_eot(model: Model, mass_gev, coupling, setup: Setup | None = None, *, finite_width: bool = True,

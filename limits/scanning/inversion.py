@@ -20,19 +20,17 @@ import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from limits.errors import InputError
 from limits.frozen import readonly
+from limits.numerics import CubicSpline
 from limits.stats.roots import solve_monotonic
 
-if TYPE_CHECKING:
-    from scipy.interpolate import CubicSpline
-
-__all__ = ["Inversion", "SignalCurve", "coupling_for_mu", "excluded_intervals"]
+__all__ = ["Inversion", "SignalCurve", "coupling_for_mu", "excluded_intervals", "invert_curves"]
 
 
 @dataclass(frozen=True)
@@ -86,8 +84,6 @@ class SignalCurve:
 
     @functools.cached_property
     def _spline(self) -> CubicSpline | None:
-        from scipy.interpolate import CubicSpline  # where used: importing the module stays light
-
         """ln S vs ln g through the points with S > 0 (None with fewer than two)."""
         positive = self.events > 0
         if positive.sum() < 2:
@@ -141,35 +137,121 @@ class SignalCurve:
         return math.exp(float(res.x)), math.exp(-float(res.fun))
 
     def invert(self, targets: ArrayLike) -> list[Inversion]:
-        """Every crossing of each target (events) and the excluded intervals where S is above it.
+        """Every crossing of each target (events) and the excluded intervals where S is above it
+        (:func:`invert_curves` of this curve alone)."""
+        return invert_curves([self], [targets])[0]
 
-        Each crossing is bracketed by the tabulated points and solved on the spline; where one of the two points has
-        no signal at all (S falling to 0 within a cell, which no physical S(g) does) it is their geometric midpoint.
-        A tabulated local maximum within a factor 2 below a target is refined on the spline, so that a peak between
-        two points that rises above the target is not lost (S changes by far less than x2 between neighbouring
-        points near a maximum).
-        """
-        g, s = self.coupling, self.events
+
+def _cubic_roots(x0: np.ndarray, h: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """ln g = x0 + t at the root of each cubic c[0] t^3 + c[1] t^2 + c[2] t + c[3] (columns) on [0, h], which has one
+    sign change there: Newton's method kept inside the bracket (a bisection step wherever Newton would leave it), all
+    at once, to the last bits of ln g."""
+    c3, c2, c1, c0 = c
+    lo, hi = np.zeros(h.size), h.copy()
+    rising = ((c3 * hi + c2) * hi + c1) * hi + c0 > 0  # f(0) < 0 < f(h), else the reverse
+    t = hi * c0 / (c0 - (((c3 * hi + c2) * hi + c1) * hi + c0))  # start on the chord
+    active = np.ones(h.size, dtype=bool)
+    for _ in range(100):
+        f = ((c3 * t + c2) * t + c1) * t + c0
+        below = (f < 0) == rising  # the root lies above t
+        lo, hi = np.where(below, t, lo), np.where(below, hi, t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = t - f / ((3.0 * c3 * t + 2.0 * c2) * t + c1)
+        step = np.where((newton > lo) & (newton < hi), newton, 0.5 * (lo + hi))
+        converged = np.abs(step - t) <= 4 * np.finfo(float).eps * np.maximum(np.abs(x0 + t), 1.0)
+        # a converged root is left where it is: each root's iterates are its own, whatever else is solved with it
+        t = np.where(active, step, t)
+        active &= ~converged
+        if not active.any():
+            break
+    return x0 + t
+
+
+def _spline_coefficients(curves: Sequence[SignalCurve]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(knots, coefficients (4, pieces)) of each curve's spline. Curves with a signal at every point of one coupling
+    grid (every curve of a scan) share one spline fit (scipy fits the columns of a 2-D table independently)."""
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    full = [k for k, c in enumerate(curves) if np.all(c.events > 0)]
+    shared = full and all(np.array_equal(curves[k].coupling, curves[full[0]].coupling) for k in full)
+    columns: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    if shared and len(full) > 1:
+        x = np.log(curves[full[0]].coupling)
+        fit = CubicSpline(x, np.log(np.stack([curves[k].events for k in full], axis=1)))
+        columns = {k: (fit.x, fit.c[:, :, j]) for j, k in enumerate(full)}
+    for k, curve in enumerate(curves):
+        if k in columns:
+            out.append(columns[k])
+        else:
+            spline = curve._spline
+            out.append((np.empty(0), np.empty((4, 0))) if spline is None else (spline.x, spline.c))
+    return out
+
+
+def invert_curves(curves: Sequence[SignalCurve], targets: Sequence[ArrayLike]) -> list[list[Inversion]]:
+    """For each curve, every crossing of each of its targets (events) and the excluded intervals where S is above it.
+
+    Each crossing is bracketed by the tabulated points and solved on the spline (all crossings of all curves in one
+    vectorised solve, :func:`_cubic_roots`); where one of the two points has no signal at all (S falling to 0
+    within a cell, which no physical S(g) does) it is their geometric midpoint. A tabulated local maximum within a
+    factor 2 below a target is refined on the spline, so that a peak between two points that rises above the target
+    is not lost (S changes by far less than x2 between neighbouring points near a maximum).
+
+    Args:
+        curves: the signal curves (a scan task's masses).
+        targets: per curve, the events to exclude (observed and expected: mu_up x S(g_ref)).
+    """
+    wanted = [[float(t) for t in np.atleast_1d(np.asarray(ts, dtype=float))] for ts in targets]
+    for target in (t for ts in wanted for t in ts):
+        if not (math.isfinite(target) and target > 0):
+            raise InputError("targets", f"events to exclude must be finite and > 0, got {target:g}")
+    # per (curve, target): the tabulated cells it crosses, the geometric midpoints as a start
+    found: list[list[np.ndarray]] = []
+    solve: list[tuple[int, int, np.ndarray, np.ndarray]] = []  # (curve, target, mask in found, cells)
+    for k, (curve, ts) in enumerate(zip(curves, wanted)):
+        g, s = curve.coupling, curve.events
         with np.errstate(divide="ignore"):
             ln_s = np.log(s)
+        found.append([])
+        for j, target in enumerate(ts):
+            cells = np.nonzero(np.diff(ln_s > math.log(target)))[0]
+            found[k].append(np.sqrt(g[cells] * g[cells + 1]))
+            on_spline = (s[cells] > 0) & (s[cells + 1] > 0)
+            if on_spline.any():
+                solve.append((k, j, on_spline, cells[on_spline]))
+    if solve:
+        splines = _spline_coefficients(curves)
+        x0: list[np.ndarray] = []
+        h: list[np.ndarray] = []
+        c: list[np.ndarray] = []
+        for k, j, _, cells in solve:
+            knots, coef = splines[k]
+            piece = np.clip(np.searchsorted(knots, np.log(curves[k].coupling[cells]), side="right") - 1, 0,
+                            knots.size - 2)
+            x0.append(knots[piece])
+            h.append(knots[piece + 1] - knots[piece])
+            c.append(coef[:, piece] - np.array([[0.0], [0.0], [0.0], [math.log(wanted[k][j])]]))
+        roots = np.exp(_cubic_roots(np.concatenate(x0), np.concatenate(h), np.concatenate(c, axis=1)))
+        start = 0
+        for k, j, on_spline, cells in solve:
+            found[k][j][on_spline] = roots[start:start + cells.size]
+            start += cells.size
+    out = []
+    for curve, ts, rows in zip(curves, wanted, found):
+        g, s = curve.coupling, curve.events
         maxima = np.nonzero((s[1:-1] >= s[:-2]) & (s[1:-1] > s[2:]))[0] + 1
-        out = []
-        for target in (float(t) for t in np.atleast_1d(np.asarray(targets, dtype=float))):
-            if not (math.isfinite(target) and target > 0):
-                raise InputError("targets", f"events to exclude must be finite and > 0, got {target:g}")
-            above = ln_s > math.log(target)
-            crossings = [self._root(target, float(g[i]), float(g[i + 1])) if s[i] > 0 and s[i + 1] > 0
-                         else math.sqrt(float(g[i]) * float(g[i + 1]))
-                         for i in np.nonzero(above[:-1] != above[1:])[0]]
+        inversions = []
+        for target, row in zip(ts, rows):
+            crossings = [float(x) for x in row]
             for i in maxima[(s[maxima] > 0.5 * target) & (s[maxima] < target)]:
-                g_peak, s_peak = self._peak(int(i))
+                g_peak, s_peak = curve._peak(int(i))
                 if s_peak > target:  # a peak that only the spline shows above the target
-                    crossings += [self._root(target, float(g[i - 1]), g_peak),
-                                  self._root(target, g_peak, float(g[i + 1]))]
+                    crossings += [curve._root(target, float(g[i - 1]), g_peak),
+                                  curve._root(target, g_peak, float(g[i + 1]))]
             crossings.sort()
             intervals = excluded_intervals(crossings, float(g[0]) if s[0] > target else None)
-            out.append(Inversion(tuple(crossings), tuple((lo, hi) for lo, hi in intervals)))
-        return out
+            inversions.append(Inversion(tuple(crossings), tuple((lo, hi) for lo, hi in intervals)))
+        out.append(inversions)
+    return out
 
 
 def excluded_intervals(crossings: Sequence[float], excluded_from: float | None) -> list[list[float]]:

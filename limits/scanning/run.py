@@ -1,8 +1,8 @@
 """The limit scan: workspaces for the masses, tasks on an executor, optional checkpoints, the typed result.
 
 Every mass is an independent task (its own seed, spawned from the scan seed by mass index), so results do not depend
-on the executor or the worker count. With checkpoints, finished masses are saved one file each (atomically, keyed by
-a digest of all inputs); a rerun with the same inputs resumes from them and assembles a result identical to an
+on the executor or the worker count. With checkpoints, each finished task's masses are saved in one file (atomically,
+keyed by a digest of all inputs); a rerun with the same inputs resumes from them and assembles a result identical to an
 uninterrupted run. A mass whose computation fails is recorded with its reason and never stops the scan.
 """
 
@@ -74,7 +74,7 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
 
     Args:
         cfg: the scan's inputs.
-        checkpoint_dir: keep per-mass checkpoints under this directory (resume an interrupted scan with the same
+        checkpoint_dir: keep per-task checkpoints under this directory (resume an interrupted scan with the same
             inputs); they are left in place, :meth:`Checkpoints.clear` removes them.
         executor: ``local`` | ``processes:N`` | ``dask:ADDRESS`` (see :mod:`limits.scanning.executors`).
         progress: show a progress bar over the masses.
@@ -109,10 +109,9 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
         bar.update(len(done))
 
         def record(results: list[tuple[int, MassLimit]]) -> None:
-            for index, point in results:
-                if checkpoints:
-                    checkpoints.save(index, point)
-                done[index] = point
+            if checkpoints:
+                checkpoints.save(results)
+            done.update(results)
             bar.update(len(results))
 
         run_tasks(executor, run_task, tasks, record)
@@ -154,7 +153,7 @@ def scan(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
         seed: seed of every random number, recorded in the result.
         grid: also evaluate CLs on the (mass, coupling) grid and extract the contours.
         executor: ``local`` | ``processes:N`` | ``dask:ADDRESS``; results do not depend on it.
-        checkpoint_dir: keep per-mass checkpoints there while running (resume after an interruption); removed when
+        checkpoint_dir: keep per-task checkpoints there while running (resume after an interruption); removed when
             the scan completes. Default: nothing is written.
         progress: show a progress bar (stderr).
 

@@ -3,9 +3,9 @@
 Per mass: the counting model of its signal patch at g_ref (read once per scan,
 :func:`limits.scanning.run.counting_models`), the calculator of the scan's method (:mod:`limits.stats.registry`),
 observed and expected mu_up, then every crossing of S(m, g) = mu_up S(m, g_ref) on the S(m, g) the workspace build
-tabulated (:mod:`limits.scanning.inversion`; no physics is evaluated here) and, in --grid mode, the CLs column. A
-failure becomes status
-``failed`` with the reason. Masses with the same signal shape (per-run fractions, systematics) share one limit solve
+tabulated (:mod:`limits.scanning.inversion`, the chunk's crossings in one solve whose every root is independent of
+the others; no physics is evaluated here) and, in --grid mode, the CLs column. A failure becomes status ``failed``
+with the reason. Masses with the same signal shape (per-run fractions, systematics) share one limit solve
 (:func:`limits.stats.upper_limits.limits_of_models`), and toys are seeded from that shape,
 ``SeedSequence(seed, spawn_key=(shape key,))``, so nothing depends on how masses are grouped into tasks or where tasks
 run. The asymptotic method fits all masses of a chunk together.
@@ -21,7 +21,7 @@ import numpy as np
 
 from limits.scanning.config import ScanConfig
 from limits.scanning.grid import grid_column
-from limits.scanning.inversion import Inversion, SignalCurve
+from limits.scanning.inversion import Inversion, SignalCurve, invert_curves
 from limits.scanning.point import MassLimit
 from limits.stats.counting import CountingModel
 from limits.stats.interface import MuLimit
@@ -92,6 +92,7 @@ def run_task(task: Task) -> list[tuple[int, MassLimit]]:
             except Exception as exc:  # noqa: BLE001 - recorded per mass
                 errors[k] = exc
     results: dict[int, MassLimit] = {}
+    solvable: dict[int, MuLimit] = {}
     for k, (item, lim, err) in enumerate(zip(items, limits_, errors)):
         if err is not None or lim is None:
             results[k] = _failed(item, err or RuntimeError("no limit computed"))
@@ -102,17 +103,26 @@ def run_task(task: Task) -> list[tuple[int, MassLimit]]:
             results[k] = _failed(item, ArithmeticError("CLs = 1 - CL not bracketed in the allowed signal-strength "
                                                         "range"))
         else:
-            try:
-                # the events to exclude, observed and expected: mu_up x S(g_ref)
-                targets = float(item.counts.signal.sum()) * np.array([lim.mu_obs, *lim.mu_exp])
-                point = _point(item, lim, item.signal.invert(targets))
-                if cfg.grid:
-                    table = cls_table(cfg.method, item.counts, ntoys=cfg.ntoys, seed=cfg.seed)
-                    point = point.with_grid(grid_column(table, item.signal))
-                results[k] = point
-            except Exception as exc:  # noqa: BLE001 - recorded per mass
-                results[k] = _failed(item, exc)
-        dark = cfg.model.dark
+            solvable[k] = lim
+    # the events to exclude, observed and expected: mu_up x S(g_ref); the chunk's inversions in one solve
+    targets = {k: float(items[k].counts.signal.sum()) * np.array([lim.mu_obs, *lim.mu_exp])
+               for k, lim in solvable.items()}
+    try:
+        inverted = dict(zip(solvable, invert_curves([items[k].signal for k in solvable], list(targets.values()))))
+    except Exception:  # noqa: BLE001 - retried mass by mass below, so that one failing mass does not take the chunk
+        inverted = {}
+    for k, lim in solvable.items():
+        item = items[k]
+        try:
+            point = _point(item, lim, inverted[k] if k in inverted else item.signal.invert(targets[k]))
+            if cfg.grid:
+                table = cls_table(cfg.method, item.counts, ntoys=cfg.ntoys, seed=cfg.seed)
+                point = point.with_grid(grid_column(table, item.signal))
+            results[k] = point
+        except Exception as exc:  # noqa: BLE001 - recorded per mass
+            results[k] = _failed(item, exc)
+    dark = cfg.model.dark
+    for k in range(len(items)):
         if dark is not None:  # the light-dark-matter plane: y vs m_chi
             p = results[k]
             results[k] = p.with_dark_matter(p.mass_mev / dark.mass_ratio, cfg.model.dark_matter_y(p.g_obs),

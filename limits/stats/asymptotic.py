@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from limits.numerics import normal_cdf
 from limits.stats.counting import CountingModel
 from limits.stats.fit import BatchLikelihood, FitResult, minimize
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
@@ -58,8 +59,6 @@ class BatchAsymptotic:
 
     def cls(self, mu: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(observed CLs (n,), expected CLs (n, 5)) at mu (n,) for datasets ``rows`` (default: all, n = B)."""
-        from scipy.special import ndtr  # where used: importing the module stays light
-
         rows = np.arange(self.signals.shape[0]) if rows is None else np.asarray(rows)
         mu = np.asarray(mu, dtype=float)
 
@@ -75,9 +74,9 @@ class BatchAsymptotic:
         sq, sqa = np.sqrt(q), np.sqrt(qa)
         with np.errstate(divide="ignore", invalid="ignore"):
             t = np.where(sq <= sqa, sq - sqa, (q - qa) / (2 * sqa))
-        obs = ndtr(-(t + sqa)) / ndtr(-t)
+        obs = normal_cdf(-(t + sqa)) / normal_cdf(-t)
         n_sigma = -N_SIGMA  # t = +2 is the -2 sigma expected limit
-        exp = ndtr(-(n_sigma[None, :] + sqa[:, None])) / ndtr(-n_sigma)[None, :]
+        exp = normal_cdf(-(n_sigma[None, :] + sqa[:, None])) / normal_cdf(-n_sigma)[None, :]
         return np.where(mu > 0, obs, 1.0), np.where(mu[:, None] > 0, exp, 1.0)
 
 

@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from limits.frozen import frozen_cache
+from limits.numerics import log_gamma, log_sum_exp, normal_cdf
 from limits.stats.counting import CountingModel, code4
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
 from limits.stats.intervals import solve_curve
@@ -68,12 +69,11 @@ def _convolve(a: np.ndarray, b: np.ndarray, k_max: int) -> np.ndarray:
 def _negative_binomial_pmf(k: np.ndarray, tau: float, b: float) -> np.ndarray:
     """P(n = k) for n ~ Poisson(gamma b), gamma ~ Gamma(shape tau, rate tau): the negative binomial with n = tau,
     p = tau/(tau + b), Gamma(k + tau)/(k! Gamma(tau)) p^tau (1 - p)^k (in logs; scipy.stats.nbinom.pmf, without
-    importing scipy.stats, ~0.15 s of start-up)."""
-    from scipy.special import gammaln  # where used: importing the module stays light
-
+    importing scipy, :mod:`limits.numerics`)."""
     log_p, log_q = math.log(tau / (tau + b)), math.log(b / (tau + b)) if b > 0 else -math.inf
     with np.errstate(invalid="ignore"):
-        log_pmf = gammaln(k + tau) - gammaln(k + 1.0) - gammaln(tau) + tau * log_p + np.where(k > 0, k * log_q, 0.0)
+        log_pmf = (log_gamma(k + tau) - log_gamma(k + 1.0) - log_gamma(tau) + tau * log_p
+                   + np.where(k > 0, k * log_q, 0.0))
     return np.asarray(np.exp(log_pmf))
 
 
@@ -139,15 +139,13 @@ class HybridCalculator(Calculator):
 
     def signal_pmf(self, mu: float, k_max: int) -> np.ndarray:
         """P(N_signal = 0..k_max | mu), averaged over the signal nuisance parameters."""
-        from scipy.special import logsumexp  # where used: importing the module stays light
-
         m = self.counts
         g_fac, g_w = self._g_fac, self._g_w  # (G, nch), (G,)
         if k_max == 0:  # P(N = 0) = E[exp(-mu S)]: a product over channels inside the outer sum
             log_p0 = np.zeros(g_w.size)
             for j, (l_fac, l_w) in enumerate(self._l_nodes):
                 lam = mu * m.signal[j] * g_fac[:, j, None] * l_fac[None, :]
-                log_p0 += logsumexp(-lam, b=l_w, axis=1)
+                log_p0 += log_sum_exp(-lam, l_w, axis=1)
             return np.array([g_w @ np.exp(log_p0)])
         total = np.ones((g_w.size, 1)) * (np.arange(k_max + 1) == 0)
         for j, (l_fac, l_w) in enumerate(self._l_nodes):
@@ -185,9 +183,7 @@ class HybridCalculator(Calculator):
 
     def expected_counts(self) -> np.ndarray:
         """Total counts at the b-only quantiles 2.3, 15.9, 50, 84.1, 97.7 % (for the -2..+2 sigma bands)."""
-        from scipy.special import ndtr  # where used: importing the module stays light
-
-        quantiles = ndtr(N_SIGMA)
+        quantiles = normal_cdf(N_SIGMA)
         k_max = 8
         while True:
             cdf = np.cumsum(self.background_pmf(k_max))
