@@ -217,21 +217,27 @@ def _finite_width(key: tuple[float, float, float | None, str, bool], dark: DarkS
 
 def decay_factor(model: Model, mass_gev: np.ndarray, coupling: np.ndarray, energy_gev: np.ndarray,
                  l_det_m: float) -> np.ndarray:
-    """P_inv = BR_inv + (1 - BR_inv) exp(-L_det/L_Z') for (m, g) rows and E_Z' columns (PRL 129 Eq. 6)."""
+    """P_inv = BR_inv + (1 - BR_inv) exp(-L_det/L_Z') for (m, g) rows and E_Z' columns (PRL 129 Eq. 6), with the lab
+    decay length L_Z' = beta gamma c tau = (p/m) c tau."""
     w = decay_widths(model, mass_gev, coupling)
     stable = w.total_gev <= 0  # no open channel (e.g. below 2 m_e without invisible ones): the Z' escapes, P_inv = 1
+    br_inv = np.where(stable, 1.0, w.br_invisible)
+    out = np.repeat(br_inv[:, None], energy_gev.size, axis=1)
+    # L_det/L_Z' = (L_det/c tau) (m/p): the second factor depends on the mass and energy only, and a scan repeats
+    # each mass at every coupling, so it is computed once per distinct mass
+    unique, inverse = np.unique(mass_gev, return_inverse=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        br_inv = np.where(stable, 1.0, w.br_invisible)
-        # Rows whose Z' decays promptly even at the highest energy: exp(-L_det/L_Z') underflows to exactly 0 there
-        # (argument beyond -746), so P_inv = BR_inv on the whole row; the exponential (most of a scan's yield time)
-        # is evaluated only on the other rows, with the same floating-point result everywhere.
-        p_top = np.sqrt(np.clip(np.max(energy_gev) ** 2 - mass_gev ** 2, 0.0, None))
-        prompt = ~stable & (l_det_m / (p_top / mass_gev * w.ctau_m) > 746.0)
-        out = np.repeat(br_inv[:, None], energy_gev.size, axis=1)
-        rows = ~prompt
-        m, ctau, br, st = mass_gev[rows, None], w.ctau_m[rows, None], br_inv[rows, None], stable[rows, None]
-        p = np.sqrt(np.clip(energy_gev[None, :] ** 2 - m ** 2, 0.0, None))
-        escape = np.where(st, 1.0, np.exp(-l_det_m / (p / m * ctau)))
+        m_over_p = unique[:, None] / np.sqrt(np.clip(energy_gev[None, :] ** 2 - unique[:, None] ** 2, 0.0, None))
+        per_ctau = l_det_m / w.ctau_m
+    # where the Z' decays promptly even at the highest energy, exp(-L_det/L_Z') underflows to exactly 0 and P_inv =
+    # BR_inv on the whole row: the exponential (most of a scan's yield time) is evaluated on the other rows only
+    top = np.argmax(energy_gev)
+    rows = np.nonzero(stable | ~(per_ctau * m_over_p[inverse, top] > 746.0))[0]
+    if rows.size:
+        with np.errstate(invalid="ignore"):
+            escape = np.exp(-(per_ctau[rows, None] * m_over_p[inverse[rows]]))
+        escape[stable[rows]] = 1.0
+        br = br_inv[rows, None]
         out[rows] = br + (1.0 - br) * escape
     return out
 
