@@ -221,7 +221,8 @@ def decay_factor(model: Model, mass_gev: np.ndarray, coupling: np.ndarray, energ
     decay length L_Z' = beta gamma c tau = (p/m) c tau."""
     w = decay_widths(model, mass_gev, coupling)
     stable = w.total_gev <= 0  # no open channel (e.g. below 2 m_e without invisible ones): the Z' escapes, P_inv = 1
-    br_inv = np.where(stable, 1.0, w.br_invisible)
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 where no channel is open: those rows are stable
+        br_inv = np.where(stable, 1.0, w.br_invisible)
     out = np.repeat(br_inv[:, None], energy_gev.size, axis=1)
     # L_det/L_Z' = (L_det/c tau) (m/p): the second factor depends on the mass and energy only, and a scan repeats
     # each mass at every coupling, so it is computed once per distinct mass
