@@ -28,19 +28,26 @@ its limit. At NA64's backgrounds (B ~ 0.5-1) N = 0 has probability e^-B ~ 35-60 
 
 from __future__ import annotations
 
-import functools
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from limits.frozen import frozen_cache
-from limits.numerics import log_gamma, log_sum_exp, normal_cdf
+from limits.numerics import log_gamma, normal_cdf
 from limits.stats.counting import CountingModel, code4
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
-from limits.stats.intervals import solve_curve
+from limits.stats.intervals import solve_rows
 
 __all__ = ["HybridCalculator"]
+
+def _same_but_signal(counts: CountingModel) -> tuple[Any, ...]:
+    """What, besides the signal, a hybrid calculation depends on: models with equal keys share a calculator."""
+    return (counts.syst_names, counts.syst_hi.tobytes(), counts.syst_lo.tobytes(), counts.background.tobytes(),
+            counts.tau.tobytes(), counts.observed.tobytes(), counts.syst_hi.shape)
+
 
 @frozen_cache(8)
 def _gauss_hermite(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -139,20 +146,26 @@ class HybridCalculator(Calculator):
 
     def signal_pmf(self, mu: float, k_max: int) -> np.ndarray:
         """P(N_signal = 0..k_max | mu), averaged over the signal nuisance parameters."""
-        m = self.counts
+        return self.signal_count_pmf(np.array([mu]) [:, None] * self.counts.signal[None, :], k_max)[0]
+
+    def signal_count_pmf(self, mu_s: np.ndarray, k_max: int) -> np.ndarray:
+        """P(N_signal = 0..k_max) for each row of expected signal per channel ``mu_s`` (rows, channels): mu times a
+        signal shape, nuisances integrated; all rows at once (rows, k_max + 1). Element-wise operations and
+        reductions along axes only (no BLAS products), so that a row's value does not depend on the other rows."""
         g_fac, g_w = self._g_fac, self._g_w  # (G, nch), (G,)
+        rows = mu_s.shape[0]
         if k_max == 0:  # P(N = 0) = E[exp(-mu S)]: a product over channels inside the outer sum
-            log_p0 = np.zeros(g_w.size)
+            p0 = np.ones((rows, g_w.size))
             for j, (l_fac, l_w) in enumerate(self._l_nodes):
-                lam = mu * m.signal[j] * g_fac[:, j, None] * l_fac[None, :]
-                log_p0 += log_sum_exp(-lam, l_w, axis=1)
-            return np.array([g_w @ np.exp(log_p0)])
-        total = np.ones((g_w.size, 1)) * (np.arange(k_max + 1) == 0)
+                lam = mu_s[:, j, None, None] * g_fac[None, :, j, None] * l_fac[None, None, :]  # (rows, G, L)
+                p0 *= (np.exp(-lam) * l_w).sum(axis=2)  # each factor <= 1: no overflow; 0 only where CLs is 0
+            return (p0 * g_w).sum(axis=1)[:, None]
+        total = np.ones((rows, g_w.size, 1)) * (np.arange(k_max + 1) == 0)
         for j, (l_fac, l_w) in enumerate(self._l_nodes):
-            lam = mu * m.signal[j] * g_fac[:, j, None] * l_fac[None, :]  # (G, L)
-            pmf_j = np.einsum("glk,l->gk", _poisson_pmf(k_max, lam), l_w)
+            lam = mu_s[:, j, None, None] * g_fac[None, :, j, None] * l_fac[None, None, :]  # (rows, G, L)
+            pmf_j = (_poisson_pmf(k_max, lam) * l_w[:, None]).sum(axis=2)
             total = _convolve(total, pmf_j, k_max)
-        return g_w @ total
+        return (total * g_w[:, None]).sum(axis=1)
 
     def background_pmf(self, k_max: int) -> np.ndarray:
         """P(N_background = 0..k_max): per channel Poisson(b) or negative binomial (gamma-distributed b)."""
@@ -173,13 +186,27 @@ class HybridCalculator(Calculator):
     def cls_at(self, mu: float, n_total: int | None = None) -> float:
         """CLs at one signal strength mu for a total observed count (default: the model's observation)."""
         n = self.n_obs if n_total is None else int(n_total)
-        if mu <= 0:
-            return 1.0
-        s = self.signal_pmf(mu, n)
-        if n == 0:
-            return float(s[0])  # the background factor cancels exactly
-        b = self.background_pmf(n)
-        return float(_convolve(s, b, n).sum() / b.sum())
+        return float(self.cls_rows(np.array([mu]) [:, None] * self.counts.signal[None, :], np.array([n]))[0])
+
+    def cls_rows(self, mu_s: np.ndarray, n_total: np.ndarray) -> np.ndarray:
+        """CLs for each row of expected signal per channel ``mu_s`` (rows, channels; mu times a signal shape with
+        this model's systematics and background) at the total observed count ``n_total`` (rows,), all at once:
+
+            CLs = P(N <= n | mu)/P(N <= n | 0) = sum_r P(N_signal = r | mu) P(N_bkg <= n - r) / P(N_bkg <= n)
+
+        (at n = 0 the background cancels: CLs = P(N_signal = 0 | mu)); CLs = 1 where mu_s is all 0."""
+        n = np.asarray(n_total, dtype=int)
+        out = np.ones(n.size)
+        signal = mu_s.sum(axis=1) > 0
+        zero, more = signal & (n == 0), signal & (n > 0)
+        if zero.any():
+            out[zero] = self.signal_count_pmf(mu_s[zero], 0)[:, 0]
+        for k_max in np.unique(n[more]).tolist():  # each count with its own truncation
+            rows = more & (n == k_max)
+            pmf = self.signal_count_pmf(mu_s[rows], k_max)
+            below = np.cumsum(self.background_pmf(k_max))  # P(N_bkg <= k)
+            out[rows] = (pmf * below[::-1]).sum(axis=1) / below[-1]
+        return out
 
     def expected_counts(self) -> np.ndarray:
         """Total counts at the b-only quantiles 2.3, 15.9, 50, 84.1, 97.7 % (for the -2..+2 sigma bands)."""
@@ -193,21 +220,55 @@ class HybridCalculator(Calculator):
         return np.searchsorted(cdf, quantiles)
 
     def cls(self, mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-        """(observed CLs (n,), expected CLs (n, 5)) at each mu; the expected ones at the b-only count quantiles."""
+        """(observed CLs (n,), expected CLs (n, 5)) at each mu; the expected ones at the b-only count quantiles. All
+        (mu, count) pairs in one evaluation (:meth:`cls_rows`)."""
         mu = np.atleast_1d(np.asarray(mu, dtype=float))
         counts = self.expected_counts()
-        obs = np.array([self.cls_at(m) for m in mu])
-        per_count = {n: np.array([self.cls_at(m, n) for m in mu]) for n in set(counts.tolist())}
-        return obs, np.array([per_count[n] for n in counts]).T.reshape(mu.size, 5)
+        distinct = sorted({self.n_obs, *counts.tolist()})
+        mu_s = np.repeat(mu, len(distinct))[:, None] * self.counts.signal[None, :]
+        table = self.cls_rows(np.maximum(mu_s, 0.0), np.tile(distinct, mu.size)).reshape(mu.size, len(distinct))
+        table[mu <= 0] = 1.0
+        column = {n: table[:, i] for i, n in enumerate(distinct)}
+        return column[self.n_obs], np.stack([column[n] for n in counts.tolist()], axis=1)
 
     def upper_limit(self, level: float) -> MuLimit:
-        """mu_up where CLs = level for the observation and for each b-only count quantile (one solve per count,
-        :func:`limits.stats.intervals.solve_curve`)."""
-        signal = float(self.counts.signal.sum())
+        """mu_up where CLs = level for the observation and for each b-only count quantiles (one root per distinct
+        count, :meth:`solve`)."""
+        return self.solve(self.counts.signal[None, :], level)[0]
+
+    @classmethod
+    def upper_limits(cls, counts: Sequence[CountingModel], level: float, *, ntoys: int,
+                     seeds: Sequence[np.random.SeedSequence | None]) -> list[MuLimit]:
+        """:meth:`upper_limit` of many models at once: models that differ in their signal only (the masses of a
+        scan, each its own signal shape) share one calculator and one vectorised root search
+        (:func:`limits.stats.intervals.solve_rows`); each limit is what :meth:`upper_limit` gives for its model."""
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for i, c in enumerate(counts):
+            groups.setdefault(_same_but_signal(c), []).append(i)
+        out: list[MuLimit | None] = [None] * len(counts)
+        for members in groups.values():
+            calc = cls(counts[members[0]])
+            for i, lim in zip(members, calc.solve(np.stack([counts[i].signal for i in members]), level)):
+                out[i] = lim
+        return [lim for lim in out if lim is not None]
+
+    def solve(self, signals: np.ndarray, level: float) -> list[MuLimit]:
+        """The limits of signal shapes ``signals`` (models, channels) that share this model's systematics and
+        background: mu where CLs = level for the observed count and for each b-only count quantile, every (shape,
+        distinct count) root in one vectorised search."""
         counts = self.expected_counts()
-        by_count = {n: solve_curve(functools.partial(self.cls_at, n_total=n), level, signal)
-                    for n in {self.n_obs, *counts.tolist()}}  # one solve per distinct total count
-        return MuLimit(by_count[self.n_obs], tuple(by_count[n] for n in counts), self.band_facts(counts))
+        distinct = sorted({self.n_obs, *counts.tolist()})
+        model = np.repeat(np.arange(signals.shape[0]), len(distinct))
+        n = np.tile(distinct, signals.shape[0])
+
+        def cls_of(mu: np.ndarray, rows: np.ndarray) -> np.ndarray:
+            return self.cls_rows(mu[:, None] * signals[model[rows]], n[rows])
+
+        mu_up = solve_rows(cls_of, level, signals.sum(axis=1)[model]).reshape(signals.shape[0], len(distinct))
+        facts = self.band_facts(counts)
+        at = {c: i for i, c in enumerate(distinct)}
+        return [MuLimit(float(row[at[self.n_obs]]), tuple(float(row[at[c]]) for c in counts.tolist()), facts)
+                for row in mu_up]
 
     def band_facts(self, counts: np.ndarray) -> dict[str, object]:
         """The counts behind the expected limits (-2..+2 sigma), P(N = k | b) for k = 0..max of them, and the

@@ -6,7 +6,8 @@ as pyhf separates ``infer/calculators.py`` from ``infer/intervals/``. Three ways
 
 - a smooth function of mu, evaluated anywhere: :func:`solve_curve` (bracket expansion and Illinois regula falsi,
   :func:`limits.stats.roots.solve_monotonic`; pyhf's ``upper_limit`` ignores ``level`` in 0.7.6);
-- many smooth curves evaluated together (a batch of masses fitted at once): :func:`solve_curves`;
+- many smooth curves evaluated together: :func:`solve_rows` (any set of curves, each evaluated at its own mu) and
+  :func:`solve_curves` (a batch of masses fitted at once, observed and expected curves of each);
 - a noisy curve known on a grid of mu (toys, common random numbers along the grid): :func:`grid_limits`, which
   extends the grid until every curve is bracketed and interpolates ln CLs linearly at the crossing.
 
@@ -24,7 +25,8 @@ import numpy as np
 
 from limits.stats.roots import solve_monotonic, solve_monotonic_batch
 
-__all__ = ["GridLimits", "grid_crossing", "grid_limits", "solve_curve", "solve_curves", "zero_background_guess"]
+__all__ = ["GridLimits", "grid_crossing", "grid_limits", "solve_curve", "solve_curves", "solve_rows",
+           "zero_background_guess"]
 
 
 def zero_background_guess(level: float, signal_events: float | np.ndarray) -> Any:
@@ -46,6 +48,26 @@ def solve_curve(cls_of_mu: Callable[[float], float], level: float, signal_events
     """
     return solve_monotonic(cls_of_mu, level, float(zero_background_guess(level, signal_events)), rtol=rtol,
                            x_min=x_min, x_max=x_max)
+
+
+def solve_rows(cls_of_rows: Callable[[np.ndarray, np.ndarray], np.ndarray], level: float,
+               signal_events: np.ndarray, *, rtol: float = 1e-8, x_min: float = 1e-12,
+               x_max: float = 1e12) -> np.ndarray:
+    """mu > 0 with CLs = ``level`` on each of n decreasing curves, searched together from their zero-background
+    limits (:func:`limits.stats.roots.solve_monotonic_batch`): one evaluation serves every curve still searching.
+
+    Args:
+        cls_of_rows: (mu (k,), curve index (k,)) -> CLs (k,), each element on its own curve at its own mu.
+        signal_events: total signal at mu = 1 of each curve (n,), events, for the starting points.
+        rtol: the bracket's final width in ln mu (1e-8: a root's place does not depend on the iteration it stopped
+            at, at the precision results are compared).
+
+    Returns:
+        (n,) limits; NaN where a curve does not cross ``level`` in [x_min, x_max].
+    """
+    guess = zero_background_guess(level, np.asarray(signal_events, dtype=float))
+    return solve_monotonic_batch(cls_of_rows, level, np.clip(guess, x_min, x_max), rtol=rtol, x_min=x_min,
+                                 x_max=x_max)
 
 
 def solve_curves(cls_of_rows: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], level: float,

@@ -1,0 +1,201 @@
+"""Benchmark: issue 21's figures as ratios to references measured in the same run, so that any machine can check them.
+
+Run: ``python tests/benchmarks/bench_ratios.py [--baseline PATH] [--quick] [--only NAME ...]``. Prints each figure with
+the machine load beside it; asserts nothing (timings are measured, not tested). Every timing is a fresh Python process
+(imports included where a user pays them), the median of ``--repeat`` runs.
+
+``--baseline PATH``: a checkout of an earlier version (``git worktree add /tmp/base <commit>``), timed the same way in
+the same run, for the "faster than before" figures.
+
+Figures (acceptance criteria of issue 21):
+
+1. ``startup``: the default ``limits scan`` / a bare ``python`` that imports matplotlib and saves one log-log PNG;
+   ``limits --help`` and ``import limits`` beside it.
+2. ``shapes``: 200 masses with 200 distinct signal shapes (per-run efficiencies that depend on the mass) / the
+   default shared-shape scan, for ``hybrid`` and ``hybrid --grid`` (in-process compute, workspaces included).
+3. ``toys``: a toy scan (200 masses x 10^4 toys; ``--quick``: 20 masses x 2000 toys) locally / before, and
+   ``processes:2`` / local, on one shape and on many.
+4. ``dask``: the default hybrid scan on ``dask:local:2`` / ``local``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BARE_PNG = """
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+x = np.geomspace(1e-3, 1e3, 200)
+fig, ax = plt.subplots()
+ax.loglog(x, x**-0.5)
+fig.savefig({path!r})
+"""
+
+# In a child: build a scan config (analysis with optional runs file, model, masses, method...), warm the disk caches
+# on two masses, then time run_scan alone. Uses only API that every version since issue 19 has.
+TIMED_SCAN = """
+import json, sys, time
+import numpy as np
+from limits.analysis.definition import get_analysis
+from limits.physics.models import get_model
+from limits.scanning.config import ScanConfig
+from limits.scanning.run import run_scan
+spec = json.loads(sys.argv[1])
+a = get_analysis(spec["analysis"], runs=spec.get("runs"))
+m = get_model(spec["model"])
+masses = tuple(a.masses(spec.get("masses")))
+opts = dict(method=spec["method"], ntoys=spec.get("ntoys", 10000), grid=spec.get("grid", False))
+run_scan(ScanConfig(analysis=a, model=m, masses_mev=masses[:2], **opts))
+t0 = time.perf_counter()
+res = run_scan(ScanConfig(analysis=a, model=m, masses_mev=masses, **opts), executor=spec.get("executor", "local"))
+print(json.dumps({"seconds": time.perf_counter() - t0, "g_obs": [float(g) for g in res.g_obs]}))
+"""
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"[load {one:.2f}/{five:.2f}, {os.cpu_count()} cores]"
+
+
+def _wall(args: list[str], env: dict[str, str] | None = None, repeat: int = 3) -> float:
+    """Median wall time (s) of a fresh process running ``args``."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _env(root: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(root)}
+
+
+def _timed_scan(root: Path, spec: dict, repeat: int = 1) -> dict:
+    """Median compute time of ``run_scan`` (workspaces included, imports and cache warm-up excluded) in a fresh
+    process running the code in ``root``."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", TIMED_SCAN, json.dumps(spec)], check=True, capture_output=True,
+                              text=True, env=_env(root), cwd=tempfile.gettempdir())
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    runs.sort(key=lambda r: r["seconds"])
+    return runs[len(runs) // 2]
+
+
+def distinct_shape_runs(directory: Path) -> Path:
+    """A copy of the shipped runs file in which every run's efficiency depends on the mass, each run differently
+    (a linear ramp in ln m between two values): every mass then has its own signal shape, as an analyst's input
+    would."""
+    sys.path.insert(0, str(ROOT))
+    from importlib import resources
+
+    import yaml
+
+    runs = yaml.safe_load(resources.files("limits.data").joinpath("runs.yaml").read_text())
+    ramps = {"I": (0.30, 0.70), "II": (0.62, 0.45), "III": (0.50, 0.60), "IV": (0.40, 0.55), "V": (0.58, 0.48)}
+    for name, (lo, hi) in ramps.items():
+        table = directory / f"eff_{name}.csv"
+        table.write_text(f"mass_mev,efficiency\n0.001,{lo}\n1200,{hi}\n")
+        runs["runs"][name]["efficiency"] = {"file": table.name, "status": "derived", "source": "benchmark"}
+    path = directory / "runs.yaml"
+    path.write_text(yaml.safe_dump(runs))
+    return path
+
+
+def startup(args: argparse.Namespace) -> None:
+    print(f"== 1. start-up {_load()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = _wall([sys.executable, "-c", BARE_PNG.format(path=f"{tmp}/bare.png")], repeat=args.repeat)
+        _wall([sys.executable, "-m", "limits", "scan", "--out", f"{tmp}/warm"], env=_env(ROOT), repeat=1)
+        scan = _wall([sys.executable, "-m", "limits", "scan", "--rerun", "--out", f"{tmp}/s"], env=_env(ROOT),
+                     repeat=args.repeat)
+        helptime = _wall([sys.executable, "-m", "limits", "--help"], env=_env(ROOT), repeat=args.repeat)
+        imp = _wall([sys.executable, "-c", "import limits"], env=_env(ROOT), repeat=args.repeat)
+        print(f"bare matplotlib log-log PNG: {bare:.2f} s; default `limits scan`: {scan:.2f} s "
+              f"= {scan / bare:.2f} x the bare PNG (target <= 1.5)")
+        print(f"`limits --help` {helptime:.2f} s, `import limits` {imp:.2f} s")
+        if args.baseline:
+            base = Path(args.baseline)
+            _wall([sys.executable, "-m", "limits", "scan", "--out", f"{tmp}/bwarm"], env=_env(base), repeat=1)
+            old = _wall([sys.executable, "-m", "limits", "scan", "--rerun", "--out", f"{tmp}/b"], env=_env(base),
+                        repeat=args.repeat)
+            old_help = _wall([sys.executable, "-m", "limits", "--help"], env=_env(base), repeat=args.repeat)
+            print(f"baseline: scan {old:.2f} s = {old / bare:.2f} x the bare PNG; --help {old_help:.2f} s "
+                  f"(now {scan / old:.2f} x and {helptime / old_help:.2f} x of the baseline's)")
+
+
+def shapes(args: argparse.Namespace) -> None:
+    print(f"== 2. 200 masses, each its own signal shape vs one shared shape (compute, in-process) {_load()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = str(distinct_shape_runs(Path(tmp)))
+        for grid in (False, True):
+            label = "hybrid --grid" if grid else "hybrid"
+            base = {"analysis": "na64-2026", "model": "bl-unbroken", "method": "hybrid", "grid": grid}
+            shared = _timed_scan(ROOT, base)["seconds"]
+            own = _timed_scan(ROOT, {**base, "runs": runs})["seconds"]
+            target = 3.0 if grid else 1.5
+            print(f"{label}: shared shape {shared:.2f} s, 200 shapes {own:.2f} s = {own / shared:.2f} x "
+                  f"(target <= {target})")
+            if args.baseline:
+                old = _timed_scan(Path(args.baseline), {**base, "runs": runs})["seconds"]
+                print(f"  baseline, 200 shapes: {old:.2f} s (now {old / own:.1f} x faster)")
+
+
+def toys(args: argparse.Namespace) -> None:
+    masses, ntoys = ("1:300:20", 2000) if args.quick else (None, 10_000)
+    print(f"== 3. toy scans ({'20 masses' if args.quick else '200 masses'} x {ntoys} toys) {_load()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = str(distinct_shape_runs(Path(tmp)))
+        for label, extra in (("one shape", {}), ("many shapes", {"runs": runs})):
+            spec = {"analysis": "na64-2026", "model": "bl-unbroken", "method": "toys", "ntoys": ntoys,
+                    "masses": masses, **extra}
+            local = _timed_scan(ROOT, spec)
+            two = _timed_scan(ROOT, {**spec, "executor": "processes:2"})
+            same = local["g_obs"] == two["g_obs"]
+            print(f"{label}: local {local['seconds']:.1f} s, processes:2 {two['seconds']:.1f} s = "
+                  f"{local['seconds'] / two['seconds']:.2f} x faster (target >= 1.7); identical results: {same}")
+            if args.baseline:
+                old = _timed_scan(Path(args.baseline), spec)
+                print(f"  baseline local: {old['seconds']:.1f} s (now {old['seconds'] / local['seconds']:.2f} x "
+                      f"faster, target >= 2)")
+
+
+def dask(args: argparse.Namespace) -> None:
+    print(f"== 4. Dask: default hybrid scan on dask:local:2 vs local (compute, in-process) {_load()}")
+    spec = {"analysis": "na64-2026", "model": "bl-unbroken", "method": "hybrid"}
+    local = _timed_scan(ROOT, spec)["seconds"]
+    t0 = time.perf_counter()
+    cluster = _timed_scan(ROOT, {**spec, "executor": "dask:local:2"})["seconds"]
+    print(f"local {local:.2f} s, dask:local:2 {cluster:.2f} s (cluster start and close included) = "
+          f"{cluster / local:.2f} x (target <= 1.5); {time.perf_counter() - t0:.1f} s wall with the process")
+
+
+FIGURES = {"startup": startup, "shapes": shapes, "toys": toys, "dask": dask}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baseline", help="a checkout of an earlier version, timed in the same run")
+    parser.add_argument("--quick", action="store_true", help="smaller toy scans")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", nargs="*", choices=sorted(FIGURES), default=list(FIGURES))
+    args = parser.parse_args()
+    for name in args.only:
+        FIGURES[name](args)
+
+
+if __name__ == "__main__":
+    main()
