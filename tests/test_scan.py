@@ -286,8 +286,8 @@ def test_scan_bad_input(run_cli, tmp_path, args, field):
     assert not (tmp_path / "o").exists()
 
 
-# Runs `limits` in a child that SIGKILLs itself right after its KILL_AFTER-th checkpoint (one task's masses) is on disk: a real kill at a
-# known point, with no polling (which can race under load)
+# Runs `limits` in a child that SIGKILLs itself right after its KILL_AFTER-th checkpoint (one task's masses) is on
+# disk: a real kill at a known point, with no polling (which can race under load)
 _KILL_AFTER_CHECKPOINTS = r"""
 import os, signal, sys
 from limits.scanning.checkpoints import Checkpoints
