@@ -44,7 +44,8 @@ fig.savefig({path!r})
 """
 
 # In a child: build a scan config (analysis with optional runs file, model, masses, method...), warm the disk caches
-# with the workspaces of two masses (no limit solved: a solved shape would be remembered), then time run_scan alone. Uses only API that every version since issue 19 has.
+# with the workspaces of two masses (no limit solved: a solved shape would be remembered), then time run_scan alone.
+# Uses only API that every version since issue 19 has.
 TIMED_SCAN = """
 import json, sys, time
 import numpy as np
