@@ -22,7 +22,7 @@ from limits.scanning import run as run_module
 from limits.scanning import tasks as tasks_module
 from limits.scanning.config import ScanConfig
 from limits.scanning.grid import column_crossings
-from limits.scanning.inversion import SignalCurve
+from limits.scanning.inversion import SignalCurve, invert_curves
 from limits.scanning.result import ScanResult
 from limits.scanning.run import run_scan
 from limits.stats.counting import code4, counting_model
@@ -85,6 +85,18 @@ def _true_roots(s, target, lo=1e-10, hi=1.0, n=200_001):
     cells = np.nonzero(np.sign(d[:-1]) != np.sign(d[1:]))[0]
     return [brentq(lambda x: math.log(s(np.array([x]))[0]) - math.log(target), g[i], g[i + 1], rtol=1e-14)
             for i in cells]
+
+
+def test_a_task_inverts_its_curves_together_as_each_alone():
+    """Issue 21: a task's crossings are solved in one vectorised search; each is exactly what its curve gives alone,
+    and on S = A g^2 the crossing is sqrt(target/A)."""
+    g = coupling_grid()
+    curves = [SignalCurve(g, a * g**2 * np.exp(-((g / g0) ** 2)))
+              for a, g0 in ((1e12, 1e-4), (1e9, 3e-3), (1e6, 1.0), (4e7, 2e-2))]
+    targets = [[2.303, 3.0, 10.0]] * len(curves)
+    assert invert_curves(curves, targets) == [c.invert(t) for c, t in zip(curves, targets)]
+    (prompt,), = invert_curves([SignalCurve(g, 1e6 * g**2)], [[2.303]])
+    assert prompt.crossings[0] == pytest.approx(math.sqrt(2.303e-6), rel=1e-12)
 
 
 def test_inversion_with_decay_term_and_islands():

@@ -169,7 +169,8 @@ def _cubic_roots(x0: np.ndarray, h: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 def _spline_coefficients(curves: Sequence[SignalCurve]) -> list[tuple[np.ndarray, np.ndarray]]:
     """(knots, coefficients (4, pieces)) of each curve's spline. Curves with a signal at every point of one coupling
-    grid (every curve of a scan) share one spline fit (scipy fits the columns of a 2-D table independently)."""
+    grid (every curve of a scan) share one spline fit (:class:`limits.numerics.CubicSpline` fits each column of a 2-D
+    table with the operations it uses for one, so a curve's coefficients do not depend on the others)."""
     out: list[tuple[np.ndarray, np.ndarray]] = []
     full = [k for k, c in enumerate(curves) if np.all(c.events > 0)]
     shared = full and all(np.array_equal(curves[k].coupling, curves[full[0]].coupling) for k in full)

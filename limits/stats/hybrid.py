@@ -146,7 +146,7 @@ class HybridCalculator(Calculator):
 
     def signal_pmf(self, mu: float, k_max: int) -> np.ndarray:
         """P(N_signal = 0..k_max | mu), averaged over the signal nuisance parameters."""
-        return self.signal_count_pmf(np.array([mu]) [:, None] * self.counts.signal[None, :], k_max)[0]
+        return self.signal_count_pmf(np.array([mu])[:, None] * self.counts.signal[None, :], k_max)[0]
 
     def signal_count_pmf(self, mu_s: np.ndarray, k_max: int) -> np.ndarray:
         """P(N_signal = 0..k_max) for each row of expected signal per channel ``mu_s`` (rows, channels): mu times a
@@ -186,7 +186,7 @@ class HybridCalculator(Calculator):
     def cls_at(self, mu: float, n_total: int | None = None) -> float:
         """CLs at one signal strength mu for a total observed count (default: the model's observation)."""
         n = self.n_obs if n_total is None else int(n_total)
-        return float(self.cls_rows(np.array([mu]) [:, None] * self.counts.signal[None, :], np.array([n]))[0])
+        return float(self.cls_rows(np.array([mu])[:, None] * self.counts.signal[None, :], np.array([n]))[0])
 
     def cls_rows(self, mu_s: np.ndarray, n_total: np.ndarray) -> np.ndarray:
         """CLs for each row of expected signal per channel ``mu_s`` (rows, channels; mu times a signal shape with
@@ -232,7 +232,7 @@ class HybridCalculator(Calculator):
         return column[self.n_obs], np.stack([column[n] for n in counts.tolist()], axis=1)
 
     def upper_limit(self, level: float) -> MuLimit:
-        """mu_up where CLs = level for the observation and for each b-only count quantiles (one root per distinct
+        """mu_up where CLs = level for the observation and for each b-only count quantile (one root per distinct
         count, :meth:`solve`)."""
         return self.solve(self.counts.signal[None, :], level)[0]
 
