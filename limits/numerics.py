@@ -3,7 +3,7 @@
 Why not scipy here: importing ``scipy.special`` and ``scipy.interpolate`` costs ~0.4 s, a sixth of a default
 ``limits scan`` whose computation takes well under a second (issue 21), and a scan needs only these: the normal CDF
 (the ECAL-resolution fold, CLs band quantiles, asymptotic CLs), ln Gamma (the negative binomial of a background with
-an uncertainty), a weighted log-sum-exp (CLs at zero observed events), and a not-a-knot cubic spline (the yield's mass
+an uncertainty), and a not-a-knot cubic spline (the yield's mass
 interpolation, the inversion to the coupling). scipy stays where the work is heavier and rarer (building the physics
 tables, pyhf cross-checks, minimisation of a peak). Each function is tested against scipy's to rounding
 (tests/test_numerics.py); the spline is scipy's ``CubicSpline`` construction (not-a-knot ends, C2), so the
@@ -17,7 +17,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["CubicSpline", "log_gamma", "log_sum_exp", "normal_cdf"]
+__all__ = ["CubicSpline", "log_gamma", "normal_cdf"]
 
 _SQRT1_2 = math.sqrt(0.5)
 _ERF = np.frompyfunc(math.erf, 1, 1)
@@ -47,19 +47,6 @@ def log_gamma(x: ArrayLike) -> np.ndarray:
     True
     """
     return np.asarray(_LGAMMA(np.asarray(x, dtype=float)), dtype=float)
-
-
-def log_sum_exp(a: np.ndarray, weights: np.ndarray, axis: int = -1) -> np.ndarray:
-    """ln sum_i w_i exp(a_i) along ``axis`` for weights w_i >= 0 (scipy.special.logsumexp with ``b``), computed
-    around the largest term so that nothing overflows or underflows needlessly; -inf where every term is 0."""
-    a = np.asarray(a, dtype=float)
-    w = np.broadcast_to(np.asarray(weights, dtype=float), a.shape)
-    terms = np.where(w > 0, a, -np.inf)  # a term of weight 0 is no term, however large its exponent
-    top = np.max(terms, axis=axis, keepdims=True)
-    shift = np.where(np.isfinite(top), top, 0.0)
-    with np.errstate(divide="ignore"):
-        out = np.log(np.sum(w * np.exp(terms - shift), axis=axis, keepdims=True)) + shift
-    return np.squeeze(out, axis=axis)
 
 
 class CubicSpline:

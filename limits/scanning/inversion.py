@@ -92,8 +92,8 @@ class SignalCurve:
 
     @functools.cached_property
     def _pieces(self) -> tuple[list[float], list[list[float]]]:
-        """The spline's knots (ln g) and per piece its cubic's coefficients, highest power first, as Python floats:
-        the root finders evaluate it ~10^4 times per scan, where a call of the scipy spline costs 20 us."""
+        """The spline's knots (ln g) and per piece its cubic's coefficients, highest power first, as Python floats,
+        for the scalar searches around a spline peak between two tabulated points (:meth:`_peak`, :meth:`_root`)."""
         spline = self._spline
         assert spline is not None
         return [float(x) for x in spline.x], np.asarray(spline.c).T.tolist()

@@ -144,10 +144,6 @@ class HybridCalculator(Calculator):
             weights = (weights[:, None] * self._w[None, :]).ravel()
         return factors, weights
 
-    def signal_pmf(self, mu: float, k_max: int) -> np.ndarray:
-        """P(N_signal = 0..k_max | mu), averaged over the signal nuisance parameters."""
-        return self.signal_count_pmf(np.array([mu])[:, None] * self.counts.signal[None, :], k_max)[0]
-
     def signal_count_pmf(self, mu_s: np.ndarray, k_max: int) -> np.ndarray:
         """P(N_signal = 0..k_max) for each row of expected signal per channel ``mu_s`` (rows, channels): mu times a
         signal shape, nuisances integrated; all rows at once (rows, k_max + 1). Element-wise operations and
