@@ -51,3 +51,25 @@ def test_grid_limits_extend_the_grid_until_every_curve_is_crossed():
     np.testing.assert_allclose(found.exp, math.log(10) / np.array([4.0, 2.0, 1.0, 0.5, 0.25]), rtol=1e-12)
     assert len(found.rows) > 5 and evaluated == list(range(len(found.rows)))  # each new point the next index
     assert all(e > 0 for e in found.mc_err)
+
+
+def test_a_grid_search_does_not_depend_on_the_order_its_points_are_evaluated():
+    """GridSearch's rounds depend on the values only: evaluating each round's points backwards gives the same
+    limits as grid_limits, and the grid is extended where a curve is not crossed."""
+    from limits.stats.intervals import GridSearch, grid_limits
+
+    def evaluate(mu, index):
+        return {"cls": math.exp(-2.0 * mu), "cls_exp": [math.exp(-s * mu) for s in (4.0, 3.0, 2.0, 1.5, 1.0)]}
+
+    forwards = grid_limits(evaluate, 0.1, np.geomspace(0.05, 0.3, 6))  # no curve crosses 0.1 yet: extended
+    search = GridSearch(0.1, np.geomspace(0.05, 0.3, 6))
+    rounds = 0
+    while not search.done:
+        for mu, index in search.pending[::-1]:
+            search.add(mu, evaluate(mu, index))
+        search.advance()
+        rounds += 1
+    backwards = search.result()
+    assert rounds > 1 and len(backwards.rows) > 6
+    assert (backwards.obs, backwards.exp) == (forwards.obs, forwards.exp)
+    assert backwards.obs == pytest.approx(math.log(10) / 2.0, rel=0.05)  # linear in ln CLs: exact between points

@@ -244,12 +244,32 @@ def test_interrupted_scan_resumes_to_identical_file(tmp_path, run_cli, monkeypat
     assert not (part / ".checkpoints").exists()
 
 
-def test_executors_give_identical_results(tmp_path):
+def test_executors_give_identical_results(tmp_path, monkeypatch):
+    from limits.scanning.executors import Executor
+
     masses = [0.5, 20.0, 300.0]
     local = run_scan(_config(masses), executor="local").to_document()
     procs = run_scan(_config(masses), executor="processes:2").to_document()
+    early = run_scan(_config(masses), executor="dask:local:2").to_document()  # done here before the cluster is up
+    real_run = Executor.run
+
+    def on_the_cluster(self, function, tasks, record):
+        assert self.workers == 2  # waits for the cluster: every task runs on its workers
+        real_run(self, function, tasks, record)
+
+    monkeypatch.setattr(Executor, "run", on_the_cluster)
     dask = run_scan(_config(masses), executor="dask:local:2").to_document()
-    assert json.dumps(local, sort_keys=True) == json.dumps(procs, sort_keys=True) == json.dumps(dask, sort_keys=True)
+    assert json.dumps(local, sort_keys=True) == json.dumps(procs, sort_keys=True) == json.dumps(dask, sort_keys=True) \
+        == json.dumps(early, sort_keys=True)
+
+
+def test_the_local_dask_cluster_closes_with_the_executor():
+    from limits.scanning.executors import Executor
+
+    with Executor("dask:local:2") as ex:
+        assert ex.workers == 2 and ex.map(abs, [-1, -2, 3]) == [1, 2, 3]
+        helper = ex._helper
+    assert helper is not None and helper.wait(timeout=30) == 0  # its cluster closed, its process ended
 
 
 @pytest.mark.parametrize("method", ["hybrid", "asymptotic", pytest.param("toys", marks=pytest.mark.slow)])

@@ -134,3 +134,48 @@ def test_batched_hybrid_limits_are_each_models_own(tmp_path):
     alone = [HybridCalculator(m).upper_limit(0.1) for m in models]
     assert [(a.mu_obs, a.mu_exp) for a in together] == [(b.mu_obs, b.mu_exp) for b in alone]
     assert len({a.mu_obs * float(m.signal.sum()) for a, m in zip(together, models)}) == len(models)  # 5 shapes
+
+
+def test_toy_points_spread_over_workers_give_the_sequential_limits(tmp_path):
+    """Issue 21: a toy limit's grid points evaluated through an executor's map (here in reverse order, and on a
+    process pool) give exactly the limits the calculator's own sequential search gives."""
+    from limits.scanning.executors import Executor
+    from limits.stats.shapes import canonical_seed
+    from limits.stats.upper_limits import limits_of_models, solve_shapes
+
+    analysis = limits.get_analysis("na64-2022", runs=_mass_dependent_runs(tmp_path))
+    ws = limits.workspaces(analysis, "bl-unbroken", mass_mev=[2.0, 200.0])
+    models = [counting_model(ws.bkg_only, p) for p in ws.patchset["patches"]]
+    ntoys = 200
+    sequential = []
+    for m in models:
+        canon = canonical_shape(m)[1]
+        lim = ToyCalculator.create(canon, ntoys=ntoys, seed=canonical_seed(0, canon)).upper_limit(1.0 - 0.9)
+        scale = float(canon.signal.sum()) / float(m.signal.sum())
+        sequential.append((lim.mu_obs * scale, tuple(x * scale for x in lim.mu_exp)))
+
+    def backwards(function, items):
+        return [function(item) for item in items[::-1]][::-1]
+
+    for map_points in (backwards, None):
+        upper_limits._SOLVED.clear()
+        if map_points is None:
+            with Executor("processes:2") as ex:
+                assert solve_shapes("toys", models, 0.9, ntoys=ntoys, map_points=ex.map) == 2
+        else:
+            assert solve_shapes("toys", models, 0.9, ntoys=ntoys, map_points=map_points) == 2
+        got = limits_of_models("toys", models, 0.9, ntoys=ntoys)
+        assert [(lim.mu_obs, lim.mu_exp) for lim in got] == sequential
+    assert solve_shapes("toys", models, 0.9, ntoys=ntoys, map_points=backwards) == 0  # remembered
+    assert solve_shapes("hybrid", models, 0.9, map_points=backwards) == 0  # not a search over points
+
+
+def test_an_executor_session_maps_in_order_over_several_rounds():
+    from limits.scanning.executors import Executor
+
+    with Executor("processes:2") as ex:
+        assert ex.workers == 2
+        assert ex.map(abs, [-3, 1, -2]) == [3, 1, 2]
+        assert ex.map(len, ["ab", "", "xyz"]) == [2, 0, 3]  # the same workers, a second round
+    with Executor("local") as ex:
+        assert ex.workers == 1 and ex.map(abs, [-1]) == [1]

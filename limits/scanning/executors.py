@@ -3,22 +3,29 @@
 Every task is independent and seeded by its signal shape, so results do not depend on the executor or the worker
 count. Ctrl-C stops every executor at once (pending work cancelled, workers terminated; checkpoints of finished
 masses kept), and pool workers die with their parent. Spec strings: ``local`` | ``processes:N`` |
-``dask:ADDRESS`` (``dask:local`` or ``dask:local:N`` starts a LocalCluster with N single-threaded worker processes).
+``dask:ADDRESS`` (``dask:local`` or ``dask:local:N`` starts a LocalCluster with N single-threaded worker processes in a
+process of its own, :mod:`limits.scanning.dask_local`, and computes tasks here while it boots).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import importlib.util
 import logging
 import re
 import signal
+import subprocess
+import sys
+import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from limits.errors import InputError
 
-__all__ = ["parse_executor", "run_tasks"]
+__all__ = ["Executor", "parse_executor", "planned_workers", "run_tasks"]
 
 log = logging.getLogger(__name__)
 
@@ -64,28 +71,166 @@ def parse_executor(spec: str, field: str = "executor") -> tuple[str, int | str |
     raise InputError(field, f"{spec!r} is not one of local, processes:N, dask:ADDRESS")
 
 
+def planned_workers(spec: str) -> int | None:
+    """Processes a spec runs tasks on: 1 for ``local``, N for ``processes:N`` and ``dask:local:N``; None for a
+    Dask scheduler address (its workers are known only once connected).
+
+    >>> planned_workers("processes:3"), planned_workers("dask:local:2"), planned_workers("dask:tcp://h:8786")
+    (3, 2, None)
+    """
+    kind, arg = parse_executor(spec)
+    if isinstance(arg, int):
+        return arg
+    if kind == "dask":
+        assert isinstance(arg, str)
+        return int(arg.split(":")[1]) if arg.startswith("local:") else None
+    return 1
+
+
 def run_tasks(spec: str, function: Callable[[T], R], tasks: Sequence[T], record: Callable[[R], None]) -> None:
     """Run ``function`` on every task with the executor ``spec``; ``record`` each result as it arrives (any order)."""
-    kind, arg = parse_executor(spec)
-    log.debug("executor %s: %d tasks", spec, len(tasks))
-    if kind == "local":
-        for task in tasks:
-            record(function(task))
-    elif kind == "processes":
-        assert isinstance(arg, int)
-        pool = ProcessPoolExecutor(max_workers=arg, initializer=_worker_setup)
-        try:
-            for fut in as_completed([pool.submit(function, t) for t in tasks]):
+    with Executor(spec) as executor:
+        executor.run(function, tasks, record)
+
+
+class Executor:
+    """An executor opened once for several rounds of work (a pool's workers or a Dask cluster started once):
+    ``with Executor("processes:2") as ex: ex.run(f, tasks, record); ex.map(g, items)``.
+
+    Leaving the ``with`` block normally waits for the workers to finish; an exception (Ctrl-C included) cancels pending
+    work and stops the workers at once.
+    """
+
+    def __init__(self, spec: str):
+        self.kind, self._arg = parse_executor(spec)
+        self.spec = spec
+        self._pool: ProcessPoolExecutor | None = None
+        self._client: Any = None
+        self._helper: subprocess.Popen[str] | None = None  # dask:local:N's cluster (limits.scanning.dask_local)
+        self._helper_log: Any = None
+        self._address: str | None = None
+        self._helper_up = threading.Event()  # its address was read (or it ended without one)
+
+    @property
+    def workers(self) -> int:
+        """Tasks that can run at once (1 for ``local``; a Dask scheduler's current worker count)."""
+        if self.kind == "processes":
+            assert isinstance(self._arg, int)
+            return self._arg
+        if self.kind == "dask":
+            return max(1, len(self._dask().scheduler_info().get("workers", {})))
+        return 1
+
+    def __enter__(self) -> Executor:
+        if self.kind == "processes":
+            assert isinstance(self._arg, int)
+            self._pool = ProcessPoolExecutor(max_workers=self._arg, initializer=_worker_setup)
+        return self
+
+    def _own_cluster(self) -> bool:
+        return self.kind == "dask" and isinstance(self._arg, str) and self._arg.startswith("local")
+
+    def _start_own_cluster(self) -> None:
+        """``dask:local:N``: start the cluster's process (once; :mod:`limits.scanning.dask_local`) and a thread that
+        reads its scheduler address; this process goes on meanwhile."""
+        if self._helper is not None or not self._own_cluster():
+            return
+        if importlib.util.find_spec("distributed") is None:
+            raise InputError("executor", "dask needs the `distributed` extra: pip install 'limits[distributed]'")
+        assert isinstance(self._arg, str)
+        self._helper_log = tempfile.TemporaryFile(mode="w+")
+        self._helper = subprocess.Popen([sys.executable, "-m", "limits.scanning.dask_local", self._arg.split(":")[1]],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._helper_log,
+                                        text=True)
+        threading.Thread(target=self._read_address, name="limits-dask-address", daemon=True).start()
+
+    def _read_address(self) -> None:
+        assert self._helper is not None and self._helper.stdout is not None
+        self._address = self._helper.stdout.readline().strip() or None
+        self._helper_up.set()
+
+    def _dask(self) -> Any:
+        """The connected Dask client (waits for our own cluster to be up)."""
+        if self._client is None:
+            address = self._arg
+            if self._own_cluster():
+                self._start_own_cluster()
+                self._helper_up.wait()
+                if self._address is None:
+                    self._helper_log.seek(0)
+                    tail = self._helper_log.read().strip().splitlines()[-1:] or ["no message"]
+                    raise RuntimeError(f"the local Dask cluster did not start: {tail[0]}")
+                address = self._address
+            assert isinstance(address, str)
+            self._client = _dask_client(address)
+        return self._client
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self._pool is not None:
+            if kind is None:
+                self._pool.shutdown(wait=True)
+            else:  # Ctrl-C or a failure: stop now, not after the remaining work
+                _terminate(self._pool)
+            self._pool = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._helper is not None:
+            # our cluster closes in its own process while this one goes on; a thread reaps it
+            helper, self._helper = self._helper, None
+            with contextlib.suppress(OSError):
+                assert helper.stdin is not None
+                helper.stdin.close()
+            if kind is not None:
+                helper.terminate()
+            threading.Thread(target=helper.wait, name="limits-dask-close", daemon=True).start()
+
+    def run(self, function: Callable[[T], R], tasks: Sequence[T], record: Callable[[R], None]) -> None:
+        """``function`` on every task; ``record`` each result as it arrives (any order)."""
+        log.debug("executor %s: %d tasks", self.spec, len(tasks))
+        if self._pool is not None:
+            for fut in as_completed([self._pool.submit(function, t) for t in tasks]):
                 record(fut.result())
-        except BaseException:
-            # Ctrl-C or a failure: stop now, not after the remaining masses (their checkpoints are not needed to
-            # resume: finished masses were recorded as they arrived)
-            _terminate(pool)
-            raise
-        pool.shutdown(wait=True)
-    else:
-        assert isinstance(arg, str)
-        _run_dask(arg, function, tasks, record)
+        elif self.kind == "dask":
+            tasks = list(tasks)
+            self._start_own_cluster()
+            while self._own_cluster() and tasks and not self._helper_up.is_set():
+                record(function(tasks.pop(0)))  # our cluster still boots: this process computes meanwhile
+            if not tasks:
+                return
+            client = self._dask()
+            from dask.distributed import as_completed as dask_completed
+
+            futures = client.map(function, tasks, pure=False)
+            try:
+                for dfut in dask_completed(futures):
+                    record(dfut.result())
+            except BaseException:
+                client.cancel(futures)  # Ctrl-C: nothing more is computed for us
+                raise
+        else:
+            for task in tasks:
+                record(function(task))
+
+    def map(self, function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``function`` on every item, the results in the items' order."""
+        out: dict[int, R] = {}
+
+        def keep(result: tuple[int, R]) -> None:
+            out[result[0]] = result[1]
+
+        self.run(_Indexed(function), list(enumerate(items)), keep)
+        return [out[i] for i in range(len(items))]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Indexed:
+    """``function`` applied to the item of an (index, item) pair, the index kept (results arrive in any order)."""
+
+    function: Callable[[Any], Any]
+
+    def __call__(self, pair: tuple[int, Any]) -> tuple[int, Any]:
+        return pair[0], self.function(pair[1])
 
 
 def _worker_setup() -> None:
@@ -121,32 +266,14 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
         manager.join(timeout=5)
 
 
-def _run_dask(address: str, function: Callable[[T], R], tasks: Sequence[T], record: Callable[[R], None]) -> None:
+def _dask_client(address: str) -> Any:
+    """A Dask client connected to the scheduler at ``address``."""
     try:
-        from dask.distributed import Client, LocalCluster  # optional extra: `pip install 'limits[distributed]'`
-        from dask.distributed import as_completed as dask_completed
+        from dask.distributed import Client  # optional extra: `pip install 'limits[distributed]'`
     except ImportError:
         raise InputError("executor", "dask needs the `distributed` extra: pip install 'limits[distributed]'") \
             from None
-    cluster = None
-    if address.startswith("local"):
-        n = int(address.split(":")[1])
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
-    else:
-        try:
-            client = Client(address, timeout=10)
-        except (OSError, TimeoutError) as exc:
-            raise InputError("executor", f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    futures = []
     try:
-        futures = client.map(function, tasks, pure=False)
-        for fut in dask_completed(futures):
-            record(fut.result())
-    except BaseException:
-        client.cancel(futures)  # Ctrl-C: nothing more is computed for us
-        raise
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        return Client(address, timeout=10)
+    except (OSError, TimeoutError) as exc:
+        raise InputError("executor", f"cannot reach the Dask scheduler at {address}: {exc}") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
@@ -27,7 +28,7 @@ from limits.io.progress import progress_bar
 from limits.physics.models import Model, get_model
 from limits.scanning.checkpoints import Checkpoints
 from limits.scanning.config import ScanConfig
-from limits.scanning.executors import parse_executor, run_tasks
+from limits.scanning.executors import Executor, parse_executor, planned_workers
 from limits.scanning.grid import contours
 from limits.scanning.inversion import SignalCurve
 from limits.scanning.point import MassLimit
@@ -35,8 +36,9 @@ from limits.scanning.result import ScanResult
 from limits.scanning.tasks import MassItem, Task, run_task
 from limits.stats.counting import CountingModel, counting_model
 from limits.stats.registry import calculator_class
-from limits.stats.shapes import canonical_shape
-from limits.stats.toys import GRID_POINTS
+from limits.stats.shapes import canonical_seed, canonical_shape
+from limits.stats.toys import GRID_POINTS, seconds_per_point
+from limits.stats.upper_limits import solve_shapes
 from limits.workspace.build import Workspaces, build_workspaces
 
 __all__ = ["counting_models", "run_scan", "scan", "toy_time_estimate"]
@@ -50,9 +52,6 @@ def _versions() -> dict[str, str]:
             "scipy": scipy.__version__}
 
 
-TOY_SECONDS = 1.9e-4  # one toy, both fits, on one core of the reference machine (tests/benchmarks/bench_scan.py)
-
-
 def counting_models(cfg: ScanConfig, ws: Workspaces) -> list[CountingModel]:
     """The workspace's patches as counting models, read once per scan (without their systematics if
     ``cfg.stat_only``): what every calculator and the grid work on."""
@@ -60,12 +59,31 @@ def counting_models(cfg: ScanConfig, ws: Workspaces) -> list[CountingModel]:
     return [m.without_systematics() for m in models] if cfg.stat_only else models
 
 
-def toy_time_estimate(ntoys: int, models: Sequence[CountingModel]) -> tuple[int, float]:
-    """(distinct signal shapes, estimated seconds) of a toy scan of ``models`` (:func:`counting_models`):
-    GRID_POINTS mu points x 2 hypotheses x ``ntoys`` toys per shape at :data:`TOY_SECONDS` each (more if a curve needs
-    the grid extended)."""
-    shapes = {canonical_shape(m)[0] for m in models if m.signal.sum() > 0}
-    return len(shapes), len(shapes) * GRID_POINTS * 2 * ntoys * TOY_SECONDS
+def toy_time_estimate(ntoys: int, models: Sequence[CountingModel], *, workers: int = 1,
+                      seed: int = 0) -> tuple[int, float]:
+    """(distinct signal shapes, estimated wall seconds) of a toy scan of ``models`` (:func:`counting_models`) on
+    ``workers`` processes: GRID_POINTS mu points per shape, each point's time measured on this machine
+    (:func:`limits.stats.toys.seconds_per_point`; more if a curve needs the grid extended)."""
+    shapes = {key: canon for key, canon in (canonical_shape(m) for m in models if m.signal.sum() > 0)}
+    if not shapes:
+        return 0, 0.0
+    canon = next(iter(shapes.values()))
+    point = seconds_per_point(canon, ntoys, canonical_seed(seed, canon))
+    return len(shapes), math.ceil(len(shapes) * GRID_POINTS / workers) * point
+
+
+def _rounds(tasks: Sequence[Task], workers: int) -> list[list[Task]]:
+    """Consecutive tasks grouped so that a round's new signal shapes give every worker at least two points
+    (GRID_POINTS per shape): the unit of work between two checkpoints of a toy scan."""
+    rounds: list[list[Task]] = [[]]
+    shapes: set[bytes] = set()
+    for task in tasks:
+        if len(shapes) * GRID_POINTS >= 2 * workers:
+            rounds.append([])
+            shapes = set()
+        rounds[-1].append(task)
+        shapes.update(canonical_shape(item.counts)[0] for item in task.items if item.counts.signal.sum() > 0)
+    return [r for r in rounds if r]
 
 
 def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, executor: str = "local",
@@ -87,34 +105,50 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     done: dict[int, MassLimit] = checkpoints.load() if checkpoints else {}
     calculator = calculator_class(cfg.method)
     masses = np.array(cfg.masses_mev)
-    ws = build_workspaces(cfg.analysis, cfg.model, masses)
-    models = counting_models(cfg, ws)  # the JSON read once: the tasks work on these
-    if cfg.method == "toys":
-        shapes, seconds = toy_time_estimate(cfg.ntoys, models)
-        message = f"toys: {shapes} signal shape(s) x {cfg.ntoys} toys, estimated {seconds:.0f} s on one core"
-        log.info(message)
-        if notify is not None:
-            notify(message)
-    sym = cfg.model.coupling_symbol
-    assert ws.signal_grid is not None  # built here, not read from files: S(m, g) on the coupling grid is at hand
-    items = [MassItem(i, float(m), p["metadata"][f"{sym}_ref"], models[i],
-                      SignalCurve(coupling_grid(), ws.signal_grid[i]))
-             for i, (m, p) in enumerate(zip(masses, ws.patchset["patches"])) if i not in done]
-    size = calculator.batch_size  # vectorised methods amortise their fits over a chunk of masses
-    tasks = [Task(cfg, tuple(items[k:k + size])) for k in range(0, len(items), size)]
-    log.info("scan %s/%s (%s): %d masses, %d to compute", cfg.analysis.name, cfg.model.name, cfg.method,
-             len(masses), len(items))
-    with progress_bar(len(masses), f"scan {cfg.analysis.name}/{cfg.model.name} ({cfg.method})", progress,
-                      unit="mass") as bar:
-        bar.update(len(done))
+    # nothing to compute: no workers
+    with Executor(executor if len(done) < len(masses) else "local") as ex:
+        ws = build_workspaces(cfg.analysis, cfg.model, masses)
+        models = counting_models(cfg, ws)  # the JSON read once: the tasks work on these
+        if cfg.method == "toys":
+            planned = planned_workers(executor)  # None: a Dask scheduler's workers, known once connected
+            shapes, seconds = toy_time_estimate(cfg.ntoys, models, workers=planned or 1, seed=cfg.seed)
+            where = ("this process" if executor == "local" else f"{planned} worker(s)" if planned
+                     else "one worker (the cluster's size is not known yet)")
+            message = f"toys: {shapes} signal shape(s) x {cfg.ntoys} toys, estimated {seconds:.0f} s on {where}"
+            log.info(message)
+            if notify is not None:
+                notify(message)
+        sym = cfg.model.coupling_symbol
+        assert ws.signal_grid is not None  # built here, not read from files: S(m, g) on the coupling grid is at hand
+        items = [MassItem(i, float(m), p["metadata"][f"{sym}_ref"], models[i],
+                          SignalCurve(coupling_grid(), ws.signal_grid[i]))
+                 for i, (m, p) in enumerate(zip(masses, ws.patchset["patches"])) if i not in done]
+        size = calculator.batch_size  # vectorised methods amortise their fits over a chunk of masses
+        tasks = [Task(cfg, tuple(items[k:k + size])) for k in range(0, len(items), size)]
+        log.info("scan %s/%s (%s): %d masses, %d to compute", cfg.analysis.name, cfg.model.name, cfg.method,
+                 len(masses), len(items))
+        with progress_bar(len(masses), f"scan {cfg.analysis.name}/{cfg.model.name} ({cfg.method})", progress,
+                          unit="mass") as bar:
+            bar.update(len(done))
 
-        def record(results: list[tuple[int, MassLimit]]) -> None:
-            if checkpoints:
-                checkpoints.save(results)
-            done.update(results)
-            bar.update(len(results))
+            def record(results: list[tuple[int, MassLimit]]) -> None:
+                if checkpoints:
+                    checkpoints.save(results)
+                done.update(results)
+                bar.update(len(results))
 
-        run_tasks(executor, run_task, tasks, record)
+            if calculator.split_search:  # toys: one limit's points spread over the workers, a round at a time
+                for group in _rounds(tasks, planned_workers(executor) or ex.workers):
+                    try:
+                        solve_shapes(cfg.method, [item.counts for task in group for item in task.items], cfg.cl,
+                                     ntoys=cfg.ntoys, seed=cfg.seed, map_points=ex.map)
+                    except Exception as exc:  # noqa: BLE001 - the tasks solve (and record the failure) mass by mass
+                        log.warning("solving the signal shapes on %s failed (%s); solving mass by mass", executor,
+                                    exc)
+                    for task in group:  # the limits are known here now: each task only inverts
+                        record(run_task(task))
+            else:
+                ex.run(run_task, tasks, record)
     points = [done[i] for i in range(len(masses))]
     failed = sum(p.status == "failed" for p in points)
     if failed:

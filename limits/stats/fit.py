@@ -28,20 +28,27 @@ ALPHA_BOUND = 5.0
 GAMMA_BOUNDS = (1e-10, 10.0)
 
 
-def _code4_derivatives(alpha: np.ndarray, hi: np.ndarray, lo: np.ndarray,
-                       coef: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """kappa, dkappa/dalpha, d2kappa/dalpha2 of pyhf code4; alpha (B, 1) against hi, lo (n_channels,).
+def _code4_derivatives(alpha: np.ndarray, hi: np.ndarray, lo: np.ndarray, coef: np.ndarray | None = None, *,
+                       derivatives: bool = True) -> tuple[np.ndarray, ...]:
+    """kappa, dkappa/dalpha, d2kappa/dalpha2 of pyhf code4; alpha (B, 1) against hi, lo (n_channels,); kappa alone
+    with ``derivatives=False``.
 
     The inner polynomial 1 + sum_i c_i a^i and its derivatives by Horner's rule.
     """
     coef = _code4_coefficients(hi, lo) if coef is None else coef  # (nch, 6): c_1..c_6
     a = alpha
     poly = coef[:, 5] * a
+    for i in range(5, 0, -1):  # c_i, i = 5..1
+        poly = (poly + coef[:, i - 1]) * a
+    poly = 1.0 + poly
+    up, dn = hi**a, lo ** (-a)
+    k = np.where(a >= 1, up, np.where(a <= -1, dn, poly))
+    if not derivatives:
+        return (k,)
     d1 = 6 * coef[:, 5] * a
     d2 = 30 * coef[:, 5] * a
-    for i in range(5, 0, -1):  # c_i, i = 5..1
+    for i in range(5, 0, -1):
         c = coef[:, i - 1]
-        poly = (poly + c) * a
         if i >= 2:
             d1 = (d1 + i * c) * a
         else:
@@ -50,10 +57,7 @@ def _code4_derivatives(alpha: np.ndarray, hi: np.ndarray, lo: np.ndarray,
             d2 = (d2 + i * (i - 1) * c) * a
         elif i == 2:
             d2 = d2 + 2 * c
-    poly = 1.0 + poly
     lnh, lnl = np.log(hi), np.log(lo)
-    up, dn = hi**a, lo ** (-a)
-    k = np.where(a >= 1, up, np.where(a <= -1, dn, poly))
     k1 = np.where(a >= 1, up * lnh, np.where(a <= -1, -dn * lnl, d1))
     k2 = np.where(a >= 1, up * lnh**2, np.where(a <= -1, dn * lnl**2, d2))
     return k, k1, k2
@@ -102,25 +106,48 @@ class BatchLikelihood:
 
     def expected(self, x: np.ndarray, signal: np.ndarray | None = None) -> np.ndarray:
         """nu_j (B, J) at parameters x."""
-        return self._parts(x, signal)[0]
+        m = self.counts
+        gamma = np.ones((x.shape[0], m.signal.size))
+        gamma[:, self.gamma_channels] = x[:, 1 + self.n_syst:]
+        return np.asarray(x[:, :1] * (m.signal if signal is None else signal) * self._kappa(x) + gamma * m.background)
+
+    @functools.cached_property
+    def _touched(self) -> list[np.ndarray]:
+        """The channels each normsys acts on (kappa != 1 somewhere); elsewhere kappa = 1 and its derivatives are 0
+        exactly, so they are not computed (10 of NA64's 11 systematics act on one channel of 5)."""
+        m = self.counts
+        return [np.nonzero((m.syst_hi[k] != 1) | (m.syst_lo[k] != 1))[0] for k in range(self.n_syst)]
+
+    def _kappa(self, x: np.ndarray) -> np.ndarray:
+        """prod_k kappa_kj(alpha_k) (B, J) at parameters x."""
+        m = self.counts
+        kappa = np.ones((x.shape[0], m.signal.size))
+        for k, ch in enumerate(self._touched):
+            if ch.size:
+                hi, lo, coef = m.syst_hi[k, ch], m.syst_lo[k, ch], self._coefficients[k][ch]
+                kappa[:, ch] *= _code4_derivatives(x[:, 1 + k, None], hi, lo, coef, derivatives=False)[0]
+        return kappa
 
     def _parts(self, x: np.ndarray, signal: np.ndarray | None = None) -> tuple[Any, ...]:
+        """nu, mu s kappa, kappa, gamma (B, J) and d ln kappa/d alpha, kappa''/kappa (B, K, J) at parameters x."""
         m = self.counts
         s = m.signal if signal is None else signal
         mu = x[:, :1]
-        k_all, k1_all, k2_all = [], [], []
-        kappa = np.ones((x.shape[0], m.signal.size))
-        for k in range(self.n_syst):
-            kk, k1, k2 = _code4_derivatives(x[:, 1 + k, None], m.syst_hi[k], m.syst_lo[k], self._coefficients[k])
-            kappa = kappa * kk
-            k_all.append(kk)
-            k1_all.append(k1)
-            k2_all.append(k2)
-        gamma = np.ones((x.shape[0], m.signal.size))
+        bsz, nch = x.shape[0], m.signal.size
+        kappa = np.ones((bsz, nch))
+        logd, curv = np.zeros((bsz, self.n_syst, nch)), np.zeros((bsz, self.n_syst, nch))
+        for k, ch in enumerate(self._touched):
+            if ch.size:
+                hi, lo, coef = m.syst_hi[k, ch], m.syst_lo[k, ch], self._coefficients[k][ch]
+                kk, k1, k2 = _code4_derivatives(x[:, 1 + k, None], hi, lo, coef)
+                kappa[:, ch] *= kk
+                logd[:, k, ch] = k1 / kk
+                curv[:, k, ch] = k2 / kk
+        gamma = np.ones((bsz, nch))
         gamma[:, self.gamma_channels] = x[:, 1 + self.n_syst:]
         sig = mu * s * kappa
         nu = sig + gamma * m.background
-        return nu, sig, kappa, gamma, k_all, k1_all, k2_all
+        return nu, sig, kappa, gamma, logd, curv
 
     def nll2(self, x: np.ndarray, n: np.ndarray, aux_a: np.ndarray, aux_m: np.ndarray,
              signal: np.ndarray | None = None) -> np.ndarray:
@@ -139,7 +166,7 @@ class BatchLikelihood:
         """Gradient (B, P) and Hessian (B, P, P) of -2 ln L."""
         m = self.counts
         s = m.signal if signal is None else signal
-        nu, sig, kappa, gamma, kk, k1, k2 = self._parts(x, signal)
+        nu, sig, kappa, gamma, logd, curv = self._parts(x, signal)
         bsz, nch = nu.shape
         ks = self.n_syst
         gch = self.gamma_channels
@@ -149,20 +176,19 @@ class BatchLikelihood:
         dnu = np.zeros((bsz, self.n_par, nch))
         dnu[:, 0] = s * kappa
         if ks:
-            logd = np.stack([k1[k] / kk[k] for k in range(ks)], axis=1)  # (B, K, J) = dln kappa/dalpha
-            curv = np.stack([k2[k] / kk[k] for k in range(ks)], axis=1)  # (B, K, J) = kappa''/kappa
             dnu[:, 1:1 + ks] = sig[:, None, :] * logd
         for i, j in enumerate(gch):
             dnu[:, 1 + ks + i, j] = m.background[j]
-        grad = 2 * np.einsum("bpj,bj->bp", dnu, r)
-        hess = 2 * np.einsum("bpj,bqj,bj->bpq", dnu, dnu, w)
+        # products over the channels as batched matrix products (each dataset its own, independent of the batch)
+        grad = 2 * (dnu @ r[:, :, None])[:, :, 0]
+        hess = 2 * ((dnu * w[:, None, :]) @ dnu.transpose(0, 2, 1))
         if ks:  # second derivatives of nu: mu-alpha and alpha-alpha blocks
             rs = r * sig
-            mixed = 2 * np.einsum("bj,bkj->bk", r * s * kappa, logd)
+            mixed = 2 * (logd @ (r * s * kappa)[:, :, None])[:, :, 0]
             hess[:, 0, 1:1 + ks] += mixed
             hess[:, 1:1 + ks, 0] += mixed
-            block = 2 * np.einsum("bj,bkj,bqj->bkq", rs, logd, logd)
-            diag = 2 * np.einsum("bj,bkj->bk", rs, curv - logd**2)
+            block = 2 * ((logd * rs[:, None, :]) @ logd.transpose(0, 2, 1))
+            diag = 2 * ((curv - logd**2) @ rs[:, :, None])[:, :, 0]
             block[:, np.arange(ks), np.arange(ks)] += diag
             hess[:, 1:1 + ks, 1:1 + ks] += block
         # constraints

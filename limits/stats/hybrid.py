@@ -18,7 +18,8 @@ CLs = P(N <= N_obs | mu)/P(N <= N_obs | 0).
 
 Nuisance treatment ("hybrid", Cousins & Highland, NIM A320, 331 (1992)): the expectation over each constraint, i.e.
 normsys alpha ~ N(0, 1) mapped through pyhf's code4 interpolation (Gauss-Hermite quadrature; shared parameters in an
-outer sum, channel-specific ones inside each channel), and the background scale gamma_j ~ Gamma(shape tau_j, rate
+outer sum, channel-specific ones inside each channel, the latter tabulated once as a function of the channel's expected
+count, :mod:`limits.stats.poisson_mixture`, to 1e-13), and the background scale gamma_j ~ Gamma(shape tau_j, rate
 tau_j), mean 1 and standard deviation db_j/b_j, the distribution the shapesys Poisson auxiliary measurement implies
 (so each channel's background count is negative binomial).
 
@@ -40,6 +41,7 @@ from limits.numerics import log_gamma, normal_cdf
 from limits.stats.counting import CountingModel, code4
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
 from limits.stats.intervals import solve_rows
+from limits.stats.poisson_mixture import PoissonMixture, poisson_mixture
 
 __all__ = ["HybridCalculator"]
 
@@ -84,6 +86,94 @@ def _negative_binomial_pmf(k: np.ndarray, tau: float, b: float) -> np.ndarray:
     return np.asarray(np.exp(log_pmf))
 
 
+class _Nuisances:
+    """What a hybrid CLs needs besides the signal, computed once per background and systematics (every signal shape
+    of a scan shares it: :func:`_nuisances`).
+
+    Attributes:
+        global_factors, global_weights: Gauss-Hermite nodes of the product of the normsys factors that act on more
+            than one channel (G, channels) and their weights (G,): the outer sum.
+        local_mixtures: (the channel-local integral as a function of the expected count, the channels it serves):
+            channels with equal local factors share one :class:`~limits.stats.poisson_mixture.PoissonMixture`.
+        expected_counts: total counts at the b-only quantiles 2.3, 15.9, 50, 84.1, 97.7 %.
+    """
+
+    def __init__(self, counts: CountingModel, n_nodes: int):
+        self._counts = counts
+        nch = counts.signal.size
+        acts = (counts.syst_hi != 1) | (counts.syst_lo != 1)  # which channels each normsys acts on
+        shared = [k for k in range(len(counts.syst_names)) if acts[k].sum() > 1]
+        self._x, self._w = _gauss_hermite(n_nodes)
+        self.global_factors, self.global_weights = self._kappa_product(shared, None)
+        groups: dict[int, tuple[PoissonMixture, list[int]]] = {}
+        for j in range(nch):
+            local = [k for k in range(len(counts.syst_names)) if acts[k].sum() == 1 and acts[k, j]]
+            mixture = poisson_mixture(*self._kappa_product(local, j))  # shared per process and set of factors
+            groups.setdefault(id(mixture), (mixture, []))[1].append(j)
+        self.local_mixtures = tuple((mixture, np.array(channels)) for mixture, channels in groups.values())
+        self._background: dict[int, np.ndarray] = {}
+        self.expected_counts = self._expected_counts()
+
+    def _kappa_product(self, syst: list[int], channel: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """Quadrature nodes of prod_k kappa_k(alpha_k) over the listed parameters, and their weights.
+
+        Returns (factors, weights): factors shape (n_nodes^len, n_channels) if channel is None else (n_nodes^len,).
+        """
+        m = self._counts
+        channels = slice(None) if channel is None else channel
+        factors = np.ones((1, m.signal.size))[:, channels]
+        weights = np.ones(1)
+        for k in syst:  # outer product, one parameter at a time: kappa_k at the nodes only
+            kappa = code4(self._x[:, None], m.syst_hi[k], m.syst_lo[k])[:, channels]  # (n, nch) or (n,)
+            factors = (factors[:, None] * kappa[None]).reshape((-1,) + kappa.shape[1:])
+            weights = (weights[:, None] * self._w[None, :]).ravel()
+        return factors, weights
+
+    def background_pmf(self, k_max: int) -> np.ndarray:
+        """P(N_background = 0..k_max): per channel Poisson(b) or negative binomial (gamma-distributed b)."""
+        if k_max not in self._background:
+            m = self._counts
+            total = (np.arange(k_max + 1) == 0).astype(float)
+            k = np.arange(k_max + 1)
+            for b, tau in zip(m.background, m.tau):
+                if np.isinf(tau):
+                    pmf = _poisson_pmf(k_max, b)
+                else:  # Poisson(gamma b), gamma ~ Gamma(tau, rate tau): NB with n = tau, p = tau/(tau + b)
+                    pmf = _negative_binomial_pmf(k, tau, b)
+                total = _convolve(total, pmf, k_max)
+            total.setflags(write=False)
+            self._background[k_max] = total
+        return self._background[k_max]
+
+    def _expected_counts(self) -> np.ndarray:
+        quantiles = normal_cdf(N_SIGMA)
+        k_max = 8
+        while True:
+            cdf = np.cumsum(self.background_pmf(k_max))
+            if cdf[-1] > quantiles[-1] or k_max > 10_000:
+                break
+            k_max *= 2
+        counts = np.searchsorted(cdf, quantiles)
+        counts.setflags(write=False)
+        return counts
+
+
+_NUISANCES: dict[tuple[Any, ...], _Nuisances] = {}
+_NUISANCES_MAX = 64
+
+
+def _nuisances(counts: CountingModel, n_nodes: int) -> _Nuisances:
+    """The :class:`_Nuisances` of a counting model, shared by every model with the same background and systematics
+    in this process (the masses of a scan, whatever their signal shape)."""
+    key = (_same_but_signal(counts), n_nodes)
+    found = _NUISANCES.get(key)
+    if found is None:
+        if len(_NUISANCES) >= _NUISANCES_MAX:
+            _NUISANCES.clear()
+        found = _NUISANCES.setdefault(key, _Nuisances(counts, n_nodes))
+    return found
+
+
 class HybridCalculator(Calculator):
     """CLs of a :class:`CountingModel` with the total-count test statistic, nuisances integrated (registry name
     ``hybrid``, alias ``exact``; see the module docstring).
@@ -118,66 +208,26 @@ class HybridCalculator(Calculator):
     def __init__(self, counts: CountingModel, n_nodes: int = 20):
         super().__init__(counts)
         self.n_obs = int(round(counts.observed.sum()))
-        nch = counts.signal.size
-        acts = (counts.syst_hi != 1) | (counts.syst_lo != 1)  # which channels each normsys acts on
-        self._global = [k for k in range(len(counts.syst_names)) if acts[k].sum() > 1]
-        self._local = {j: [k for k in range(len(counts.syst_names)) if acts[k].sum() == 1 and acts[k, j]]
-                       for j in range(nch)}
-        self._x, self._w = _gauss_hermite(n_nodes)
-        self._bkg_cache: dict[int, np.ndarray] = {}
-        # quadrature of the signal factors, independent of mu: computed once
-        self._g_fac, self._g_w = self._kappa_product(self._global, None)
-        self._l_nodes = [self._kappa_product(self._local[j], j) for j in range(nch)]
-
-    def _kappa_product(self, syst: list[int], channel: int | None) -> tuple[np.ndarray, np.ndarray]:
-        """Quadrature nodes of prod_k kappa_k(alpha_k) over the listed parameters, and their weights.
-
-        Returns (factors, weights): factors shape (n_nodes^len, n_channels) if channel is None else (n_nodes^len,).
-        """
-        m = self.counts
-        channels = slice(None) if channel is None else channel
-        factors = np.ones((1, m.signal.size))[:, channels]
-        weights = np.ones(1)
-        for k in syst:  # outer product, one parameter at a time: kappa_k at the nodes only
-            kappa = code4(self._x[:, None], m.syst_hi[k], m.syst_lo[k])[:, channels]  # (n, nch) or (n,)
-            factors = (factors[:, None] * kappa[None]).reshape((-1,) + kappa.shape[1:])
-            weights = (weights[:, None] * self._w[None, :]).ravel()
-        return factors, weights
+        self._nuisances = _nuisances(counts, n_nodes)
 
     def signal_count_pmf(self, mu_s: np.ndarray, k_max: int) -> np.ndarray:
         """P(N_signal = 0..k_max) for each row of expected signal per channel ``mu_s`` (rows, channels): mu times a
         signal shape, nuisances integrated; all rows at once (rows, k_max + 1). Element-wise operations and
         reductions along axes only (no BLAS products), so that a row's value does not depend on the other rows."""
-        g_fac, g_w = self._g_fac, self._g_w  # (G, nch), (G,)
-        rows = mu_s.shape[0]
-        if k_max == 0:  # P(N = 0) = E[exp(-mu S)]: a product over channels inside the outer sum
-            p0 = np.ones((rows, g_w.size))
-            for j, (l_fac, l_w) in enumerate(self._l_nodes):
-                lam = mu_s[:, j, None, None] * g_fac[None, :, j, None] * l_fac[None, None, :]  # (rows, G, L)
-                p0 *= (np.exp(-lam) * l_w).sum(axis=2)  # each factor <= 1: no overflow; 0 only where CLs is 0
-            return (p0 * g_w).sum(axis=1)[:, None]
-        total = np.ones((rows, g_w.size, 1)) * (np.arange(k_max + 1) == 0)
-        for j, (l_fac, l_w) in enumerate(self._l_nodes):
-            lam = mu_s[:, j, None, None] * g_fac[None, :, j, None] * l_fac[None, None, :]  # (rows, G, L)
-            pmf_j = (_poisson_pmf(k_max, lam) * l_w[:, None]).sum(axis=2)
-            total = _convolve(total, pmf_j, k_max)
-        return (total * g_w[:, None]).sum(axis=1)
+        nuis = self._nuisances
+        x = mu_s[:, None, :] * nuis.global_factors[None]  # (rows, G, channels): expected signal at each global node
+        per_channel = np.empty(x.shape + (k_max + 1,))
+        for mixture, channels in nuis.local_mixtures:  # channels with the same local factors: one evaluation
+            per_channel[:, :, channels] = mixture.pmf(x[:, :, channels], k_max)
+        total = per_channel[:, :, 0]
+        for j in range(1, x.shape[2]):
+            total = _convolve(total, per_channel[:, :, j], k_max)
+        return (total * nuis.global_weights[:, None]).sum(axis=1)
 
     def background_pmf(self, k_max: int) -> np.ndarray:
-        """P(N_background = 0..k_max): per channel Poisson(b) or negative binomial (gamma-distributed b)."""
-        if k_max in self._bkg_cache:
-            return self._bkg_cache[k_max]
-        m = self.counts
-        total = (np.arange(k_max + 1) == 0).astype(float)
-        k = np.arange(k_max + 1)
-        for b, tau in zip(m.background, m.tau):
-            if np.isinf(tau):
-                pmf = _poisson_pmf(k_max, b)
-            else:  # Poisson(gamma b), gamma ~ Gamma(tau, rate tau): NB with n = tau, p = tau/(tau + b)
-                pmf = _negative_binomial_pmf(k, tau, b)
-            total = _convolve(total, pmf, k_max)
-        self._bkg_cache[k_max] = total
-        return total
+        """P(N_background = 0..k_max): per channel Poisson(b) or negative binomial (gamma-distributed b); read-only
+        (shared by every calculator of this background)."""
+        return self._nuisances.background_pmf(k_max)
 
     def cls_at(self, mu: float, n_total: int | None = None) -> float:
         """CLs at one signal strength mu for a total observed count (default: the model's observation)."""
@@ -194,35 +244,41 @@ class HybridCalculator(Calculator):
         n = np.asarray(n_total, dtype=int)
         out = np.ones(n.size)
         signal = mu_s.sum(axis=1) > 0
-        zero, more = signal & (n == 0), signal & (n > 0)
-        if zero.any():
-            out[zero] = self.signal_count_pmf(mu_s[zero], 0)[:, 0]
-        for k_max in np.unique(n[more]).tolist():  # each count with its own truncation
-            rows = more & (n == k_max)
-            pmf = self.signal_count_pmf(mu_s[rows], k_max)
-            below = np.cumsum(self.background_pmf(k_max))  # P(N_bkg <= k)
-            out[rows] = (pmf * below[::-1]).sum(axis=1) / below[-1]
+        for k_max in np.unique(n[signal]).tolist():  # each count with its own truncation
+            rows = signal & (n == k_max)
+            out[rows] = self._cls_of_pmf(self.signal_count_pmf(mu_s[rows], k_max), k_max)
         return out
+
+    def cls_counts(self, mu_s: np.ndarray, counts: Sequence[int]) -> np.ndarray:
+        """CLs for each row of expected signal per channel ``mu_s`` (rows, channels) at each total observed count in
+        ``counts``: (rows, len(counts)), from one signal-count distribution per row (truncated at the largest
+        count; a count's probability does not depend on the truncation)."""
+        out = np.ones((mu_s.shape[0], len(counts)))
+        signal = mu_s.sum(axis=1) > 0
+        if signal.any():
+            pmf = self.signal_count_pmf(mu_s[signal], max(counts))
+            for i, n in enumerate(counts):
+                out[signal, i] = self._cls_of_pmf(pmf[:, : n + 1], n)
+        return out
+
+    def _cls_of_pmf(self, pmf: np.ndarray, n: int) -> np.ndarray:
+        """CLs at total count n from P(N_signal = 0..n) (rows, n + 1): the background's cumulative weights."""
+        if n == 0:  # the background cancels
+            return pmf[:, 0]
+        below = np.cumsum(self.background_pmf(n))  # P(N_bkg <= k)
+        return np.asarray((pmf * below[::-1]).sum(axis=1) / below[-1])
 
     def expected_counts(self) -> np.ndarray:
         """Total counts at the b-only quantiles 2.3, 15.9, 50, 84.1, 97.7 % (for the -2..+2 sigma bands)."""
-        quantiles = normal_cdf(N_SIGMA)
-        k_max = 8
-        while True:
-            cdf = np.cumsum(self.background_pmf(k_max))
-            if cdf[-1] > quantiles[-1] or k_max > 10_000:
-                break
-            k_max *= 2
-        return np.searchsorted(cdf, quantiles)
+        return self._nuisances.expected_counts
 
     def cls(self, mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(observed CLs (n,), expected CLs (n, 5)) at each mu; the expected ones at the b-only count quantiles. All
-        (mu, count) pairs in one evaluation (:meth:`cls_rows`)."""
+        counts at once (:meth:`cls_counts`)."""
         mu = np.atleast_1d(np.asarray(mu, dtype=float))
         counts = self.expected_counts()
         distinct = sorted({self.n_obs, *counts.tolist()})
-        mu_s = np.repeat(mu, len(distinct))[:, None] * self.counts.signal[None, :]
-        table = self.cls_rows(np.maximum(mu_s, 0.0), np.tile(distinct, mu.size)).reshape(mu.size, len(distinct))
+        table = self.cls_counts(np.maximum(mu, 0.0)[:, None] * self.counts.signal[None, :], distinct)
         table[mu <= 0] = 1.0
         column = {n: table[:, i] for i, n in enumerate(distinct)}
         return column[self.n_obs], np.stack([column[n] for n in counts.tolist()], axis=1)

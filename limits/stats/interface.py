@@ -6,7 +6,10 @@ A calculator is built for one :class:`~limits.stats.counting.CountingModel` (sig
 - ``upper_limit(level)``: the signal strength where CLs = ``level`` (= 1 - CL), observed and expected, as
   :class:`MuLimit`, found from its CLs curves by :mod:`limits.stats.intervals` (root finding apart from CLs);
 - ``upper_limits(models, level, ...)`` (class method): the same for a batch of models that share the
-  background-only part, which a vectorised calculator (asymptotic) computes together.
+  background-only part, which a vectorised calculator (asymptotic) computes together;
+- where a limit is a search over independent points (toys; ``split_search``): ``limit_search(level)``,
+  ``point(mu, index)`` (a picklable task for ``evaluate_point``, which runs in any process) and
+  ``limit_of_search(search)``, so that a scan spreads one limit's points over its workers.
 
 Expected values always come in :data:`BAND_LABELS` order: -2, -1, 0 (median), +1, +2 standard deviations of the
 background-only test-statistic distribution (stronger to weaker limits).
@@ -24,6 +27,7 @@ from numpy.typing import ArrayLike
 
 from limits.frozen import freeze
 from limits.stats.counting import CountingModel
+from limits.stats.intervals import GridSearch
 
 __all__ = ["BAND_LABELS", "N_SIGMA", "Calculator", "MuLimit"]
 
@@ -61,12 +65,15 @@ class Calculator(ABC):
     Attributes:
         name: the registry name of the method.
         batch_size: models a scan task gives :meth:`upper_limits` at once (1 unless the method is vectorised).
+        split_search: the limit is a :class:`~limits.stats.intervals.GridSearch` of independent points
+            (:meth:`limit_search`, :meth:`point`, :meth:`evaluate_point`, :meth:`limit_of_search`).
         expected_bands: how the expected limits are defined (recorded in ``limits.json``).
         description: what the method is, test statistic and nuisance treatment (recorded in ``limits.json``).
     """
 
     name: ClassVar[str]
     batch_size: ClassVar[int] = 1
+    split_search: ClassVar[bool] = False
     expected_bands: ClassVar[str]
     description: ClassVar[str] = ""
 
@@ -91,3 +98,20 @@ class Calculator(ABC):
                      seeds: Sequence[np.random.SeedSequence | None]) -> list[MuLimit]:
         """:meth:`upper_limit` for several models (one seed each); vectorised calculators override this."""
         return [cls.create(c, ntoys=ntoys, seed=s).upper_limit(level) for c, s in zip(counts, seeds)]
+
+    def limit_search(self, level: float) -> GridSearch:
+        """The search :meth:`upper_limit` runs, before any point is evaluated (``split_search`` methods)."""
+        raise NotImplementedError(f"{self.name}: its limit is not a search over independent points")
+
+    def point(self, mu: float, index: int) -> Any:
+        """The picklable task of one point of :meth:`limit_search` for :meth:`evaluate_point`."""
+        raise NotImplementedError(f"{self.name}: its limit is not a search over independent points")
+
+    @staticmethod
+    def evaluate_point(point: Any) -> dict[str, Any]:
+        """One point's CLs (``{"cls": ..., "cls_exp": [...], ...}``) in any process."""
+        raise NotImplementedError("not a search over independent points")
+
+    def limit_of_search(self, search: GridSearch) -> MuLimit:
+        """The limits of a finished :meth:`limit_search`."""
+        raise NotImplementedError(f"{self.name}: its limit is not a search over independent points")

@@ -25,7 +25,7 @@ import numpy as np
 
 from limits.stats.roots import solve_monotonic, solve_monotonic_batch
 
-__all__ = ["GridLimits", "grid_crossing", "grid_limits", "solve_curve", "solve_curves", "solve_rows",
+__all__ = ["GridLimits", "GridSearch", "grid_crossing", "grid_limits", "solve_curve", "solve_curves", "solve_rows",
            "zero_background_guess"]
 
 
@@ -124,6 +124,56 @@ class GridLimits(NamedTuple):
     rows: list[dict[str, Any]]
 
 
+class GridSearch:
+    """The search of :func:`grid_limits` one round at a time, so that a round's points can be evaluated anywhere
+    (in parallel): ``pending`` lists the (mu, point index) still to evaluate; :meth:`add` takes each result; when
+    every pending point is in, :meth:`advance` extends the grid where a curve is not crossed (or finishes), and
+    :meth:`result` gives the limits. The rounds and their points depend on the evaluated values only, so the limits
+    do not depend on where or in which order the points were evaluated.
+    """
+
+    def __init__(self, level: float, mu_grid: Iterable[float], *, extensions: int = 6, factor: float = 3.5):
+        self.level, self.factor, self._extensions = level, factor, extensions
+        self.points: dict[float, dict[str, Any]] = {}
+        self.pending: list[tuple[float, int]] = [(float(m), i) for i, m in enumerate(mu_grid)]
+        self._next_index = len(self.pending)
+        self.done = False
+
+    def add(self, mu: float, row: dict[str, Any]) -> None:
+        """The evaluation at a pending point: ``{"cls": observed, "cls_exp": [5 expected], "cls_err": ...}``."""
+        self.points[float(mu)] = row
+
+    def advance(self) -> None:
+        """After every pending point is added: the next round's points, or done."""
+        missing = [m for m, _ in self.pending if m not in self.points]
+        if missing:
+            raise RuntimeError(f"{len(missing)} pending grid points not evaluated")
+        grid = np.array(sorted(self.points))
+        curves = [np.array([self.points[m]["cls"] for m in grid])] + \
+            [np.array([self.points[m]["cls_exp"][k] for m in grid]) for k in range(5)]
+        low = any(np.minimum.accumulate(np.clip(c, 0, 1))[0] < self.level for c in curves)
+        high = any(np.min(c) >= self.level for c in curves)
+        if not (low or high) or self._extensions == 0:
+            self.pending, self.done = [], True
+            return
+        self._extensions -= 1
+        extra = ([grid[0] * f for f in np.geomspace(1 / self.factor, 0.9, 4)] if low else []) + \
+            ([grid[-1] * f for f in np.geomspace(1.1, self.factor, 4)] if high else [])
+        self.pending = [(float(m), self._next_index + i) for i, m in enumerate(extra)]
+        self._next_index += len(extra)
+
+    def result(self) -> GridLimits:
+        """The limits from the evaluated points (:func:`grid_limits`)."""
+        grid = np.array(sorted(self.points))
+        rows = [self.points[m] for m in grid]
+        errs = np.array([r.get("cls_err", 0.0) for r in rows])
+        level = self.level
+        obs, obs_err = grid_crossing(grid, np.array([r["cls"] for r in rows]), level, errs)
+        exp_err = [grid_crossing(grid, np.array([r["cls_exp"][k] for r in rows]), level, errs) for k in range(5)]
+        exp = np.maximum.accumulate(np.array([e for e, _ in exp_err]))
+        return GridLimits(obs, tuple(float(e) for e in exp), [obs_err, *(err for _, err in exp_err)], rows)
+
+
 def grid_limits(evaluate: Callable[[float, int], dict[str, Any]], level: float, mu_grid: Iterable[float],
                 *, extensions: int = 6, factor: float = 3.5) -> GridLimits:
     """Limits from CLs known on a grid of mu: each curve's crossing of ``level`` (:func:`grid_crossing`).
@@ -132,30 +182,16 @@ def grid_limits(evaluate: Callable[[float, int], dict[str, Any]], level: float, 
     grid is extended by 4 points per side by ``factor`` (at most ``extensions`` times), each new point with the next
     index, so that no mass fails for want of a bracket. The expected limits are made non-decreasing from -2 to +2
     sigma (a band's order can flip by Monte Carlo fluctuations; the larger of two crossings is kept); their CLs error
-    is approximated by the observed curve's at the same mu.
+    is approximated by the observed curve's at the same mu. The same search one round at a time: :class:`GridSearch`.
 
     Args:
         evaluate: (mu, point index) -> ``{"cls": observed, "cls_exp": [5 expected], "cls_err": its error (optional)}``
             (the index seeds a toy calculator's point).
         mu_grid: the first grid (evaluated in this order, e.g. through a progress bar).
     """
-    points = {float(m): evaluate(float(m), i) for i, m in enumerate(mu_grid)}
-    for _ in range(extensions):
-        grid = np.array(sorted(points))
-        curves = [np.array([points[m]["cls"] for m in grid])] + \
-            [np.array([points[m]["cls_exp"][k] for m in grid]) for k in range(5)]
-        low = any(np.minimum.accumulate(np.clip(c, 0, 1))[0] < level for c in curves)
-        high = any(np.min(c) >= level for c in curves)
-        if not (low or high):
-            break
-        extra = ([grid[0] * f for f in np.geomspace(1 / factor, 0.9, 4)] if low else []) + \
-            ([grid[-1] * f for f in np.geomspace(1.1, factor, 4)] if high else [])
-        for m in extra:
-            points[float(m)] = evaluate(float(m), len(points))
-    grid = np.array(sorted(points))
-    rows = [points[m] for m in grid]
-    errs = np.array([r.get("cls_err", 0.0) for r in rows])
-    obs, obs_err = grid_crossing(grid, np.array([r["cls"] for r in rows]), level, errs)
-    exp_err = [grid_crossing(grid, np.array([r["cls_exp"][k] for r in rows]), level, errs) for k in range(5)]
-    exp = np.maximum.accumulate(np.array([e for e, _ in exp_err]))
-    return GridLimits(obs, tuple(float(e) for e in exp), [obs_err, *(err for _, err in exp_err)], rows)
+    search = GridSearch(level, mu_grid, extensions=extensions, factor=factor)
+    while not search.done:
+        for mu, index in search.pending:
+            search.add(mu, evaluate(mu, index))
+        search.advance()
+    return search.result()

@@ -10,7 +10,7 @@ model (:mod:`limits.stats.shapes`; remembered in this process), and the calculat
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ from limits.stats.interface import MuLimit
 from limits.stats.registry import calculator_class
 from limits.stats.shapes import canonical_seed, canonical_shape
 
-__all__ = ["limits_of_models", "mu_limits", "mu_limits_batch"]
+__all__ = ["limits_of_models", "mu_limits", "mu_limits_batch", "solve_shapes"]
 
 
 # limits of canonical models by (method, cl, ntoys, seed, shape key), shared by every task of this process: the memo
@@ -86,6 +86,48 @@ def limits_of_models(method: str, models: Sequence[CountingModel], cl: float, *,
             info["mu_mc_err"] = [e * scale for e in info["mu_mc_err"]]
         out.append(MuLimit(lim.mu_obs * scale, tuple(m * scale for m in lim.mu_exp), info))
     return out
+
+
+def solve_shapes(method: str, models: Sequence[CountingModel], cl: float, *, ntoys: int = 10_000, seed: int = 0,
+                 map_points: Callable[[Callable[[Any], dict[str, Any]], list[Any]], list[dict[str, Any]]]) -> int:
+    """Solve the signal shapes of ``models`` that this process has not solved yet, every point of every shape's limit
+    search evaluated through ``map_points`` (an executor's ordered map: the points run in parallel), and remember the
+    limits, so that :func:`limits_of_models` reads them. Only for methods whose limit is a search over independent
+    points (toys, ``Calculator.split_search``); otherwise nothing is done.
+
+    The points and rounds are those :meth:`Calculator.upper_limit` evaluates one after the other, each point seeded by
+    its shape and index, so the limits are the same (tested).
+
+    Returns:
+        the number of shapes solved.
+    """
+    calc_class = calculator_class(method)
+    if not calc_class.split_search:
+        return 0
+    todo: dict[tuple[Any, ...], CountingModel] = {}
+    for c in models:
+        if np.isfinite(c.signal).all() and c.signal.sum() > 0:
+            key, canon = canonical_shape(c)
+            memo = (calc_class.name, cl, ntoys, seed, key)
+            if memo not in _SOLVED:
+                todo.setdefault(memo, canon)
+    calcs = {k: calc_class.create(canon, ntoys=ntoys, seed=canonical_seed(seed, canon)) for k, canon in todo.items()}
+    searches = {k: calc.limit_search(1.0 - cl) for k, calc in calcs.items()}
+    while True:
+        work = [(k, mu) for k, search in searches.items() if not search.done for mu, _ in search.pending]
+        if not work:
+            break
+        points = [calcs[k].point(mu, index) for k, search in searches.items() if not search.done
+                  for mu, index in search.pending]
+        for (k, mu), row in zip(work, map_points(calc_class.evaluate_point, points)):
+            searches[k].add(mu, row)
+        for search in searches.values():
+            if not search.done:
+                search.advance()
+    if len(_SOLVED) + len(searches) > _SOLVED_MAX:
+        _SOLVED.clear()
+    _SOLVED.update({k: calcs[k].limit_of_search(search) for k, search in searches.items()})
+    return len(searches)
 
 
 def mu_limits(method: str, bkg_only: dict[str, Any], patch: dict[str, Any], cl: float, *, ntoys: int = 10_000,
