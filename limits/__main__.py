@@ -1,5 +1,5 @@
 """``python -m limits``: the ``limits`` command line (:mod:`limits.cli`)."""
 
-from limits.cli import main
+from limits.cli import console_main
 
-raise SystemExit(main())
+raise SystemExit(console_main())

@@ -45,3 +45,31 @@ def test_cache_info_and_clear(tmp_path, monkeypatch, run_cli):
     assert code == 0 and "removed 2 files" in out and list(tmp_path.iterdir()) == []
     monkeypatch.setenv("LIMITS_CACHE_DIR", "off")
     assert limits.cache_info()["enabled"] is False and limits.clear_cache() == 0
+
+
+def test_a_validation_verdict_is_remembered_only_for_valid_documents(tmp_path, monkeypatch):
+    """Issue 21: a document found valid is not validated again (the same text of it, of the schema and the same
+    jsonschema); an invalid one is never remembered, so its error comes every time."""
+    import sys
+
+    import pytest
+
+    from limits.errors import InputError
+    from limits.frozen import thaw
+    from limits.io import schemas
+
+    monkeypatch.setenv("LIMITS_CACHE_DIR", str(tmp_path))
+    good = thaw(limits.get_model("bl-unbroken").document)
+    good["name"] = "a-model-seen-once"
+    bad = {**good, "name": 7}
+    before = len(list(tmp_path.glob("valid-*.npz")))  # the built-in model's own verdict, if it was read just now
+    for _ in range(2):
+        with pytest.raises(InputError, match="name"):
+            schemas.validate(bad, "model", "bad.yaml")
+    assert len(list(tmp_path.glob("valid-*.npz"))) == before  # nothing remembered for it
+    assert schemas.validate(good, "model", "good.yaml") == good
+    assert len(list(tmp_path.glob("valid-*.npz"))) == before + 1
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # importing it now fails: the verdict must come from the cache
+    assert schemas.validate(good, "model", "good.yaml") == good
+    with pytest.raises(ImportError):  # and an unseen document is still validated
+        schemas.validate({**good, "name": "another"}, "model", "good.yaml")

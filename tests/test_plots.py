@@ -198,3 +198,22 @@ def test_dark_matter_plane():
     assert "chi" in ax.get_xlabel() and "alpha_D" in ax.get_ylabel()
     with pytest.raises(ValueError):
         draw_dark_matter(limits.ScanResult.from_json(RESULTS / "na64-2026" / "bl-unbroken"))
+
+
+def test_the_figure_process_draws_the_same_png(tmp_path):
+    """`limits scan` draws its figure in a process forked at the start (limits.plots.background): the PNG is the one
+    drawn in the scan's own process, byte for byte."""
+    import os
+    import subprocess
+    import sys
+
+    if sys.platform != "linux":
+        pytest.skip("the figure process is used on Linux only")
+    files = {}
+    for mode in ("on", "off"):
+        env = {**os.environ, "LIMITS_FIGURE_PROCESS": mode}
+        out = tmp_path / mode
+        subprocess.run([sys.executable, "-m", "limits", "scan", "--analysis", "na64-2022", "--masses", "1:100:5",
+                        "--out", str(out)], check=True, env=env, capture_output=True, cwd=tmp_path)
+        files[mode] = (out / "exclusion.png").read_bytes()
+    assert files["on"] == files["off"] and files["on"][:8] == b"\x89PNG\r\n\x1a\n"

@@ -2,6 +2,6 @@
 
 import sys
 
-from limits.cli.app import main
+from limits.cli.app import console_main
 
-sys.exit(main())
+sys.exit(console_main())

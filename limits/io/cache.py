@@ -1,4 +1,6 @@
-"""A disk cache of derived numpy arrays (the shower x cross-section folds): one ``.npz`` per key, written atomically.
+"""A disk cache of derived numpy arrays (the shower x cross-section folds) and of validation verdicts (an entry
+without arrays: this document is valid against this schema, :func:`limits.io.schemas.validate`): one ``.npz`` per
+key, written atomically.
 
 Location: ``$LIMITS_CACHE_DIR``, else ``$XDG_CACHE_HOME/limits``, else ``~/.cache/limits``; ``LIMITS_CACHE_DIR=off``
 turns it off. Keys are SHA-256 digests of everything the arrays depend on (the caller's job: parameters, table

@@ -21,9 +21,11 @@ __all__ = ["LOCK_FILE", "atomic_path", "atomic_paths", "check_output_dir", "chec
            "json_safe", "read_document", "read_json", "yaml_load"]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML safe loader that reads 1e10 and 6.15e11 as numbers (YAML 1.2); PyYAML's 1.1 rules make them strings.
-    A key given twice in one mapping is an error (YAML 1.2 requires unique keys; PyYAML silently keeps the last)."""
+    A key given twice in one mapping is an error (YAML 1.2 requires unique keys; PyYAML silently keeps the last).
+    Built on libyaml's parser where PyYAML has it (the same documents, ~5x faster than the pure-Python one: the run
+    file is read at every start)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, Any] = {}

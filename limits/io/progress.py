@@ -6,11 +6,13 @@ batch jobs stay quiet), and the CLI turns it on unless ``--quiet``.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from tqdm.auto import tqdm
+if TYPE_CHECKING:
+    from tqdm.std import tqdm
 
 __all__ = ["Bar", "progress_bar"]
 
@@ -59,5 +61,9 @@ def progress_bar(total: int, desc: str, enabled: bool, unit: str = "it") -> Bar:
         >>> bar.n
         3
     """
-    return Bar(tqdm(total=total, desc=desc, unit=unit, disable=not enabled, file=sys.stderr, dynamic_ncols=True,
+    if "IPython" in sys.modules:  # a notebook's widget bar where one can be shown (tqdm.autonotebook decides)
+        kind: Any = importlib.import_module("tqdm.autonotebook").tqdm
+    else:  # tqdm.auto would import asyncio for its async bars (~0.02 s of every start)
+        kind = importlib.import_module("tqdm.std").tqdm
+    return Bar(kind(total=total, desc=desc, unit=unit, disable=not enabled, file=sys.stderr, dynamic_ncols=True,
                     leave=False))

@@ -45,9 +45,33 @@ def _excluded_regions(result: ScanResult, g_top: float) -> list[tuple[np.ndarray
     return regions
 
 
+_PREPARED: list[tuple[Figure, Axes]] = []
+"""Blank exclusion frames drawn once ahead (:func:`prepare_frame`): their tick objects and label texts exist, so the
+next figure draws at the cost of a second one. Filled only in a figure process (:mod:`limits.plots.background`)."""
+
+
+def prepare_frame() -> None:
+    """Draw one blank exclusion frame (log axes over 1e-3..1e4 MeV and couplings 1e-9..1, the labels' fonts and
+    mathtext) and keep it for the next :func:`draw_exclusion` without an axis; the figure then is the same."""
+    import io
+
+    fig, ax = new_figure(figsize=(7.5, 5))
+    fig.subplots_adjust(left=0.11, right=0.97, bottom=0.11, top=0.93)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(1e-3, 1e4)
+    ax.set_ylim(1e-9, 1.0)
+    ax.grid(alpha=0.3, which="both", lw=0.5)
+    fig.savefig(io.BytesIO(), format="png")
+    _PREPARED.append((fig, ax))
+
+
 def _figure(ax: Axes | None) -> tuple[Figure, Axes, bool]:
-    """(figure, axis, whether they are new): a new 7.5 x 5 inch figure, or the figure ``ax`` belongs to."""
+    """(figure, axis, whether they are new): a new 7.5 x 5 inch figure (a prepared frame if there is one), or the
+    figure ``ax`` belongs to."""
     if ax is None:
+        if _PREPARED:
+            return (*_PREPARED.pop(), True)
         fig, new_ax = new_figure(figsize=(7.5, 5))
         return fig, new_ax, True
     return cast("Figure", ax.get_figure(root=True)), ax, False

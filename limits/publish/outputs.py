@@ -8,6 +8,7 @@ Everything here writes into a locked directory (:func:`limits.io.files.directory
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from limits.io.paths import (
     results_dir,
 )
 from limits.physics.models import DEFAULT_MODEL, Model
+from limits.plots.background import FigureProcess, figure_process
 from limits.plots.exclusion import plot_dark_matter, plot_exclusion
 from limits.reference.curves import references_for
 from limits.scanning.checkpoints import Checkpoints
@@ -56,10 +58,12 @@ class SavedScan:
     reused: bool = False
 
 
-def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = True) -> list[Path]:
+def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = True, *,
+              figures: FigureProcess | None = None) -> list[Path]:
     """Write a scan's limits.json, limits.csv (cls_grid.json in --grid mode) and, with ``plot``, exclusion.png with the
     published curves of the same analysis and model overlaid, and for a model with a dark sector dark_matter.png (the
-    limit as y vs m_chi); the files appear together or not at all. Returns the paths.
+    limit as y vs m_chi); the files appear together or not at all. Returns the paths. ``figures``: draw the figures
+    in this :class:`~limits.plots.background.FigureProcess` (the same figures).
 
     Raises:
         InputError: ``result`` is not a result; ``out_dir`` cannot be written (a file in the way, read-only, locked).
@@ -73,6 +77,8 @@ def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = 
         plots[EXCLUSION_PNG] = _exclusion_plot
         if result.dark_sector is not None:
             plots[DARK_MATTER_PNG] = plot_dark_matter
+    if figures is not None:  # drawn by the figure process (the same functions)
+        plots = {name: functools.partial(figures.draw, draw) for name, draw in plots.items()}
     return write_outputs(result, Path(out_dir), plots, field="out_dir")
 
 
@@ -95,7 +101,7 @@ def finished_scan(config: ScanConfig, out_dir: str | os.PathLike[str]) -> ScanRe
 
 def _run_and_save(config: ScanConfig, out: Path, executor: str, progress: bool,
                   on_start: Callable[[ScanConfig, Path], None] | None,
-                  notify: Callable[[str], None] | None) -> ScanResult:
+                  notify: Callable[[str], None] | None, figures: FigureProcess | None) -> ScanResult:
     """Run a scan with checkpoints under ``out/.checkpoints`` (an interrupted run resumes), write its files, then drop
     the checkpoints; the directory is locked meanwhile (a second scan into it is refused at once)."""
     with directory_lock(out, "out_dir"):
@@ -103,7 +109,7 @@ def _run_and_save(config: ScanConfig, out: Path, executor: str, progress: bool,
             on_start(config, out)
         result = run_scan(config, checkpoint_dir=out / CHECKPOINTS, executor=executor, progress=progress,
                           notify=notify)
-        save_scan(result, out)
+        save_scan(result, out, figures=figures)
         Checkpoints(out / CHECKPOINTS, result.inputs_digest).clear()
     return result
 
@@ -147,6 +153,18 @@ def scan_to_files(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysi
     parse_executor(executor)
     if out_dir is not None:
         check_output_dir(out_dir, "out_dir")
+    with figure_process() as figures:  # forked first: matplotlib loads while the inputs are read and the scans run
+        return _scans_to_files(analysis, model, mass_mev=mass_mev, method=method, cl=cl, stat_only=stat_only,
+                               ntoys=ntoys, seed=seed, grid=grid, executor=executor, runs=runs, out_dir=out_dir,
+                               all_builtin=all_builtin, rerun=rerun, progress=progress, on_start=on_start,
+                               notify=notify, figures=figures)
+
+
+def _scans_to_files(analysis: Any, model: Any, *, mass_mev: Any, method: str, cl: float, stat_only: bool, ntoys: int,
+                    seed: int, grid: bool, executor: str, runs: Any, out_dir: Any, all_builtin: bool, rerun: bool,
+                    progress: bool, on_start: Callable[[ScanConfig, Path], None] | None,
+                    notify: Callable[[str], None] | None, figures: FigureProcess | None) -> list[SavedScan]:
+    """:func:`scan_to_files` once its options are checked, with the figure process (or None)."""
     configs = [ScanConfig(analysis=a, model=m, masses_mev=tuple(a.masses(mass_mev)), method=method, cl=cl,
                           stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid)
                for a, m in jobs(analysis, model, all_builtin=all_builtin, runs=runs)]
@@ -158,7 +176,7 @@ def scan_to_files(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysi
         if previous is not None:
             saved.append(SavedScan(previous, out, reused=True))
             continue
-        saved.append(SavedScan(_run_and_save(cfg, out, executor, progress, on_start, notify), out))
+        saved.append(SavedScan(_run_and_save(cfg, out, executor, progress, on_start, notify, figures), out))
     return saved
 
 
