@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from limits.errors import InputError
 
-__all__ = ["Executor", "parse_executor", "planned_workers", "run_tasks"]
+__all__ = ["Executor", "parse_executor", "planned_workers"]
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +87,19 @@ def planned_workers(spec: str) -> int | None:
     return 1
 
 
-def run_tasks(spec: str, function: Callable[[T], R], tasks: Sequence[T], record: Callable[[R], None]) -> None:
-    """Run ``function`` on every task with the executor ``spec``; ``record`` each result as it arrives (any order)."""
-    with Executor(spec) as executor:
-        executor.run(function, tasks, record)
-
-
 class Executor:
     """An executor opened once for several rounds of work (a pool's workers or a Dask cluster started once):
     ``with Executor("processes:2") as ex: ex.run(f, tasks, record); ex.map(g, items)``.
 
-    Leaving the ``with`` block normally waits for the workers to finish; an exception (Ctrl-C included) cancels pending
-    work and stops the workers at once.
+    Leaving the ``with`` block normally waits for a pool's workers to finish; an exception (Ctrl-C included) cancels
+    pending work and stops the workers at once. ``dask:local:N`` starts its cluster on first use in a process of its
+    own (:mod:`limits.scanning.dask_local`) and computes tasks here until it is up; the cluster closes in that process
+    after the block, while this one goes on.
+
+    Example:
+        >>> with Executor("local") as ex:
+        ...     ex.map(abs, [-2, 3])
+        [2, 3]
     """
 
     def __init__(self, spec: str):

@@ -34,8 +34,10 @@ __all__ = ["CALIBRATION_INDEX", "ToyCalculator", "hypotest_point", "seconds_per_
 GRID_POINTS = 12
 """mu points of a toy limit (before any extension)."""
 
-TOY_CHUNK = 20_000
-"""Toys fitted together: memory ~14 kB per toy in a chunk, so ~0.3 GB whatever --ntoys (plus 16 bytes per toy kept)."""
+TOY_CHUNK = 5_000
+"""Toys fitted together: memory ~14 kB per toy in a chunk, so ~70 MB whatever --ntoys (plus 16 bytes per toy kept).
+Chunks of 5000 fit 10^4 toys 10 % faster than chunks of 20000 on the development machine (less memory traffic;
+issue 21); the toys and their fits do not depend on the chunking (tested)."""
 
 Q_SIGMA = -N_SIGMA  # b-only q~ quantile for each expected band: a large q~ (Phi(+2)) gives the -2 sigma limit
 
