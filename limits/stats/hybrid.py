@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from limits.frozen import frozen_cache
+from limits.memo import ProcessMemo
 from limits.numerics import log_gamma, normal_cdf
 from limits.stats.counting import CountingModel, code4
 from limits.stats.interface import N_SIGMA, Calculator, MuLimit
@@ -158,20 +159,13 @@ class _Nuisances:
         return counts
 
 
-_NUISANCES: dict[tuple[Any, ...], _Nuisances] = {}
-_NUISANCES_MAX = 64
+_NUISANCES: ProcessMemo[_Nuisances] = ProcessMemo(64)
 
 
 def _nuisances(counts: CountingModel, n_nodes: int) -> _Nuisances:
     """The :class:`_Nuisances` of a counting model, shared by every model with the same background and systematics
     in this process (the masses of a scan, whatever their signal shape)."""
-    key = (_same_but_signal(counts), n_nodes)
-    found = _NUISANCES.get(key)
-    if found is None:
-        if len(_NUISANCES) >= _NUISANCES_MAX:
-            _NUISANCES.clear()
-        found = _NUISANCES.setdefault(key, _Nuisances(counts, n_nodes))
-    return found
+    return _NUISANCES.get((_same_but_signal(counts), n_nodes), lambda: _Nuisances(counts, n_nodes))
 
 
 class HybridCalculator(Calculator):

@@ -31,6 +31,8 @@ import threading
 
 import numpy as np
 
+from limits.memo import ProcessMemo
+
 __all__ = ["K_MAX", "STEP", "TAYLOR_XF", "UNDERFLOW_XF", "PoissonMixture", "poisson_mixture"]
 
 STEP = 0.01
@@ -159,8 +161,7 @@ class PoissonMixture:
         return out
 
 
-_MIXTURES: dict[bytes, PoissonMixture] = {}
-_MIXTURES_MAX = 256
+_MIXTURES: ProcessMemo[PoissonMixture] = ProcessMemo(256)
 
 
 def poisson_mixture(factors: np.ndarray, weights: np.ndarray) -> PoissonMixture:
@@ -168,10 +169,4 @@ def poisson_mixture(factors: np.ndarray, weights: np.ndarray) -> PoissonMixture:
     built once)."""
     f = np.ascontiguousarray(factors, dtype=float)
     w = np.ascontiguousarray(weights, dtype=float)
-    key = f.tobytes() + b"|" + w.tobytes()
-    found = _MIXTURES.get(key)
-    if found is None:
-        if len(_MIXTURES) >= _MIXTURES_MAX:
-            _MIXTURES.clear()
-        found = _MIXTURES.setdefault(key, PoissonMixture(f, w))
-    return found
+    return _MIXTURES.get(f.tobytes() + b"|" + w.tobytes(), lambda: PoissonMixture(f, w))
