@@ -68,15 +68,21 @@ def yaml_load(text: str) -> Any:
         yaml.YAMLError: malformed YAML, an alias, or too deep a nesting.
     """
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.YAMLError("YAML aliases (*name) are not allowed in input files")
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise yaml.YAMLError(f"nested deeper than {MAX_DEPTH} levels")
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise yaml.YAMLError("YAML aliases (*name) are not allowed in input files")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise yaml.YAMLError(f"nested deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # libyaml's scanner (PyYAML >= 6.0.4) reads ahead of the events and stops at its own depth limit first
+        if "nesting depth" in str(exc.problem):
+            raise yaml.YAMLError(f"nested deeper than {MAX_DEPTH} levels") from None
+        raise
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
 
 
