@@ -11,7 +11,7 @@ import numpy as np
 from limits import constants as C
 from limits.analysis.coupling_grid import coupling_grid
 from limits.physics.gminus2 import band_couplings
-from limits.plots.figure import image_path, new_figure, save_figure
+from limits.plots.figure import DPI, image_path, new_figure, save_figure
 from limits.reference.curves import ReferenceCurve
 from limits.scanning.result import ScanResult
 
@@ -51,8 +51,12 @@ next figure draws at the cost of a second one. Filled only in a figure process (
 
 
 def prepare_frame() -> None:
-    """Draw one blank exclusion frame (log axes over 1e-3..1e4 MeV and couplings 1e-9..1, the labels' fonts and
-    mathtext) and keep it for the next :func:`draw_exclusion` without an axis; the figure then is the same."""
+    """Draw one blank exclusion frame (log axes over 1e-3..1e4 MeV and couplings 1e-9..1) and keep it for the next
+    :func:`draw_exclusion` without an axis; the figure then is the same (tested), drawn at the cost of a second one.
+
+    Drawn once with the texts a figure shows (the axis labels, the legend's entries and a log tick label for every
+    decade from 1e-16 to 1e4), then emptied of them: the figure's renderer (its own Agg canvas,
+    :func:`~limits.plots.figure.new_figure`) keeps them parsed."""
     import io
 
     fig, ax = new_figure(figsize=(7.5, 5))
@@ -62,7 +66,19 @@ def prepare_frame() -> None:
     ax.set_xlim(1e-3, 1e4)
     ax.set_ylim(1e-9, 1.0)
     ax.grid(alpha=0.3, which="both", lw=0.5)
-    fig.savefig(io.BytesIO(), format="png")
+    size = ax.yaxis.get_major_ticks()[0].label1.get_fontsize()
+    label = ax.yaxis.get_major_formatter()
+    texts = [ax.text(0.5, 0.5, label(10.0**k), fontsize=size, transform=ax.transAxes) for k in range(-16, 5)]
+    lines = [ax.plot([], [], label=text)[0] for text in (r"expected $\pm 2\sigma$ band", r"expected $\pm 1\sigma$ band",
+                                                         r"$(g-2)_\mu$ $\pm2\sigma$ (PRL 126, 141801)")]
+    legend = ax.legend(frameon=False, fontsize=8, loc="upper left")
+    xlabel, ylabel = ax.set_xlabel(r"$m_{Z'}$ [MeV]"), ax.set_ylabel("$g$")
+    fig.savefig(io.BytesIO(), format="png", dpi=DPI)  # creates the ticks; the texts are cached per dpi and renderer
+    for artist in (*texts, *lines, legend):
+        artist.remove()
+    xlabel.set_text("")
+    ylabel.set_text("")
+    ax.set_prop_cycle(None)  # the warm-up lines took colours from the cycle: start it again
     _PREPARED.append((fig, ax))
 
 
