@@ -206,10 +206,11 @@ CALIBRATION_INDEX = 2**31
 
 def seconds_per_point(counts: CountingModel, ntoys: int, seed: np.random.SeedSequence) -> float:
     """Wall time (s) of one grid point of :meth:`ToyCalculator.upper_limit` (two hypotheses x ``ntoys`` toys) on this
-    machine, measured: hypotests of 100 and 400 toys near the limit give the fixed and the per-toy cost, extrapolated
-    linearly (within ~20 % from 2000 to 20000 toys on the development machine). Costs ~0.3 s; its toys use
-    :data:`CALIBRATION_INDEX`, so they are never part of a result."""
+    machine, measured: after a warm-up, hypotests of 100 and 400 toys near the limit give the fixed and the per-toy
+    cost, extrapolated linearly (within ~20 % from 2000 to 20000 toys on the development machine). Costs ~0.3 s; its
+    toys use :data:`CALIBRATION_INDEX`, so they are never part of a result."""
     mu = 1.5 * float(zero_background_guess(0.1, float(counts.signal.sum())))
+    ToyCalculator(counts, 20, seed).hypotest(mu, CALIBRATION_INDEX)  # first-call costs are not per toy
     times = []
     for n in (100, 400):
         calc = ToyCalculator(counts, n, seed)
