@@ -514,3 +514,17 @@ def test_mass_limit_equality_is_by_value_and_bad_records_name_the_record():
     for bad in ({"mass_mev": 1.0, "status": "ok"}, ["not", "a", "mapping"], {**a.record(), "g_exp": 5}):
         with pytest.raises(InputError, match="record"):
             MassLimit.from_record(bad)
+
+
+def test_a_toy_scan_tells_its_estimated_time_first():
+    """The estimate (measured on this machine: limits.stats.toys.seconds_per_point) reaches the caller before the
+    toys run, naming the shapes, the toys and the workers; its calibration toys are not the result's."""
+    said = []
+    cfg = dataclasses.replace(_config([1.0, 10.0], method="toys"), ntoys=100)
+    from limits.stats import upper_limits
+
+    quiet = run_scan(cfg)
+    upper_limits._SOLVED.clear()  # solved again, after the calibration's toys
+    told = run_scan(cfg, notify=said.append)
+    assert len(said) == 1 and "1 signal shape(s) x 100 toys, estimated" in said[0] and "this process" in said[0]
+    assert json.dumps(told.to_document(), sort_keys=True) == json.dumps(quiet.to_document(), sort_keys=True)

@@ -1,7 +1,10 @@
 """The limit scan: workspaces for the masses, tasks on an executor, optional checkpoints, the typed result.
 
-Every mass is an independent task (its own seed, spawned from the scan seed by mass index), so results do not depend
-on the executor or the worker count. With checkpoints, each finished task's masses are saved in one file (atomically,
+Masses are grouped into tasks (:class:`~limits.scanning.tasks.Task`); every signal shape is solved once, its toys
+seeded from the scan seed and the shape (:func:`limits.stats.shapes.canonical_seed`), so results do not depend on the
+executor, the worker count or the grouping. A toy scan first spreads the mu points of its shapes' limits over the
+workers, a round of tasks at a time (:func:`limits.stats.upper_limits.solve_shapes`), then runs the round's tasks
+here. With checkpoints, each finished task's masses are saved in one file (atomically,
 keyed by a digest of all inputs); a rerun with the same inputs resumes from them and assembles a result identical to an
 uninterrupted run. A mass whose computation fails is recorded with its reason and never stops the scan.
 """
@@ -109,7 +112,7 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     with Executor(executor if len(done) < len(masses) else "local") as ex:
         ws = build_workspaces(cfg.analysis, cfg.model, masses)
         models = counting_models(cfg, ws)  # the JSON read once: the tasks work on these
-        if cfg.method == "toys":
+        if cfg.method == "toys" and (notify is not None or log.isEnabledFor(logging.INFO)):  # someone reads it
             planned = planned_workers(executor)  # None: a Dask scheduler's workers, known once connected
             shapes, seconds = toy_time_estimate(cfg.ntoys, models, workers=planned or 1, seed=cfg.seed)
             where = ("this process" if executor == "local" else f"{planned} worker(s)" if planned
