@@ -126,11 +126,15 @@ def distinct_shape_runs(directory: Path) -> Path:
 def startup(args: argparse.Namespace) -> None:
     print(f"== 1. start-up {_load()}")
     with tempfile.TemporaryDirectory() as tmp:
-        bare = _wall([sys.executable, "-c", BARE_PNG.format(path=f"{tmp}/bare.png")], env=_env(ROOT),
-                     repeat=args.repeat)
         _wall([sys.executable, "-m", "limits", "scan", "--out", f"{tmp}/warm"], env=_env(ROOT), repeat=1)
-        scan = _wall([sys.executable, "-m", "limits", "scan", "--rerun", "--out", f"{tmp}/s"], env=_env(ROOT),
-                     repeat=args.repeat)
+        # alternately, so that a change of the machine's speed during the run affects both alike
+        bares, scans = [], []
+        for _ in range(args.repeat):
+            bares.append(_wall([sys.executable, "-c", BARE_PNG.format(path=f"{tmp}/bare.png")], env=_env(ROOT),
+                               repeat=1))
+            scans.append(_wall([sys.executable, "-m", "limits", "scan", "--rerun", "--out", f"{tmp}/s"],
+                               env=_env(ROOT), repeat=1))
+        bare, scan = statistics.median(bares), statistics.median(scans)
         helptime = _wall([sys.executable, "-m", "limits", "--help"], env=_env(ROOT), repeat=args.repeat)
         imp = _wall([sys.executable, "-c", "import limits"], env=_env(ROOT), repeat=args.repeat)
         print(f"bare matplotlib log-log PNG: {bare:.2f} s; default `limits scan`: {scan:.2f} s "
