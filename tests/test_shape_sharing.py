@@ -146,7 +146,7 @@ def test_toy_points_spread_over_workers_give_the_sequential_limits(tmp_path):
     analysis = limits.get_analysis("na64-2022", runs=_mass_dependent_runs(tmp_path))
     ws = limits.workspaces(analysis, "bl-unbroken", mass_mev=[2.0, 200.0])
     models = [counting_model(ws.bkg_only, p) for p in ws.patchset["patches"]]
-    ntoys = 200
+    ntoys = 100
     sequential = []
     for m in models:
         canon = canonical_shape(m)[1]
