@@ -206,18 +206,21 @@ CALIBRATION_INDEX = 2**31
 
 def seconds_per_point(counts: CountingModel, ntoys: int, seed: np.random.SeedSequence) -> float:
     """Wall time (s) of one grid point of :meth:`ToyCalculator.upper_limit` (two hypotheses x ``ntoys`` toys) on this
-    machine, measured: after a warm-up, hypotests of 100 and 400 toys near the limit give the fixed and the per-toy
-    cost, extrapolated linearly (within ~20 % from 2000 to 20000 toys on the development machine). Costs ~0.3 s; its
-    toys use :data:`CALIBRATION_INDEX`, so they are never part of a result."""
+    machine, measured: after a warm-up, hypotests of 100 toys (the faster of two) and 1000 toys near the limit give the
+    fixed and the per-toy cost, extrapolated linearly. Costs ~0.6 s; its toys use :data:`CALIBRATION_INDEX`, so they
+    are never part of a result."""
     mu = 1.5 * float(zero_background_guess(0.1, float(counts.signal.sum())))
     ToyCalculator(counts, 20, seed).hypotest(mu, CALIBRATION_INDEX)  # first-call costs are not per toy
     times = []
-    for n in (100, 400):
+    for n, repeats in ((100, 2), (1000, 1)):
         calc = ToyCalculator(counts, n, seed)
-        t0 = time.perf_counter()
-        calc.hypotest(mu, CALIBRATION_INDEX)
-        times.append(time.perf_counter() - t0)
-    per_toy = max(times[1] - times[0], 0.0) / 300
+        best = math.inf
+        for _ in range(repeats):  # the faster of two: a short timing is easily stretched by another process
+            t0 = time.perf_counter()
+            calc.hypotest(mu, CALIBRATION_INDEX)
+            best = min(best, time.perf_counter() - t0)
+        times.append(best)
+    per_toy = max(times[1] - times[0], 0.0) / 900
     return max(times[0] - 100 * per_toy, 0.0) + per_toy * ntoys
 
 
