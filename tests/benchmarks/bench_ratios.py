@@ -60,9 +60,14 @@ masses = tuple(a.masses(spec.get("masses")))
 opts = dict(method=spec["method"], ntoys=spec.get("ntoys", 10000), grid=spec.get("grid", False))
 from limits.workspace.build import build_workspaces
 build_workspaces(a, m, np.array(masses[:2]))  # warms the disk caches (the yield fold), solves nothing
+said = []
 t0 = time.perf_counter()
-res = run_scan(ScanConfig(analysis=a, model=m, masses_mev=masses, **opts), executor=spec.get("executor", "local"))
-print(json.dumps({"seconds": time.perf_counter() - t0, "g_obs": [float(g) for g in res.g_obs]}))
+res = run_scan(ScanConfig(analysis=a, model=m, masses_mev=masses, **opts), executor=spec.get("executor", "local"),
+               notify=lambda text: said.append((text, time.perf_counter())))
+end = time.perf_counter()
+# the estimate, and the time the user then waits: from the message to the end
+estimate = [[float(text.split("estimated")[1].split()[0]), end - at] for text, at in said[:1]]
+print(json.dumps({"seconds": end - t0, "g_obs": [float(g) for g in res.g_obs], "estimate": estimate}))
 """
 
 
@@ -182,6 +187,11 @@ def toys(args: argparse.Namespace) -> None:
             same = local["g_obs"] == two["g_obs"]
             print(f"{label}: local {local['seconds']:.1f} s, processes:2 {two['seconds']:.1f} s = "
                   f"{local['seconds'] / two['seconds']:.2f} x faster (target >= 1.7); identical results: {same}")
+            for where, run in (("local", local), ("processes:2", two)):
+                if run["estimate"]:  # printed before the toys ran (target: within x 1.5 of what follows it)
+                    guess, waited = run["estimate"][0]
+                    print(f"  estimate {where}: {guess:.0f} s; the run went on {waited:.1f} s after it "
+                          f"(x {waited / max(guess, 1e-9):.2f})")
             if args.baseline:
                 old = _timed_scan(Path(args.baseline), spec)
                 print(f"  baseline local: {old['seconds']:.1f} s (now {old['seconds'] / local['seconds']:.2f} x "
