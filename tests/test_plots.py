@@ -217,3 +217,20 @@ def test_the_figure_process_draws_the_same_png(tmp_path):
                         "--out", str(out)], check=True, env=env, capture_output=True, cwd=tmp_path)
         files[mode] = (out / "exclusion.png").read_bytes()
     assert files["on"] == files["off"] and files["on"][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_figure_process_that_dies_leaves_the_drawing_to_its_parent(tmp_path):
+    """If the forked figure process is gone (killed, out of memory), the figure is drawn in the caller's process."""
+    import sys
+
+    if sys.platform != "linux":
+        pytest.skip("the figure process is used on Linux only")
+    from limits.plots.background import FigureProcess
+
+    figures = FigureProcess()
+    figures._process.kill()
+    figures._process.join(timeout=10)
+    path = tmp_path / "drawn_here.txt"
+    figures.draw(path.write_text, "drawn")
+    assert path.read_text() == "drawn"
+    figures.close()

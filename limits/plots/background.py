@@ -85,14 +85,23 @@ class FigureProcess:
 
     def draw(self, function: Callable[..., None], *args: Any) -> None:
         """Run ``function(*args)`` in the child and wait for it; raise what it raised. A function or arguments that
-        do not pickle (a local function) run in this process."""
+        do not pickle (a local function) run in this process, as everything does once the child is gone."""
         try:
             self._connection.send((function, args))
         except (pickle.PicklingError, AttributeError, TypeError):  # nothing was sent: drawn here instead
             function(*args)
             return
+        except OSError:  # the child is gone (killed, out of memory): drawn here instead
+            log.warning("the figure process ended unexpectedly; drawing in this process")
+            function(*args)
+            return
         self._drawn = True
-        answer = self._connection.recv()
+        try:
+            answer = self._connection.recv()
+        except (EOFError, OSError):  # the child is gone (killed, out of memory): drawn here instead
+            log.warning("the figure process ended unexpectedly; drawing in this process")
+            function(*args)
+            return
         if answer is not None:
             raise answer
 
