@@ -26,6 +26,8 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from limits.io.processes import die_with_parent
+
 __all__ = ["FigureProcess", "figure_process"]
 
 log = logging.getLogger(__name__)
@@ -43,12 +45,7 @@ def _serve(connection: Any) -> None:
     """The child: prepare, then run each (function, args) received, answering None or the exception; stop at None
     or when the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops us by closing the pipe
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    die_with_parent()
     with contextlib.suppress(Exception):  # a failure here shows again, with its reason, when a figure is drawn
         _prepare()
     while True:

@@ -18,6 +18,7 @@ from limits.scanning.result import ScanResult
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
 
 __all__ = ["draw_dark_matter", "draw_exclusion", "plot_dark_matter", "plot_exclusion"]
 
@@ -45,6 +46,24 @@ def _excluded_regions(result: ScanResult, g_top: float) -> list[tuple[np.ndarray
     return regions
 
 
+# the look of an exclusion figure, shared by the figure and the blank frame drawn ahead of it (prepare_frame)
+_FIGSIZE_IN = (7.5, 5.0)
+_MARGINS = {"left": 0.11, "right": 0.97, "bottom": 0.11, "top": 0.93}
+_MASS_LABEL = r"$m_{Z'}$ [MeV]"
+_BAND_LABELS = (r"expected $\pm 2\sigma$ band", r"expected $\pm 1\sigma$ band")
+_GMINUS2_LABEL = r"$(g-2)_\mu$ $\pm2\sigma$ (PRL 126, 141801)"
+
+
+def _grid(ax: Axes) -> None:
+    """The faint major and minor grid of the exclusion figures."""
+    ax.grid(alpha=0.3, which="both", lw=0.5)
+
+
+def _legend(ax: Axes) -> Legend:
+    """The exclusion figures' legend: small, frameless, upper left."""
+    return ax.legend(frameon=False, fontsize=8, loc="upper left")
+
+
 _PREPARED: list[tuple[Figure, Axes]] = []
 """Blank exclusion frames drawn once ahead (:func:`prepare_frame`): their tick objects and label texts exist, so the
 next figure draws at the cost of a second one. Filled only in a figure process (:mod:`limits.plots.background`)."""
@@ -59,20 +78,19 @@ def prepare_frame() -> None:
     :func:`~limits.plots.figure.new_figure`) keeps them parsed."""
     import io
 
-    fig, ax = new_figure(figsize=(7.5, 5))
-    fig.subplots_adjust(left=0.11, right=0.97, bottom=0.11, top=0.93)
+    fig, ax = new_figure(figsize=_FIGSIZE_IN)
+    fig.subplots_adjust(**_MARGINS)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(1e-3, 1e4)
     ax.set_ylim(1e-9, 1.0)
-    ax.grid(alpha=0.3, which="both", lw=0.5)
+    _grid(ax)
     size = ax.yaxis.get_major_ticks()[0].label1.get_fontsize()
     label = ax.yaxis.get_major_formatter()
     texts = [ax.text(0.5, 0.5, label(10.0**k), fontsize=size, transform=ax.transAxes) for k in range(-16, 5)]
-    lines = [ax.plot([], [], label=text)[0] for text in (r"expected $\pm 2\sigma$ band", r"expected $\pm 1\sigma$ band",
-                                                         r"$(g-2)_\mu$ $\pm2\sigma$ (PRL 126, 141801)")]
-    legend = ax.legend(frameon=False, fontsize=8, loc="upper left")
-    xlabel, ylabel = ax.set_xlabel(r"$m_{Z'}$ [MeV]"), ax.set_ylabel("$g$")
+    lines = [ax.plot([], [], label=text)[0] for text in (*_BAND_LABELS, _GMINUS2_LABEL)]
+    legend = _legend(ax)
+    xlabel, ylabel = ax.set_xlabel(_MASS_LABEL), ax.set_ylabel("$g$")
     fig.savefig(io.BytesIO(), format="png", dpi=DPI)  # creates the ticks; the texts are cached per dpi and renderer
     for artist in (*texts, *lines, legend):
         artist.remove()
@@ -88,7 +106,7 @@ def _figure(ax: Axes | None) -> tuple[Figure, Axes, bool]:
     if ax is None:
         if _PREPARED:
             return (*_PREPARED.pop(), True)
-        fig, new_ax = new_figure(figsize=(7.5, 5))
+        fig, new_ax = new_figure(figsize=_FIGSIZE_IN)
         return fig, new_ax, True
     return cast("Figure", ax.get_figure(root=True)), ax, False
 
@@ -120,7 +138,7 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
     """
     fig, ax, new = _figure(ax)
     if new:
-        fig.subplots_adjust(left=0.11, right=0.97, bottom=0.11, top=0.93)
+        fig.subplots_adjust(**_MARGINS)
     sym = r"\varepsilon" if result.coupling == "epsilon" else "g"
     m = result.mass_mev
     shown = result.ok
@@ -137,9 +155,9 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
         ax.plot(mm, np.where(hi < y_hi, hi, np.nan), "k-", lw=1.2)
     for k, run in enumerate(_runs(shown)):
         ax.fill_between(m[run], exp[run, 0], exp[run, 4], color="#ffdf00", lw=0, alpha=0.85,
-                        label=r"expected $\pm 2\sigma$ band" if k == 0 else None)
+                        label=_BAND_LABELS[0] if k == 0 else None)
         ax.fill_between(m[run], exp[run, 1], exp[run, 3], color="#00c000", lw=0, alpha=0.85,
-                        label=r"expected $\pm 1\sigma$ band" if k == 0 else None)
+                        label=_BAND_LABELS[1] if k == 0 else None)
     ax.plot(m, exp[:, 2], "k--", lw=1, label="expected median")
     ax.plot(m, obs, "k-", lw=1.8, label=f"observed {result.cl * 100:.0f}% CL ({result.method})")
     if result.contours:
@@ -157,18 +175,18 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
         mm = np.geomspace(float(m.min()), float(m.max()), 200)
         lo, hi = (edge / result.muon_coupling_per_unit for edge in band_couplings(mm * C.GEV_PER_MEV))
         ax.fill_between(mm, lo, hi, facecolor="none", edgecolor="tab:red", hatch="////", lw=0.8, alpha=0.6,
-                        zorder=0.5, label=r"$(g-2)_\mu$ $\pm2\sigma$ (PRL 126, 141801)")
+                        zorder=0.5, label=_GMINUS2_LABEL)
     ax.set_xscale("log")
     ax.set_yscale("log")
     lo_m, hi_m = float(m.min()), float(m.max())
     ax.set_xlim(*((lo_m, hi_m) if hi_m > lo_m else (lo_m / 2.0, hi_m * 2.0)))  # one mass: a decade around it
     ax.set_ylim(y_lo, y_hi)
-    ax.set_xlabel(r"$m_{Z'}$ [MeV]")
+    ax.set_xlabel(_MASS_LABEL)
     ax.set_ylabel(f"${sym}$")
     ax.set_title(f"{result.analysis}, {result.model}" + (" (stat. only)" if result.stat_only else ""),
                  fontsize=10)
-    ax.grid(alpha=0.3, which="both", lw=0.5)
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    _grid(ax)
+    _legend(ax)
     return fig
 
 
@@ -203,8 +221,8 @@ def draw_dark_matter(result: ScanResult, ax: Axes | None = None) -> Figure:
     ax.set_ylabel(r"$y = \varepsilon_{eff}^2\,\alpha_D\,(m_\chi/m_{Z'})^4$")
     ax.set_title(f"{result.analysis}, {result.model}: {ds['particle'].replace('_', ' ')} $\\chi$, "
                  f"$\\alpha_D$ = {ds['alpha_d']:g}, $m_{{Z'}} = {ds['mass_ratio']:g}\\,m_\\chi$", fontsize=10)
-    ax.grid(alpha=0.3, which="both", lw=0.5)
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    _grid(ax)
+    _legend(ax)
     return fig
 
 

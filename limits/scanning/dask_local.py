@@ -16,6 +16,8 @@ import signal
 import sys
 from types import FrameType
 
+from limits.io.processes import die_with_parent
+
 __all__ = ["WORKER_ENVIRONMENT", "main"]
 
 WORKER_ENVIRONMENT = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1,
@@ -37,12 +39,7 @@ def main(argv: list[str]) -> int:
     """Start the cluster with ``argv[0]`` workers, print its address, wait for stdin to close."""
     n = int(argv[0])
     signal.signal(signal.SIGTERM, _stop)
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG: die with the scan
-    except (OSError, AttributeError):  # not Linux: stdin closing still stops it
-        pass
+    die_with_parent()  # elsewhere than Linux, stdin closing still stops it
     import dask
     from dask.distributed import LocalCluster
 

@@ -24,10 +24,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 from limits.errors import InputError
+from limits.io.processes import die_with_parent
 
 __all__ = ["Executor", "parse_executor", "planned_workers"]
 
 log = logging.getLogger(__name__)
+
+_NO_DASK = "dask needs the `distributed` extra: pip install 'limits[distributed]'"
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -137,7 +140,7 @@ class Executor:
         if self._helper is not None or not self._own_cluster():
             return
         if importlib.util.find_spec("distributed") is None:
-            raise InputError("executor", "dask needs the `distributed` extra: pip install 'limits[distributed]'")
+            raise InputError("executor", _NO_DASK)
         assert isinstance(self._arg, str)
         self._helper_log = tempfile.TemporaryFile(mode="w+")
         self._helper = subprocess.Popen([sys.executable, "-m", "limits.scanning.dask_local", self._arg.split(":")[1]],
@@ -238,12 +241,7 @@ def _worker_setup() -> None:
     """In each worker process: die with the parent (Linux PR_SET_PDEATHSIG, so a killed scan leaves no orphans) and
     leave Ctrl-C to the parent, which stops the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: workers still stop when the pool is shut down
-        pass
+    die_with_parent()
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
@@ -272,8 +270,7 @@ def _dask_client(address: str) -> Any:
     try:
         from dask.distributed import Client  # optional extra: `pip install 'limits[distributed]'`
     except ImportError:
-        raise InputError("executor", "dask needs the `distributed` extra: pip install 'limits[distributed]'") \
-            from None
+        raise InputError("executor", _NO_DASK) from None
     try:
         return Client(address, timeout=10)
     except (OSError, TimeoutError) as exc:

@@ -109,11 +109,11 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     calculator = calculator_class(cfg.method)
     masses = np.array(cfg.masses_mev)
     # nothing to compute: no workers
+    planned = planned_workers(executor)  # None: a Dask scheduler's workers, known once connected
     with Executor(executor if len(done) < len(masses) else "local") as ex:
         ws = build_workspaces(cfg.analysis, cfg.model, masses)
         models = counting_models(cfg, ws)  # the JSON read once: the tasks work on these
         if cfg.method == "toys" and (notify is not None or log.isEnabledFor(logging.INFO)):  # someone reads it
-            planned = planned_workers(executor)  # None: a Dask scheduler's workers, known once connected
             shapes, seconds = toy_time_estimate(cfg.ntoys, models, workers=planned or 1, seed=cfg.seed)
             where = ("this process" if executor == "local" else f"{planned} worker(s)" if planned
                      else "one worker (the cluster's size is not known yet)")
@@ -141,7 +141,7 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
                 bar.update(len(results))
 
             if calculator.split_search:  # toys: one limit's points spread over the workers, a round at a time
-                for group in _rounds(tasks, planned_workers(executor) or ex.workers):
+                for group in _rounds(tasks, planned or ex.workers):
                     try:
                         solve_shapes(cfg.method, [item.counts for task in group for item in task.items], cfg.cl,
                                      ntoys=cfg.ntoys, seed=cfg.seed, map_points=ex.map)

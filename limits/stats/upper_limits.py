@@ -114,12 +114,11 @@ def solve_shapes(method: str, models: Sequence[CountingModel], cl: float, *, nto
     calcs = {k: calc_class.create(canon, ntoys=ntoys, seed=canonical_seed(seed, canon)) for k, canon in todo.items()}
     searches = {k: calc.limit_search(1.0 - cl) for k, calc in calcs.items()}
     while True:
-        work = [(k, mu) for k, search in searches.items() if not search.done for mu, _ in search.pending]
-        if not work:
+        pending = [(k, mu, index) for k, search in searches.items() if not search.done for mu, index in search.pending]
+        if not pending:
             break
-        points = [calcs[k].point(mu, index) for k, search in searches.items() if not search.done
-                  for mu, index in search.pending]
-        for (k, mu), row in zip(work, map_points(calc_class.evaluate_point, points)):
+        rows = map_points(calc_class.evaluate_point, [calcs[k].point(mu, index) for k, mu, index in pending])
+        for (k, mu, _), row in zip(pending, rows):
             searches[k].add(mu, row)
         for search in searches.values():
             if not search.done:
