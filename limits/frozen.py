@@ -157,6 +157,7 @@ def readonly(array: Any) -> np.ndarray:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)
 
 
 def freeze(value: Any) -> Any:
@@ -169,6 +170,8 @@ def freeze(value: Any) -> Any:
     if kind is dict:
         return FrozenDict({k: freeze(v) for k, v in value.items()})
     if kind is list:
+        if all(type(v) in _SCALAR_TYPES for v in value):  # a column of numbers (a grid, a table): nothing inside
+            return FrozenList(value)
         return FrozenList([freeze(v) for v in value])
     if isinstance(value, dict):
         return FrozenDict({k: freeze(v) for k, v in value.items()})

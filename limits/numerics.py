@@ -84,6 +84,14 @@ class CubicSpline:
         self.x = x
         self.c = np.stack([t / dx, (slope - s[:-1]) / dx - t, s[:-1], y[:-1]])
 
+    @classmethod
+    def from_coefficients(cls, x: np.ndarray, c: np.ndarray) -> CubicSpline:
+        """The spline of knots ``x`` and piece coefficients ``c`` (4, pieces, ...) as :attr:`c` holds them, e.g. one
+        column of a spline fitted to a 2-D table (the same spline as fitted to that column alone)."""
+        spline = cls.__new__(cls)
+        spline.x, spline.c = x, c
+        return spline
+
     def __call__(self, xi: ArrayLike) -> np.ndarray:
         """The spline at ``xi`` (shape xi.shape + y.shape[1:]); the end pieces extend beyond the knots."""
         xi = np.asarray(xi, dtype=float)

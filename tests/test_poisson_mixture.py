@@ -91,3 +91,14 @@ def test_element_wise_and_independent_of_the_truncation():
 def test_bad_factors_are_refused():
     with pytest.raises(ValueError, match="factors"):
         PoissonMixture(np.array([-1.0]), np.array([1.0]))
+
+
+def test_the_convolution_adds_in_numpys_order():
+    """Issue 21: the count convolution adds its terms one by one below 8 terms (numpy's own order there) and uses
+    np.sum above: bit for bit the sum numpy gives, at every count."""
+    from limits.stats.hybrid import _convolve
+
+    rng = np.random.default_rng(7)
+    a, b = rng.random((50, 3, 12)), rng.random((50, 3, 12))
+    expected = np.stack([np.sum(a[..., : r + 1] * b[..., r::-1][..., : r + 1], axis=-1) for r in range(12)], axis=-1)
+    assert np.array_equal(_convolve(a, b, 11), expected)

@@ -136,6 +136,43 @@ def test_batched_hybrid_limits_are_each_models_own(tmp_path):
     assert len({a.mu_obs * float(m.signal.sum()) for a, m in zip(together, models)}) == len(models)  # 5 shapes
 
 
+
+def test_batched_hybrid_cls_tables_are_each_models_own(tmp_path):
+    """Issue 21: the --grid CLs tables of many shapes in one vectorised evaluation are, bit for bit, what each model's
+    own calculator gives (and the zero-signal rows at mu <= 0 are 1)."""
+    from limits.stats.hybrid import HybridCalculator
+
+    analysis = limits.get_analysis("na64-2022", runs=_mass_dependent_runs(tmp_path))
+    ws = limits.workspaces(analysis, "bl-unbroken", mass_mev=np.geomspace(1.0, 500.0, 4))
+    models = [counting_model(ws.bkg_only, p) for p in ws.patchset["patches"]]
+    mus = [np.geomspace(0.01, 3.0, 7 + k) for k in range(len(models))]
+    mus[0] = np.concatenate([[0.0], mus[0]])
+    together = HybridCalculator.cls_many(models, mus, ntoys=0, seeds=[None] * len(models))
+    for (obs, exp), model, mu in zip(together, models, mus):
+        alone_obs, alone_exp = HybridCalculator(model).cls(mu)
+        assert np.array_equal(obs, alone_obs) and np.array_equal(exp, alone_exp)
+    assert together[0][0][0] == 1.0 and np.all(together[0][1][0] == 1.0)
+
+
+def test_a_one_process_scan_solves_its_shapes_ahead_with_the_tasks_results(tmp_path, monkeypatch):
+    """Issue 21: a local scan of a vectorised method solves the shapes of many tasks in one search (and, with --grid,
+    their CLs tables): the points, grid columns included, are the ones the tasks compute alone."""
+    from limits.scanning import run as run_module
+    from limits.stats import tables
+
+    cfg = limits.ScanConfig(analysis=limits.get_analysis("na64-2022", runs=_mass_dependent_runs(tmp_path)),
+                            model=limits.get_model("bl-unbroken"), masses_mev=tuple(np.geomspace(1.0, 500.0, 25)),
+                            grid=True)
+    results = []
+    for ahead in (True, False):
+        upper_limits._SOLVED.clear()
+        tables._TABLES.clear()
+        if not ahead:
+            monkeypatch.setattr(run_module, "_solve_ahead", lambda *args: None)
+        results.append(run_module.run_scan(cfg))
+    assert len({p.g_obs for p in results[0].points}) == 25
+    assert all(a.same_as(b) for a, b in zip(*(r.points for r in results)))
+
 def test_toy_points_spread_over_workers_give_the_sequential_limits(tmp_path):
     """Issue 21: a toy limit's grid points evaluated through an executor's map (here in reverse order, and on a
     process pool) give exactly the limits the calculator's own sequential search gives."""

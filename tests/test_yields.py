@@ -82,6 +82,19 @@ def test_decay_factor_limits():
     assert decay_factor(BL, np.array([0.01]), np.array([g1]), np.array([60.0]), 5.4)[0, 0] == pytest.approx(expected)
 
 
+
+def test_yield_sums_equal_the_spectrum_weighted_by_eq6():
+    # the scan's yields sum BR_inv sum_E w + (1 - BR_inv) sum_E w exp(-L_det/L_Z') without the (points x energies)
+    # P_inv matrix; the spectrum output (spectrum=True) still weights dN/dE by that matrix (PRL 129 Eq. 6) bin by bin:
+    # the two must agree to rounding, prompt, long-lived and intermediate rows alike
+    m = np.repeat([0.0008, 0.01, 0.15], 5)
+    g = np.tile([1e-9, 1e-6, 3e-5, 1e-3, 1e-1], 3)
+    y, edges, dn_de, _ = yield_per_eot(BL, m, g, spectrum=True)
+    total = (dn_de * np.diff(edges)).sum(axis=1)
+    assert np.all(y.total > 0)
+    np.testing.assert_allclose(yield_per_eot(BL, m, g).total, total, rtol=1e-13)
+    np.testing.assert_allclose(y.total, total, rtol=1e-13)
+
 def test_yield_not_proportional_to_g2_when_long_lived():
     m = 0.01
     y1, y2 = yields(BL, m, 1e-6).total[0], yields(BL, m, 1e-4).total[0]

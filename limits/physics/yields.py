@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,32 +216,67 @@ def _finite_width(key: tuple[float, float, float | None, str, bool], dark: DarkS
     return dataclasses.replace(sp, ann=w @ sp.ann)
 
 
+class _Decay:
+    """The pieces of PRL 129 Eq. 6 for (m, g) rows and E_Z' columns: P_inv = BR_inv + (1 - BR_inv) exp(-L_det/L_Z'),
+    with the lab decay length L_Z' = beta gamma c tau = (p/m) c tau, so that L_det/L_Z' = (L_det/c tau) (m/p).
+
+    The second factor depends on the mass and energy only, and a scan repeats each mass at every coupling: it is
+    computed once per distinct mass. Where the Z' decays promptly even at the highest energy, exp(-L_det/L_Z')
+    underflows to exactly 0 and P_inv = BR_inv on the whole row: the exponential (most of a scan's yield time) is
+    evaluated on the other rows (:attr:`rows`) only.
+    """
+
+    def __init__(self, model: Model, mass_gev: np.ndarray, coupling: np.ndarray, energy_gev: np.ndarray,
+                 l_det_m: float) -> None:
+        w = decay_widths(model, mass_gev, coupling)
+        # no open channel (e.g. below 2 m_e without invisible ones): the Z' escapes, P_inv = 1
+        self.stable = w.total_gev <= 0
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 where no channel is open: those rows are stable
+            self.br_inv = np.where(self.stable, 1.0, w.br_invisible)
+        self.unique, self.inverse = np.unique(mass_gev, return_inverse=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.m_over_p = self.unique[:, None] / np.sqrt(np.clip(energy_gev[None, :] ** 2 - self.unique[:, None] ** 2,
+                                                                   0.0, None))
+            self.per_ctau = l_det_m / w.ctau_m
+        top = np.argmax(energy_gev)
+        self.rows = np.nonzero(self.stable | ~(self.per_ctau * self.m_over_p[self.inverse, top] > 746.0))[0]
+
+    def escape(self, rows: np.ndarray) -> np.ndarray:
+        """exp(-L_det/L_Z') of ``rows`` (1 where the Z' is stable), shape (rows, energies)."""
+        with np.errstate(invalid="ignore"):
+            escape = np.exp(-(self.per_ctau[rows, None] * self.m_over_p[self.inverse[rows]]))
+        escape[self.stable[rows]] = 1.0
+        return escape
+
+
+_ROW_BLOCK = 2048  # rows of the exponential at a time: (rows x 100 energies) doubles stay in cache (1.6 MB)
+
+
 def decay_factor(model: Model, mass_gev: np.ndarray, coupling: np.ndarray, energy_gev: np.ndarray,
                  l_det_m: float) -> np.ndarray:
     """P_inv = BR_inv + (1 - BR_inv) exp(-L_det/L_Z') for (m, g) rows and E_Z' columns (PRL 129 Eq. 6), with the lab
     decay length L_Z' = beta gamma c tau = (p/m) c tau."""
-    w = decay_widths(model, mass_gev, coupling)
-    stable = w.total_gev <= 0  # no open channel (e.g. below 2 m_e without invisible ones): the Z' escapes, P_inv = 1
-    with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 where no channel is open: those rows are stable
-        br_inv = np.where(stable, 1.0, w.br_invisible)
-    out = np.repeat(br_inv[:, None], energy_gev.size, axis=1)
-    # L_det/L_Z' = (L_det/c tau) (m/p): the second factor depends on the mass and energy only, and a scan repeats
-    # each mass at every coupling, so it is computed once per distinct mass
-    unique, inverse = np.unique(mass_gev, return_inverse=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        m_over_p = unique[:, None] / np.sqrt(np.clip(energy_gev[None, :] ** 2 - unique[:, None] ** 2, 0.0, None))
-        per_ctau = l_det_m / w.ctau_m
-    # where the Z' decays promptly even at the highest energy, exp(-L_det/L_Z') underflows to exactly 0 and P_inv =
-    # BR_inv on the whole row: the exponential (most of a scan's yield time) is evaluated on the other rows only
-    top = np.argmax(energy_gev)
-    rows = np.nonzero(stable | ~(per_ctau * m_over_p[inverse, top] > 746.0))[0]
-    if rows.size:
-        with np.errstate(invalid="ignore"):
-            escape = np.exp(-(per_ctau[rows, None] * m_over_p[inverse[rows]]))
-        escape[stable[rows]] = 1.0
-        br = br_inv[rows, None]
-        out[rows] = br + (1.0 - br) * escape
+    decay = _Decay(model, mass_gev, coupling, energy_gev, l_det_m)
+    out = np.repeat(decay.br_inv[:, None], energy_gev.size, axis=1)
+    if decay.rows.size:
+        br = decay.br_inv[decay.rows, None]
+        out[decay.rows] = br + (1.0 - br) * decay.escape(decay.rows)
     return out
+
+
+def _invisible_sums(decay: _Decay, weights: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """sum_E w(m, E) P_inv(m, g, E) for every (m, g) row of ``decay`` and every per-mass weight ``w`` (shape
+    (distinct masses, energies), rows in ``decay.unique`` order): BR_inv sum_E w + (1 - BR_inv) sum_E w exp(-L_det/L_Z')
+    (PRL 129 Eq. 6 summed over the spectrum). Equal to summing ``w * decay_factor(...)`` to rounding, without the
+    (rows x energies) matrices: prompt rows cost one product, the others are summed in cache-sized blocks."""
+    sums = [w.sum(axis=1)[decay.inverse] * decay.br_inv for w in weights]
+    for start in range(0, decay.rows.size, _ROW_BLOCK):
+        rows = decay.rows[start:start + _ROW_BLOCK]
+        escape = decay.escape(rows)
+        scale = 1.0 - decay.br_inv[rows]
+        for total, w in zip(sums, weights):
+            total[rows] += scale * np.einsum("ij,ij->i", w[decay.inverse[rows]], escape)
+    return sums
 
 
 def yield_per_eot(model: Model, mass_gev, coupling, setup: Setup | None = None, *, finite_width: bool = True,
@@ -288,17 +324,27 @@ def yield_per_eot(model: Model, mass_gev, coupling, setup: Setup | None = None, 
     dn = np.empty((m.size, sp.e_centres_gev.size)) if spectrum else None
     for s in range(0, m.size, 20_000):
         sl = slice(s, s + 20_000)
-        # the spectra depend on the mass only: interpolate once per distinct mass (coupling scans repeat masses)
-        unique, inverse = np.unique(m[sl], return_inverse=True)
-        b = (sp.brem_at(unique) * p_pass)[inverse]
-        a = (sp.ann_at(unique) * p_pass)[inverse] if setup.annihilation else np.zeros_like(b)
-        p_inv = decay_factor(model, m[sl], c[sl], sp.e_centres_gev, setup.l_det_m)
-        brem[sl] = ge2[sl] * b.sum(axis=1)
-        ann[sl] = ge2[sl] * a.sum(axis=1)
-        weighted = ge2[sl, None] * (a + b) * p_inv
-        total[sl] = weighted.sum(axis=1)
-        brem_inv[sl] = ge2[sl] * (b * p_inv).sum(axis=1)
         if dn is not None:
+            # the spectra depend on the mass only: interpolate once per distinct mass (coupling scans repeat masses)
+            unique, inverse = np.unique(m[sl], return_inverse=True)
+            b = (sp.brem_at(unique) * p_pass)[inverse]
+            a = (sp.ann_at(unique) * p_pass)[inverse] if setup.annihilation else np.zeros_like(b)
+            p_inv = decay_factor(model, m[sl], c[sl], sp.e_centres_gev, setup.l_det_m)
+            brem[sl] = ge2[sl] * b.sum(axis=1)
+            ann[sl] = ge2[sl] * a.sum(axis=1)
+            weighted = ge2[sl, None] * (a + b) * p_inv
+            total[sl] = weighted.sum(axis=1)
+            brem_inv[sl] = ge2[sl] * (b * p_inv).sum(axis=1)
             dn[sl] = weighted / np.diff(sp.e_edges_gev)
+            continue
+        # the sums only: over the distinct masses' spectra, without (points x energies) matrices
+        decay = _Decay(model, m[sl], c[sl], sp.e_centres_gev, setup.l_det_m)
+        b = sp.brem_at(decay.unique) * p_pass
+        a = sp.ann_at(decay.unique) * p_pass if setup.annihilation else np.zeros_like(b)
+        brem[sl] = ge2[sl] * b.sum(axis=1)[decay.inverse]
+        ann[sl] = ge2[sl] * a.sum(axis=1)[decay.inverse]
+        invisible, brem_invisible = _invisible_sums(decay, (a + b, b))
+        total[sl] = ge2[sl] * invisible
+        brem_inv[sl] = ge2[sl] * brem_invisible
     result = Yields(m, c, brem, ann, total, brem_inv)
     return (result, sp.e_edges_gev, dn, p_pass) if spectrum else result

@@ -74,10 +74,10 @@ def prepare_frame() -> None:
     :func:`draw_exclusion` without an axis; the figure then is the same (tested), drawn at the cost of a second one.
 
     Drawn once with the texts a figure shows (the axis labels, the legend's entries and a log tick label for every
-    decade from 1e-16 to 1e4), then emptied of them: the figure's renderer (its own Agg canvas,
-    :func:`~limits.plots.figure.new_figure`) keeps them parsed."""
-    import io
-
+    decade an exclusion figure can show: masses 1 keV - 1.2 GeV, couplings from 0.3 x the coupling grid's floor
+    1e-10 up to 1), then emptied of them: the figure's renderer (its own Agg canvas,
+    :func:`~limits.plots.figure.new_figure`) keeps them parsed. Rasterised, not written: the PNG encoder (Pillow) is
+    imported instead."""
     fig, ax = new_figure(figsize=_FIGSIZE_IN)
     fig.subplots_adjust(**_MARGINS)
     ax.set_xscale("log")
@@ -87,11 +87,15 @@ def prepare_frame() -> None:
     _grid(ax)
     size = ax.yaxis.get_major_ticks()[0].label1.get_fontsize()
     label = ax.yaxis.get_major_formatter()
-    texts = [ax.text(0.5, 0.5, label(10.0**k), fontsize=size, transform=ax.transAxes) for k in range(-16, 5)]
+    texts = [ax.text(0.5, 0.5, label(10.0**k), fontsize=size, transform=ax.transAxes) for k in range(-11, 4)]
     lines = [ax.plot([], [], label=text)[0] for text in (*_BAND_LABELS, _GMINUS2_LABEL)]
     legend = _legend(ax)
     xlabel, ylabel = ax.set_xlabel(_MASS_LABEL), ax.set_ylabel("$g$")
-    fig.savefig(io.BytesIO(), format="png", dpi=DPI)  # creates the ticks; the texts are cached per dpi and renderer
+    dpi = fig.get_dpi()
+    fig.set_dpi(DPI)  # as savefig(dpi=DPI) does, without writing an image nobody reads
+    fig.canvas.draw()  # creates the ticks; the texts are cached per dpi and renderer
+    fig.set_dpi(dpi)
+    import PIL.PngImagePlugin  # noqa: F401 - what the file's savefig then needs (Pillow writes the PNG)
     for artist in (*texts, *lines, legend):
         artist.remove()
     xlabel.set_text("")

@@ -179,6 +179,10 @@ def _spline_coefficients(curves: Sequence[SignalCurve]) -> list[tuple[np.ndarray
         x = np.log(curves[full[0]].coupling)
         fit = CubicSpline(x, np.log(np.stack([curves[k].events for k in full], axis=1)))
         columns = {k: (fit.x, fit.c[:, :, j]) for j, k in enumerate(full)}
+        for k, (knots, coefficients) in columns.items():
+            # the curve's own spline is this column (the same values): remembered, so that reading S(g) off the
+            # curve (--grid columns) does not fit it again; what functools.cached_property itself would store
+            curves[k].__dict__.setdefault("_spline", CubicSpline.from_coefficients(knots, coefficients))
     for k, curve in enumerate(curves):
         if k in columns:
             out.append(columns[k])

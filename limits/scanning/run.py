@@ -40,8 +40,9 @@ from limits.scanning.tasks import MassItem, Task, run_task
 from limits.stats.counting import CountingModel, counting_model
 from limits.stats.registry import calculator_class
 from limits.stats.shapes import canonical_seed, canonical_shape
+from limits.stats.tables import cls_tables
 from limits.stats.toys import GRID_POINTS, seconds_per_point
-from limits.stats.upper_limits import solve_shapes
+from limits.stats.upper_limits import limits_of_models, solve_shapes
 from limits.workspace.build import Workspaces, build_workspaces
 
 __all__ = ["counting_models", "run_scan", "scan", "toy_time_estimate"]
@@ -87,6 +88,35 @@ def _rounds(tasks: Sequence[Task], workers: int) -> list[list[Task]]:
         rounds[-1].append(task)
         shapes.update(canonical_shape(item.counts)[0] for item in task.items if item.counts.signal.sum() > 0)
     return [r for r in rounds if r]
+
+
+AHEAD_MASSES = 1000
+"""Masses whose shapes a one-process scan of a vectorised method solves at once (:func:`_solve_ahead`): the unit of
+work between two checkpoints there (~1 s for 1000 distinct hybrid shapes)."""
+
+
+def _groups(tasks: Sequence[Task], masses: int) -> list[list[Task]]:
+    """Consecutive tasks grouped to about ``masses`` masses each."""
+    groups: list[list[Task]] = [[]]
+    for task in tasks:
+        if sum(len(t.items) for t in groups[-1]) >= masses:
+            groups.append([])
+        groups[-1].append(task)
+    return [g for g in groups if g]
+
+
+def _solve_ahead(cfg: ScanConfig, models: Sequence[CountingModel]) -> None:
+    """The limits (and in --grid mode the CLs tables) of the signal shapes of ``models``, solved together and
+    remembered in this process (:func:`limits.stats.upper_limits.limits_of_models`,
+    :func:`limits.stats.tables.cls_tables`) for the tasks that then read them; the same values as one task at a time
+    (every row of the vectorised solve is independent of the others; tested)."""
+    usable = [m for m in models if np.isfinite(m.signal).all() and m.signal.sum() > 0]
+    try:
+        limits_of_models(cfg.method, usable, cfg.cl, ntoys=cfg.ntoys, seed=cfg.seed)
+        if cfg.grid:
+            cls_tables(cfg.method, usable, ntoys=cfg.ntoys, seed=cfg.seed)
+    except Exception as exc:  # noqa: BLE001 - the tasks solve (and record a failure) mass by mass
+        log.debug("solving the shapes ahead failed (%s): the tasks solve them", exc)
 
 
 def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, executor: str = "local",
@@ -149,6 +179,13 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
                         log.warning("solving the signal shapes on %s failed (%s); solving mass by mass", executor,
                                     exc)
                     for task in group:  # the limits are known here now: each task only inverts
+                        record(run_task(task))
+            elif ex.kind == "local" and calculator.batch_size > 1:
+                # tasks run here: a vectorised method solves the shapes of many tasks at once (each limit the same),
+                # so that a scan whose every mass has its own shape pays the solver's rounds once, not once per task
+                for group in _groups(tasks, AHEAD_MASSES):
+                    _solve_ahead(cfg, [item.counts for task in group for item in task.items])
+                    for task in group:
                         record(run_task(task))
             else:
                 ex.run(run_task, tasks, record)

@@ -99,6 +99,13 @@ class Calculator(ABC):
         """:meth:`upper_limit` for several models (one seed each); vectorised calculators override this."""
         return [cls.create(c, ntoys=ntoys, seed=s).upper_limit(level) for c, s in zip(counts, seeds)]
 
+    @classmethod
+    def cls_many(cls, counts: Sequence[CountingModel], mu: Sequence[np.ndarray], *, ntoys: int,
+                 seeds: Sequence[np.random.SeedSequence | None]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`cls` of several models, each at its own signal strengths ``mu[i]`` (one seed each); vectorised
+        calculators override this, with the same values as one :meth:`cls` per model."""
+        return [cls.create(c, ntoys=ntoys, seed=s).cls(m) for c, m, s in zip(counts, mu, seeds)]
+
     def limit_search(self, level: float) -> GridSearch:
         """The search :meth:`upper_limit` runs, before any point is evaluated (``split_search`` methods)."""
         raise NotImplementedError(f"{self.name}: its limit is not a search over independent points")

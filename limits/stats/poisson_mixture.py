@@ -88,7 +88,7 @@ class PoissonMixture:
         self._at_zero = float(w[f == 0].sum())  # a factor 0 contributes to k = 0 only, at every x
         self._f, self._w = f[f > 0], w[f > 0]
         self._lock = threading.Lock()
-        self._coef = np.zeros((0, 0, 6))  # (intervals, k, 6), built on first use up to the largest k asked for
+        self._coef = np.zeros((6, 0, 0))  # (6, k, intervals), built on first use up to the largest k asked for
         if self._f.size:
             self._t0 = math.log(TAYLOR_XF / float(self._f.max()))
             t_end = math.log(UNDERFLOW_XF / float(self._f.min()))
@@ -122,7 +122,8 @@ class PoissonMixture:
                 value = p[:, :-2]
                 d1 = k * p[:, :-2] - (k + 1) * p[:, 1:-1]
                 d2 = k**2 * p[:, :-2] - (k + 1) * (2 * k + 1) * p[:, 1:-1] + (k + 1) * (k + 2) * p[:, 2:]
-                self._coef = _hermite_coefficients(value, STEP * d1, STEP**2 * d2)
+                self._coef = np.ascontiguousarray(
+                    np.moveaxis(_hermite_coefficients(value, STEP * d1, STEP**2 * d2), (0, 2), (2, 0)))
             return self._coef
 
     def pmf(self, x: np.ndarray, k_max: int) -> np.ndarray:
@@ -148,15 +149,19 @@ class PoissonMixture:
                 power = power * xl / (k + 1)
             out[low] = series
         if mid.any():
-            coef = self._table(k_max)
-            pos = (np.log(x[mid]) - self._t0) / STEP
+            coef = self._table(k_max)  # (6, k, intervals): each coefficient of each k a contiguous row to gather from
+            every = bool(mid.all())  # the usual case: no mask to gather or scatter through
+            pos = (np.log(x if every else x[mid]).ravel() - self._t0) / STEP
             i = np.clip(np.floor(pos).astype(int), 0, self._n - 2)
-            u = (pos - i)[:, None]
-            c = coef[i, : k_max + 1]  # (points, k, 6)
-            value = c[..., 5]
+            u = pos - i
+            value = coef[5, : k_max + 1].take(i, axis=1)  # (k, points)
             for j in (4, 3, 2, 1, 0):
-                value = value * u + c[..., j]
-            out[mid] = np.maximum(value, 0.0)  # an interpolant may dip below 0 by rounding where P_k ~ 1e-300
+                value = value * u + coef[j, : k_max + 1].take(i, axis=1)
+            value = np.maximum(value, 0.0).T  # an interpolant may dip below 0 by rounding where P_k ~ 1e-300
+            if every:
+                out = np.ascontiguousarray(value).reshape(out.shape)
+            else:
+                out[mid] = value
         out[..., 0] += self._at_zero
         return out
 
