@@ -72,7 +72,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "limits.scanning.point": ("MassLimit",),
     "limits.scanning.result": ("LimitCurves", "ScanResult"),
     "limits.scanning.run": ("scan",),
-    "limits.stats.interface": ("BAND_LABELS", "Calculator", "MuLimit"),
+    "limits.stats.interface": ("BAND_LABELS", "Calculator", "CLsScan", "MuLimit"),
     "limits.stats.registry": ("ALIASES", "create_calculator", "METHODS"),
     "limits.workspace.build": ("Workspaces", "workspaces"),
     "limits.workspace.io": ("save_workspaces", "SavedWorkspaces", "write_workspaces"),
@@ -85,7 +85,7 @@ _RENAMED = {  # public name: (module, name there)
 _WHERE = {name: (module, name) for module, names in _SOURCES.items() for name in names} | _RENAMED
 
 __all__ = ["__version__", "ALIASES", "Analysis", "BAND_LABELS", "BRANCHING_KINDS", "build_tables", "builtin_analyses",
-           "builtin_models", "cache_info", "Calculator", "CL_RANGE", "clear_cache", "compare", "Comparison",
+           "builtin_models", "cache_info", "Calculator", "CL_RANGE", "clear_cache", "CLsScan", "compare", "Comparison",
            "COUPLING_RANGE", "create_calculator", "cross_section", "CrossSection", "CURVES", "DEFAULT_ANALYSIS",
            "DEFAULT_MODEL", "describe_models", "EcalResolution", "ELECTRON_MODELS", "export", "EXPORT_FORMATS",
            "get_analysis", "get_model", "hepdata_record", "IMAGE_FORMATS", "InputError", "LimitCurves", "LimitsError",
@@ -144,7 +144,7 @@ if TYPE_CHECKING:  # the same names, as type checkers and readers see them
     from limits.scanning.point import MassLimit
     from limits.scanning.result import LimitCurves, ScanResult
     from limits.scanning.run import scan
-    from limits.stats.interface import BAND_LABELS, Calculator, MuLimit
+    from limits.stats.interface import BAND_LABELS, Calculator, CLsScan, MuLimit
     from limits.stats.registry import ALIASES, METHODS, create_calculator
     from limits.workspace.build import Workspaces, workspaces
     from limits.workspace.io import SavedWorkspaces, save_workspaces, write_workspaces

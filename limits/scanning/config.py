@@ -38,6 +38,8 @@ class ScanConfig:
         ntoys: toys per hypothesis and mu point (``toys``), in [100, 10^7].
         seed: seed of every random number, in [0, 2^63 - 1].
         grid: also evaluate CLs on the (mass, coupling) grid and extract the contours.
+        return_cls: give every mass the CLs its limits were solved from (:attr:`MassLimit.cls_scan`); returned, not
+            written, so not part of the digest or the output name.
 
     Raises:
         InputError: a setting outside its range (the field is named).
@@ -52,6 +54,7 @@ class ScanConfig:
     ntoys: int = 10_000
     seed: int = 0
     grid: bool = False
+    return_cls: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", canonical_method(self.method))  # "exact" is recorded as "hybrid"

@@ -16,7 +16,7 @@ from typing import Any
 from limits.errors import InputError
 from limits.frozen import freeze
 from limits.io.files import json_safe
-from limits.stats.interface import MuLimit
+from limits.stats.interface import CLsScan, MuLimit
 
 __all__ = ["STATUSES", "MassLimit"]
 
@@ -27,7 +27,7 @@ intervals); the computation failed (see the reason)."""
 _NAN5 = (math.nan,) * 5
 # the record's own keys; every other key of a limits.json point is a fact of the calculator
 _OWN = ("mass_mev", "status", "g_obs", "g_exp", "mu_obs", "mu_exp", "s_obs", "g_ref", "excluded_intervals_obs",
-        "reason", "m_chi_mev", "y_obs", "y_exp", "grid")
+        "reason", "m_chi_mev", "y_obs", "y_exp", "grid", "cls_scan")
 
 
 def _number(value: Any) -> float:
@@ -61,6 +61,8 @@ class MassLimit:
             y = eps_eff^2 alpha_D (m_chi/m_Z')^4; else None.
         grid: ``--grid`` mode: the CLs column ``{"g": [...], "cls_obs": [...], "cls_exp": [[...] x 5]}``
             (``cls_grid.json``, not ``limits.json``); else None.
+        cls_scan: the CLs the mu limits were solved from (:class:`~limits.stats.interface.CLsScan`), in a scan run
+            with ``return_cls`` (returned, never written to ``limits.json``); else None.
 
     Example:
         >>> import limits
@@ -86,6 +88,7 @@ class MassLimit:
     y_obs: float | None = None
     y_exp: tuple[float, ...] | None = None
     grid: Mapping[str, Any] | None = None
+    cls_scan: CLsScan | None = None
 
     def __eq__(self, other: object) -> bool:
         """The same result: equal records and grid columns, NaN equal to NaN (:meth:`same_as`)."""
@@ -103,12 +106,14 @@ class MassLimit:
 
     @classmethod
     def from_limits(cls, mass_mev: float, g_ref: float, lim: MuLimit, s_ref: float, g_obs: float,
-                    g_exp: Sequence[float], intervals: Sequence[Sequence[float]], status: str) -> MassLimit:
+                    g_exp: Sequence[float], intervals: Sequence[Sequence[float]], status: str, *,
+                    with_cls: bool = False) -> MassLimit:
         """The point of a solved mass: its mu limits (``lim``), the total signal of its patch ``s_ref`` (events) and
-        their inversion to the coupling."""
+        their inversion to the coupling; ``with_cls``: with the limits' :class:`CLsScan`."""
         return cls(mass_mev=float(mass_mev), status=status, g_obs=float(g_obs), g_exp=_numbers(g_exp),
                    mu_obs=lim.mu_obs, mu_exp=tuple(lim.mu_exp), s_obs=lim.mu_obs * s_ref, g_ref=float(g_ref),
-                   excluded_intervals_obs=tuple((float(lo), float(hi)) for lo, hi in intervals), facts=lim.info)
+                   excluded_intervals_obs=tuple((float(lo), float(hi)) for lo, hi in intervals), facts=lim.info,
+                   cls_scan=lim.cls_scan if with_cls else None)
 
     @classmethod
     def without_limit(cls, mass_mev: float, g_ref: float, status: str, reason: str) -> MassLimit:
@@ -126,8 +131,8 @@ class MassLimit:
     # -- the limits.json point ---------------------------------------------------------------------------------
     def record(self, with_grid: bool = False) -> dict[str, Any]:
         """The point as ``limits.json`` stores it (strict JSON: NaN and infinity as null); fields that are None are
-        left out (files written before they existed). The grid column goes to ``cls_grid.json``, not ``limits.json``:
-        ``with_grid`` adds it (a checkpoint keeps everything)."""
+        left out (files written before they existed). The grid column goes to ``cls_grid.json``, not ``limits.json``,
+        and the CLs scan is returned only: ``with_grid`` adds both (a checkpoint keeps everything)."""
         rec: dict[str, Any] = {"mass_mev": self.mass_mev, "status": self.status, "g_obs": self.g_obs,
                                "g_exp": list(self.g_exp), "mu_obs": self.mu_obs, "s_obs": self.s_obs}
         optional = {"mu_exp": None if self.mu_exp is None else list(self.mu_exp), "g_ref": self.g_ref,
@@ -139,6 +144,8 @@ class MassLimit:
         rec.update(self.facts)
         if with_grid and self.grid is not None:
             rec["grid"] = self.grid
+        if with_grid and self.cls_scan is not None:
+            rec["cls_scan"] = self.cls_scan.record()
         out: dict[str, Any] = json_safe(rec)
         return out
 
@@ -174,9 +181,13 @@ class MassLimit:
             m_chi_mev=None if rec.get("m_chi_mev") is None else float(rec["m_chi_mev"]),
             y_obs=None if "y_obs" not in rec else _number(rec["y_obs"]),
             y_exp=None if "y_exp" not in rec else _numbers(rec["y_exp"]),
-            grid=rec.get("grid"))
+            grid=rec.get("grid"),
+            cls_scan=None if rec.get("cls_scan") is None else CLsScan.from_record(rec["cls_scan"]))
 
     def same_as(self, other: MassLimit) -> bool:
-        """The same result (its record and grid column), NaN equal to NaN: what merging scans checks."""
-        return self.record(with_grid=True) == other.record(with_grid=True)
-
+        """The same result (its record and grid column), NaN equal to NaN: what merging scans checks. The CLs scan is
+        not compared: it shows how the limits were found, and a scan read from files has none."""
+        mine, theirs = self.record(with_grid=True), other.record(with_grid=True)
+        mine.pop("cls_scan", None)
+        theirs.pop("cls_scan", None)
+        return mine == theirs

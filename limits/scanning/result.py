@@ -29,7 +29,7 @@ from limits.io.files import atomic_path, atomic_paths, check_output_dir, directo
 from limits.io.paths import LIMITS_CSV, LIMITS_JSON
 from limits.io.schemas import validate
 from limits.scanning.point import MassLimit
-from limits.stats.interface import BAND_LABELS
+from limits.stats.interface import BAND_LABELS, CLsScan
 
 __all__ = ["LimitCurves", "ScanResult", "json_safe", "write_outputs"]
 
@@ -190,6 +190,22 @@ class ScanResult:
         """The observed and expected limits of the masses with status ``ok`` (what figures and tables show)."""
         ok = self.ok
         return LimitCurves(readonly(self.mass_mev[ok]), readonly(self.g_obs[ok]), readonly(self.g_exp[ok]))
+
+    @property
+    def cls_scans(self) -> tuple[CLsScan | None, ...]:
+        """Per mass, the CLs its mu limits were solved from (:class:`~limits.stats.interface.CLsScan`: mu of the
+        mass's reference-coupling patch, observed and expected CLs), in a scan run with ``return_cls``; None for a
+        mass without a limit, and for every mass of a scan without ``return_cls`` or read from files.
+
+        Example:
+            >>> import limits
+            >>> res = limits.scan("na64-2026", "bl-unbroken", mass_mev=[10.0], return_cls=True)
+            >>> scan = res.cls_scans[0]
+            >>> at = list(scan.mu).index(res.points[0].mu_obs)     # the limit is one of the points
+            >>> round(float(scan.cls_obs[at]), 6)                  # where CLs = 1 - CL
+            0.1
+        """
+        return tuple(p.cls_scan for p in self.points)
 
     def excluded_intervals(self) -> list[list[tuple[float, float]]]:
         """Per mass, the observed excluded coupling intervals (lo, hi); hi = inf where the region is open above."""

@@ -112,7 +112,7 @@ def _solve_ahead(cfg: ScanConfig, models: Sequence[CountingModel]) -> None:
     (every row of the vectorised solve is independent of the others; tested)."""
     usable = [m for m in models if np.isfinite(m.signal).all() and m.signal.sum() > 0]
     try:
-        limits_of_models(cfg.method, usable, cfg.cl, ntoys=cfg.ntoys, seed=cfg.seed)
+        limits_of_models(cfg.method, usable, cfg.cl, ntoys=cfg.ntoys, seed=cfg.seed, return_cls=cfg.return_cls)
         if cfg.grid:
             cls_tables(cfg.method, usable, ntoys=cfg.ntoys, seed=cfg.seed)
     except Exception as exc:  # noqa: BLE001 - the tasks solve (and record a failure) mass by mass
@@ -136,6 +136,8 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     digest = cfg.digest()
     checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
     done: dict[int, MassLimit] = checkpoints.load() if checkpoints else {}
+    if cfg.return_cls:  # a mass checkpointed by a run that did not keep its CLs scan is computed again
+        done = {i: p for i, p in done.items() if p.cls_scan is not None or not math.isfinite(p.mu_obs)}
     calculator = calculator_class(cfg.method)
     masses = np.array(cfg.masses_mev)
     # nothing to compute: no workers
@@ -210,7 +212,8 @@ def scan(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
          model: str | os.PathLike[str] | Mapping[str, Any] | Model, mass_mev: str | ArrayLike | None = None, *,
          method: str = "hybrid", cl: float = 0.9, stat_only: bool = False, ntoys: int = 10_000, seed: int = 0,
          grid: bool = False, executor: str = "local",
-         checkpoint_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> ScanResult:
+         checkpoint_dir: str | os.PathLike[str] | None = None, progress: bool = False,
+         return_cls: bool = False) -> ScanResult:
     """CLs upper limits on the coupling vs Z' mass: per mass the observed and expected mu_up, inverted to the coupling
     with the full yield (decay factor included), every excluded interval kept.
 
@@ -230,6 +233,8 @@ def scan(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
         checkpoint_dir: keep per-task checkpoints there while running (resume after an interruption); removed when
             the scan completes. Default: nothing is written.
         progress: show a progress bar (stderr).
+        return_cls: give every mass the CLs its limits were solved from (:attr:`ScanResult.cls_scans`, as pyhf's
+            ``return_results``); returned, never written to files.
 
     Example:
         >>> res = scan("na64-2026", "bl-unbroken", mass_mev=[1.0, 10.0])
@@ -240,7 +245,7 @@ def scan(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
     """
     a, m = get_analysis(analysis), get_model(model)
     cfg = ScanConfig(analysis=a, model=m, masses_mev=tuple(a.masses(mass_mev)), method=method, cl=cl,
-                     stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid)
+                     stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid, return_cls=return_cls)
     directory = None if checkpoint_dir is None else Path(checkpoint_dir)
     result = run_scan(cfg, checkpoint_dir=directory, executor=executor, progress=progress)
     if directory is not None:

@@ -60,7 +60,7 @@ def _failed(item: MassItem, exc: BaseException) -> MassLimit:
     return MassLimit.without_limit(item.mass_mev, item.g_ref, "failed", reason)
 
 
-def _point(item: MassItem, lim: MuLimit, inverted: list[Inversion]) -> MassLimit:
+def _point(item: MassItem, lim: MuLimit, inverted: list[Inversion], with_cls: bool) -> MassLimit:
     """One mass's result from its mu limits and their inversion to the coupling."""
     floor = float(item.signal.coupling[0])
     # the lower edge of the exclusion; none if nothing is excluded or if it reaches the grid's lowest coupling
@@ -69,7 +69,7 @@ def _point(item: MassItem, lim: MuLimit, inverted: list[Inversion]) -> MassLimit
     intervals = inverted[0].intervals
     status = ("ok" if math.isfinite(lower[0]) else "excluded_at_scan_floor" if intervals else "no_exclusion")
     return MassLimit.from_limits(item.mass_mev, item.g_ref, lim, float(item.counts.signal.sum()), lower[0],
-                                 lower[1:], intervals, status)
+                                 lower[1:], intervals, status, with_cls=with_cls)
 
 
 def run_task(task: Task) -> list[tuple[int, MassLimit]]:
@@ -84,11 +84,12 @@ def run_task(task: Task) -> list[tuple[int, MassLimit]]:
     errors: list[BaseException | None] = [None] * len(items)
     try:
         limits_ = list(limits_of_models(cfg.method, [item.counts for item in items], cfg.cl, ntoys=cfg.ntoys,
-                                        seed=cfg.seed))
+                                        seed=cfg.seed, return_cls=cfg.return_cls))
     except Exception:  # noqa: BLE001 - retried mass by mass, so that one failing mass does not take the chunk
         for k, item in enumerate(items):
             try:
-                limits_[k] = limits_of_models(cfg.method, [item.counts], cfg.cl, ntoys=cfg.ntoys, seed=cfg.seed)[0]
+                limits_[k] = limits_of_models(cfg.method, [item.counts], cfg.cl, ntoys=cfg.ntoys, seed=cfg.seed,
+                                              return_cls=cfg.return_cls)[0]
             except Exception as exc:  # noqa: BLE001 - recorded per mass
                 errors[k] = exc
     results: dict[int, MassLimit] = {}
@@ -114,7 +115,8 @@ def run_task(task: Task) -> list[tuple[int, MassLimit]]:
     for k, lim in solvable.items():
         item = items[k]
         try:
-            point = _point(item, lim, inverted[k] if k in inverted else item.signal.invert(targets[k]))
+            point = _point(item, lim, inverted[k] if k in inverted else item.signal.invert(targets[k]),
+                           cfg.return_cls)
             if cfg.grid:
                 table = cls_table(cfg.method, item.counts, ntoys=cfg.ntoys, seed=cfg.seed)
                 point = point.with_grid(grid_column(table, item.signal))

@@ -17,6 +17,7 @@ background-only test-statistic distribution (stronger to weaker limits).
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,13 +30,76 @@ from limits.frozen import freeze
 from limits.stats.counting import CountingModel
 from limits.stats.intervals import GridSearch
 
-__all__ = ["BAND_LABELS", "N_SIGMA", "Calculator", "MuLimit"]
+__all__ = ["BAND_LABELS", "N_SIGMA", "CLsScan", "Calculator", "MuLimit", "scan_grid"]
 
 BAND_LABELS = ("-2sigma", "-1sigma", "median", "+1sigma", "+2sigma")
 """Labels of the expected limits, in the order of every ``*_exp`` array (shape (..., 5))."""
 
 N_SIGMA = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
 """Standard deviations of the background-only distribution behind each entry of :data:`BAND_LABELS`."""
+
+
+@dataclass(frozen=True, eq=False)
+class CLsScan:
+    """CLs at the signal strengths a limit was solved from: what pyhf's ``upper_limit(..., return_results=True)``
+    returns beside its limits, to draw CLs against mu (the "Brazil" view of one mass) or check the crossing.
+
+    For ``toys`` these are the grid points the limit was interpolated from (each point's toys); for the other methods
+    (root searches on a CLs they compute exactly) the same CLs on a log grid of 31 points from 1/3 of the smallest to
+    3 times the largest limit, the limits themselves included (where CLs = 1 - CL).
+
+    Attributes:
+        mu: signal strengths (ascending; of the mass's reference-coupling patch in a scan, as ``mu_obs``).
+        cls_obs: observed CLs at each mu.
+        cls_exp: expected CLs at each mu, :data:`BAND_LABELS` order, shape (len(mu), 5).
+
+    Example:
+        >>> import numpy as np
+        >>> scan = CLsScan(np.array([1.0, 2.0]), np.array([0.2, 0.05]), np.full((2, 5), 0.1))
+        >>> scan.scaled(0.5).mu.tolist(), scan.cls_obs.flags.writeable
+        ([0.5, 1.0], False)
+    """
+
+    mu: np.ndarray
+    cls_obs: np.ndarray
+    cls_exp: np.ndarray
+
+    def __post_init__(self) -> None:
+        mu, obs, exp = (np.array(v, dtype=float) for v in (self.mu, self.cls_obs, self.cls_exp))
+        if mu.ndim != 1 or obs.shape != mu.shape or exp.shape != (mu.size, len(BAND_LABELS)):
+            raise ValueError(f"a CLs scan needs mu (k,), cls_obs (k,) and cls_exp (k, {len(BAND_LABELS)}); got "
+                             f"{mu.shape}, {obs.shape}, {exp.shape}")
+        for name, value in (("mu", mu), ("cls_obs", obs), ("cls_exp", exp)):
+            object.__setattr__(self, name, value)
+        freeze(self)  # the arrays read-only: shared by every mass of a shape
+
+    def scaled(self, factor: float) -> CLsScan:
+        """The same CLs at mu x ``factor``: the scan of a model whose signal is 1/``factor`` times this one's."""
+        return CLsScan(self.mu * factor, self.cls_obs, self.cls_exp)
+
+    def record(self) -> dict[str, list[Any]]:
+        """As JSON lists (a checkpoint keeps it): ``{"mu": [...], "cls_obs": [...], "cls_exp": [[5] x k]}``."""
+        return {"mu": self.mu.tolist(), "cls_obs": self.cls_obs.tolist(), "cls_exp": self.cls_exp.tolist()}
+
+    @classmethod
+    def from_record(cls, rec: Mapping[str, Any]) -> CLsScan:
+        """The scan of a :meth:`record`."""
+        return cls(np.asarray(rec["mu"], dtype=float), np.asarray(rec["cls_obs"], dtype=float),
+                   np.asarray(rec["cls_exp"], dtype=float).reshape(-1, len(BAND_LABELS)))
+
+    def same_as(self, other: CLsScan) -> bool:
+        """Equal values (NaN equal to NaN)."""
+        return all(np.array_equal(a, b, equal_nan=True) for a, b in
+                   ((self.mu, other.mu), (self.cls_obs, other.cls_obs), (self.cls_exp, other.cls_exp)))
+
+
+def scan_grid(limits: Sequence[float], points: int = 31) -> np.ndarray:
+    """The mu of a :class:`CLsScan` around ``limits`` (finite ones): log-spaced from a third of the smallest to three
+    times the largest, the limits themselves included; empty without a finite limit."""
+    finite = np.array([v for v in limits if math.isfinite(v) and v > 0])
+    if finite.size == 0:
+        return np.empty(0)
+    return np.unique(np.concatenate([np.geomspace(finite.min() / 3.0, finite.max() * 3.0, points), finite]))
 
 
 @dataclass(frozen=True)
@@ -47,15 +111,26 @@ class MuLimit:
         mu_exp: expected limits in :data:`BAND_LABELS` order.
         info: calculator-specific facts recorded with the point (e.g. the background counts behind the exact bands,
             toys per point, fit convergence).
+        cls_scan: the CLs the limits were solved from (:class:`CLsScan`), where asked for or free (toys); else None.
     """
 
     mu_obs: float
     mu_exp: tuple[float, ...]
     info: Mapping[str, Any] = field(default_factory=dict)
+    cls_scan: CLsScan | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         # memoised per signal shape and shared by every mass of it: read-only (limits.frozen)
         freeze(self)
+
+    def scaled(self, factor: float) -> MuLimit:
+        """The limits of a model whose signal is 1/``factor`` times this one's (same shape): every mu x ``factor``,
+        the Monte Carlo errors of toys too."""
+        info = dict(self.info)
+        if "mu_mc_err" in info:
+            info["mu_mc_err"] = [e * factor for e in info["mu_mc_err"]]
+        return MuLimit(self.mu_obs * factor, tuple(m * factor for m in self.mu_exp), info,
+                       None if self.cls_scan is None else self.cls_scan.scaled(factor))
 
 
 class Calculator(ABC):

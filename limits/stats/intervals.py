@@ -122,6 +122,8 @@ class GridLimits(NamedTuple):
     exp: tuple[float, ...]
     mc_err: list[float]
     rows: list[dict[str, Any]]
+    mu: tuple[float, ...] = ()
+    """The mu of each evaluated point (the rows' order)."""
 
 
 class GridSearch:
@@ -171,7 +173,8 @@ class GridSearch:
         obs, obs_err = grid_crossing(grid, np.array([r["cls"] for r in rows]), level, errs)
         exp_err = [grid_crossing(grid, np.array([r["cls_exp"][k] for r in rows]), level, errs) for k in range(5)]
         exp = np.maximum.accumulate(np.array([e for e, _ in exp_err]))
-        return GridLimits(obs, tuple(float(e) for e in exp), [obs_err, *(err for _, err in exp_err)], rows)
+        return GridLimits(obs, tuple(float(e) for e in exp), [obs_err, *(err for _, err in exp_err)], rows,
+                          tuple(float(m) for m in grid))
 
 
 def grid_limits(evaluate: Callable[[float, int], dict[str, Any]], level: float, mu_grid: Iterable[float],

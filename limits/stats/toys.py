@@ -26,7 +26,7 @@ from limits.io.progress import progress_bar
 from limits.stats.counting import CountingModel
 from limits.stats.fit import BatchLikelihood, minimize
 from limits.stats.hybrid import HybridCalculator
-from limits.stats.interface import N_SIGMA, Calculator, MuLimit
+from limits.stats.interface import N_SIGMA, Calculator, CLsScan, MuLimit
 from limits.stats.intervals import GridSearch, solve_curve, zero_background_guess
 
 __all__ = ["CALIBRATION_INDEX", "ToyCalculator", "hypotest_point", "seconds_per_point"]
@@ -197,7 +197,9 @@ class ToyCalculator(Calculator):
         return MuLimit(found.obs, found.exp,
                        {"toys_per_point": self.ntoys, "mu_grid_points": len(found.rows),
                         "toy_fit_convergence": min(r.get("converged", 1.0) for r in found.rows),
-                        "mu_mc_err": found.mc_err})
+                        "mu_mc_err": found.mc_err},
+                       CLsScan(np.array(found.mu), np.array([r["cls"] for r in found.rows]),
+                               np.array([r["cls_exp"] for r in found.rows])))
 
 
 CALIBRATION_INDEX = 2**31

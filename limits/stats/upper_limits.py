@@ -9,14 +9,15 @@ model (:mod:`limits.stats.shapes`; remembered in this process), and the calculat
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from limits.stats.counting import CountingModel, counting_model
-from limits.stats.interface import MuLimit
+from limits.stats.interface import Calculator, CLsScan, MuLimit, scan_grid
 from limits.stats.registry import calculator_class
 from limits.stats.shapes import canonical_seed, canonical_shape
 
@@ -48,44 +49,59 @@ def mu_limits_batch(method: str, bkg_only: dict[str, Any], patches: Sequence[dic
 
 
 def limits_of_models(method: str, models: Sequence[CountingModel], cl: float, *, ntoys: int = 10_000, seed: int = 0,
-                     share_shapes: bool = True) -> list[MuLimit]:
+                     share_shapes: bool = True, return_cls: bool = False) -> list[MuLimit]:
     """Observed and expected mu upper limits at confidence level ``cl`` for counting models that share their
     background-only part (one per mass).
 
     Each model is solved on the canonical model of its signal shape (:func:`limits.stats.shapes.canonical_shape`),
     and models with the same shape share that solve (memoised in this process): mu_up = (mu_up x S)_canonical /
     sum(s). ``share_shapes=False`` solves every model anew, with identical results (tested). A model without signal
-    (the physics gives none at this mass) has no limit: NaN, flagged ``no_signal``.
+    (the physics gives none at this mass) has no limit: NaN, flagged ``no_signal``. ``return_cls``: each limit with
+    the CLs it was solved from (:class:`~limits.stats.interface.CLsScan`; toys have it always, the other methods
+    evaluate it on request, all shapes at once, :meth:`~limits.stats.interface.Calculator.cls_many`).
     """
     usable = [i for i, c in enumerate(models) if np.isfinite(c.signal).all() and c.signal.sum() > 0]
     if len(usable) < len(models):
         found = dict(zip(usable, limits_of_models(method, [models[i] for i in usable], cl, ntoys=ntoys, seed=seed,
-                                                  share_shapes=share_shapes))) if usable else {}
+                                                  share_shapes=share_shapes, return_cls=return_cls))) if usable else {}
         nan = MuLimit(math.nan, (math.nan,) * 5, {"no_signal": True})
         return [found.get(i, nan) for i in range(len(models))]
     calc = calculator_class(method)
     shapes = [canonical_shape(c) for c in models]
     keys = [(calc.name, cl, ntoys, seed, key) for key, _ in shapes]
+    canons = dict(zip(keys, (canon for _, canon in shapes)))
+    # the limits this process knows already (read before the memo may be cleared below)
+    known = {k: _SOLVED[k] for k in keys if k in _SOLVED} if share_shapes else {}
     todo: dict[tuple[Any, ...], int] = {}
     for i, k in enumerate(keys):
-        if not share_shapes or k not in _SOLVED:
+        if k not in known:
             todo.setdefault(k if share_shapes else (*k, i), i)
     solved = calc.upper_limits([shapes[i][1] for i in todo.values()], 1.0 - cl, ntoys=ntoys,
                                seeds=[canonical_seed(seed, shapes[i][1]) for i in todo.values()]) if todo else []
     fresh = dict(zip(todo, solved))
+    if return_cls:  # known shapes solved without their scan get it too, and are remembered with it
+        fresh.update({k: lim for k, lim in known.items() if lim.cls_scan is None})
+        _add_cls_scans(calc, fresh, {k: canons[k[:5]] for k in fresh}, ntoys=ntoys, seed=seed)
     if share_shapes:
         if len(_SOLVED) + len(fresh) > _SOLVED_MAX:
             _SOLVED.clear()
         _SOLVED.update(fresh)
-    out = []
-    for i, (c, k) in enumerate(zip(models, keys)):
-        lim = _SOLVED[k] if share_shapes else fresh[(*k, i)]
-        scale = float(shapes[i][1].signal.sum()) / float(c.signal.sum())
-        info = dict(lim.info)
-        if "mu_mc_err" in info:
-            info["mu_mc_err"] = [e * scale for e in info["mu_mc_err"]]
-        out.append(MuLimit(lim.mu_obs * scale, tuple(m * scale for m in lim.mu_exp), info))
-    return out
+    by_key = {**known, **fresh}
+    return [(by_key[k] if share_shapes else by_key[(*k, i)]).scaled(float(shapes[i][1].signal.sum())
+                                                                     / float(c.signal.sum()))
+            for i, (c, k) in enumerate(zip(models, keys))]
+
+
+def _add_cls_scans(calc: type[Calculator], limits: dict[Any, MuLimit], canons: Mapping[Any, CountingModel], *,
+                   ntoys: int, seed: int) -> None:
+    """Give each limit without one its :class:`CLsScan` (in place): CLs on :func:`scan_grid` of its limits, every
+    shape at once (:meth:`Calculator.cls_many`)."""
+    missing = [k for k, lim in limits.items() if lim.cls_scan is None]
+    grids = [scan_grid([limits[k].mu_obs, *limits[k].mu_exp]) for k in missing]
+    curves = calc.cls_many([canons[k] for k in missing], grids, ntoys=ntoys,
+                           seeds=[canonical_seed(seed, canons[k]) for k in missing])
+    for k, mu, (obs, exp) in zip(missing, grids, curves):
+        limits[k] = dataclasses.replace(limits[k], cls_scan=CLsScan(mu, obs, exp))
 
 
 def solve_shapes(method: str, models: Sequence[CountingModel], cl: float, *, ntoys: int = 10_000, seed: int = 0,
