@@ -86,7 +86,8 @@ def compare_cmd(result: str | None, reference: str | None, list_curves: bool, fo
               help="darkcast: a DarkCast .lmt file (mass in GeV, lower/upper coupling of each excluded interval); "
                    "csv: one row per excluded interval; yaml: limits and intervals per mass.")
 @click.option("--out", "path", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (atomically) instead of stdout.")
+              help="Write to this file (atomically) instead of stdout; darkcast X.lmt: also DarkCast's limit "
+                   "module X.py and model module X_model.py beside it.")
 @api_errors
 def export_cmd(result: str, fmt: str, path: str | None) -> None:
     """The observed exclusion of a scan, every excluded interval (islands included), for recasting tools."""
