@@ -53,7 +53,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "limits.physics.brems": ("cross_section", "CrossSection"),
     "limits.physics.detector": ("EcalResolution",),
     "limits.physics.models": ("builtin_models", "COUPLING_RANGE", "DEFAULT_MODEL", "describe_models", "get_model",
-                              "Model"),
+                              "get_models", "Model"),
     "limits.physics.setup": ("Setup",),
     "limits.physics.tables": ("build_tables", "table_info", "TABLE_KINDS"),
     "limits.physics.widths": ("MASS_RANGE_MEV", "widths", "WidthTable"),
@@ -88,14 +88,14 @@ __all__ = ["__version__", "ALIASES", "Analysis", "BAND_LABELS", "BRANCHING_KINDS
            "builtin_models", "cache_info", "Calculator", "CL_RANGE", "clear_cache", "CLsScan", "compare", "Comparison",
            "COUPLING_RANGE", "create_calculator", "cross_section", "CrossSection", "CURVES", "DEFAULT_ANALYSIS",
            "DEFAULT_MODEL", "describe_models", "EcalResolution", "ELECTRON_MODELS", "export", "EXPORT_FORMATS",
-           "get_analysis", "get_model", "hepdata_record", "IMAGE_FORMATS", "InputError", "LimitCurves", "LimitsError",
-           "load_reference", "MASS_RANGE_MEV", "MassLimit", "MAX_MASSES", "merge_scans", "merge_to_files", "METHODS",
-           "Model", "MuLimit", "NTOYS_RANGE", "paper_figures", "plot_annihilation_window", "plot_branching",
-           "plot_comparison", "plot_widths", "plot_yields", "PublishError", "ReadOnlyError", "reference_curves",
-           "reference_names", "ReferenceCurve", "render", "RENDER_FORMATS", "save_scan", "save_workspaces",
-           "SavedScan", "SavedWorkspaces", "scan", "scan_to_files", "ScanConfig", "ScanResult", "SEED_RANGE", "Setup",
-           "table_info", "TABLE_KINDS", "TableError", "widths", "WidthTable", "Workspaces", "workspaces",
-           "write_workspaces", "yield_spectrum", "yields", "YieldSpectrum", "YieldTable"]
+           "get_analysis", "get_model", "get_models", "hepdata_record", "IMAGE_FORMATS", "InputError", "LimitCurves",
+           "LimitsError", "load_reference", "MASS_RANGE_MEV", "MassLimit", "MAX_MASSES", "merge_scans",
+           "merge_to_files", "METHODS", "Model", "MuLimit", "NTOYS_RANGE", "paper_figures", "plot_annihilation_window",
+           "plot_branching", "plot_comparison", "plot_widths", "plot_yields", "PublishError", "ReadOnlyError",
+           "reference_curves", "reference_names", "ReferenceCurve", "render", "RENDER_FORMATS", "save_scan",
+           "save_workspaces", "SavedScan", "SavedWorkspaces", "scan", "scan_to_files", "ScanConfig", "ScanResult",
+           "SEED_RANGE", "Setup", "table_info", "TABLE_KINDS", "TableError", "widths", "WidthTable", "Workspaces",
+           "workspaces", "write_workspaces", "yield_spectrum", "yields", "YieldSpectrum", "YieldTable"]
 
 
 def __getattr__(name: str) -> Any:
@@ -123,7 +123,15 @@ if TYPE_CHECKING:  # the same names, as type checkers and readers see them
     from limits.physics.annihilation import ELECTRON_MODELS
     from limits.physics.brems import CrossSection, cross_section
     from limits.physics.detector import EcalResolution
-    from limits.physics.models import COUPLING_RANGE, DEFAULT_MODEL, Model, builtin_models, describe_models, get_model
+    from limits.physics.models import (
+        COUPLING_RANGE,
+        DEFAULT_MODEL,
+        Model,
+        builtin_models,
+        describe_models,
+        get_model,
+        get_models,
+    )
     from limits.physics.setup import Setup
     from limits.physics.tables import TABLE_KINDS, build_tables, table_info
     from limits.physics.widths import MASS_RANGE_MEV, WidthTable, widths

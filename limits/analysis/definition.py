@@ -12,7 +12,7 @@ energy with its resolution, and decay length).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,7 +30,7 @@ from limits.io.files import read_document, yaml_load
 from limits.io.masses import log_grid, masses_mev
 from limits.io.schemas import validate
 from limits.physics.detector import EcalResolution
-from limits.physics.models import Model, builtin_names, get_model
+from limits.physics.models import Model, builtin_names, get_model, get_models
 from limits.physics.setup import Setup
 from limits.physics.yields import yield_per_eot
 
@@ -279,10 +279,14 @@ def get_analysis(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis
 
 
 def jobs(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
-         model: str | os.PathLike[str] | Mapping[str, Any] | Model, *, all_builtin: bool = False,
+         model: str | os.PathLike[str] | Mapping[str, Any] | Model
+         | Sequence[str | os.PathLike[str] | Mapping[str, Any] | Model], *, all_builtin: bool = False,
          runs: str | os.PathLike[str] | None = None) -> list[tuple[Analysis, Model]]:
     """The (analysis, model) pairs a command processes: every built-in analysis with the built-in models it is
-    published for if ``all_builtin`` (what the committed results, workspaces and records cover), else the one pair.
-    Every input is loaded, and so validated, before anything is computed."""
-    pairs: list[tuple[Any, Any]] = list(builtin_pairs()) if all_builtin else [(analysis, model)]
-    return [(get_analysis(a, runs), get_model(m)) for a, m in pairs]
+    published for if ``all_builtin`` (what the committed results, workspaces and records cover), else the analysis
+    with each model (several: a sequence, a directory or a pattern of model files, :func:`get_models`). Every input is
+    loaded, and so validated, before anything is computed."""
+    if all_builtin:
+        return [(get_analysis(a, runs), get_model(m)) for a, m in builtin_pairs()]
+    chosen = get_analysis(analysis, runs)
+    return [(chosen, m) for m in get_models(model)]

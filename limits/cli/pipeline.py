@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -51,14 +52,19 @@ def _refuse_with_all(all_builtin: bool) -> None:
             raise InputError("--all", f"cannot be combined with --{opt.split('_')[0]}")
 
 
+SCAN_OUTPUTS = ("none", "json")
+"""What ``limits scan --format`` prints on stdout."""
+
 EXIT_PARTIAL = 3
 """Exit status of a scan that wrote its results but in which some masses failed (their reasons are listed)."""
 
 
 @click.command("scan")
 @click.option("--analysis", "analysis", default=api.DEFAULT_ANALYSIS, show_default=True, help=ANALYSIS_HELP)
-@click.option("--model", "model", default=api.DEFAULT_MODEL, show_default=True,
-              help="Built-in model name or path to a YAML/JSON model file.")
+@click.option("--model", "model", multiple=True,
+              help=f"Built-in model name, a YAML/JSON model file, a directory of them, a quoted pattern ('m/*.yaml') "
+                   f"or a model document's text (YAML/JSON); repeat for several models, each scanned into its own "
+                   f"directory in one run.  [default: {api.DEFAULT_MODEL}]")
 @click.option("--method", type=click.Choice((*api.METHODS, *api.ALIASES)), default="hybrid", show_default=True,
               help="CLs calculator: hybrid (total count, nuisances integrated over their priors; the published "
                    "limits' method; 'exact' is its old name), asymptotic (q~_mu asymptotics as pyhf), toys "
@@ -87,10 +93,13 @@ EXIT_PARTIAL = 3
 @click.option("--rerun", is_flag=True,
               help="Recompute even if OUT holds a finished scan of the same inputs (e.g. after changing the code: "
                    "the inputs digest covers inputs, settings, package version and tables, not the source).")
+@click.option("--format", "fmt", type=click.Choice(SCAN_OUTPUTS), default="none", show_default=True,
+              help="What goes to stdout besides the files: none, or json: the limits.json document (with several "
+                   "scans, a JSON list of them in order). Messages and progress always go to stderr.")
 @api_errors
-def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float, mass_mev: str | None, ntoys: int,
-             seed: int, executor: str, runs: str | None, out_dir: str | None, grid: bool, all_builtin: bool,
-             rerun: bool) -> None:
+def scan_cmd(analysis: str, model: tuple[str, ...], method: str, stat_only: bool, cl: float, mass_mev: str | None,
+             ntoys: int, seed: int, executor: str, runs: str | None, out_dir: str | None, grid: bool,
+             all_builtin: bool, rerun: bool, fmt: str) -> None:
     """90% CL exclusion limits on the coupling vs Z' mass: limits.json, limits.csv, exclusion.png.
 
     Per mass: CLs upper limit on the signal strength (observed and expected -2..+2 sigma), inverted to the coupling
@@ -98,12 +107,13 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
     interrupted scan rerun with the same inputs resumes where it stopped.
     """
     _refuse_with_all(all_builtin)
+    models: str | list[str] = list(model) if len(model) > 1 else model[0] if model else api.DEFAULT_MODEL
 
     def started(config: api.ScanConfig, out: Path) -> None:
         if not quiet():
             click.echo(f"limits: {config.analysis.name}/{config.model.name} -> {out}", err=True)
 
-    saved = api.scan_to_files(analysis, model, mass_mev=mass_mev, method=method, cl=cl, stat_only=stat_only,
+    saved = api.scan_to_files(analysis, models, mass_mev=mass_mev, method=method, cl=cl, stat_only=stat_only,
                               ntoys=ntoys, seed=seed, grid=grid, executor=executor, runs=runs, out_dir=out_dir,
                               all_builtin=all_builtin, rerun=rerun, progress=progress_enabled(), on_start=started,
                               notify=lambda message: click.echo(f"limits: {message}", err=True))
@@ -118,6 +128,10 @@ def scan_cmd(analysis: str, model: str, method: str, stat_only: bool, cl: float,
             click.echo(f"limits: failed: {scan.result.analysis}/{scan.result.model} at {p.mass_mev:g} MeV: "
                        f"{p.reason or '?'!s:.200}", err=True)
         any_failed = any_failed or bool(failed)
+    if fmt == "json":  # one JSON value on stdout: the document, or the list of them
+        documents = [scan.result.to_document() for scan in saved]
+        click.echo(json.dumps(documents[0] if len(documents) == 1 else documents, indent=1, sort_keys=True,
+                              allow_nan=False))
     if any_failed:  # the results are written, but incomplete: a distinct status for scripts and CI
         raise click.exceptions.Exit(EXIT_PARTIAL)
 

@@ -26,9 +26,10 @@ from limits.frozen import freeze, frozen_cache, thaw
 from limits.io.files import read_document, yaml_load
 from limits.io.schemas import validate
 
-__all__ = ["CHARGE_RANGE", "COUPLING_RANGE", "DARK_RATIO_RANGE", "DEFAULT_MODEL", "RATIO_RANGE", "DarkSector", "Model",
-           "builtin_document", "builtin_models", "builtin_names", "charge_string", "check_coupling",
-           "describe_channels", "describe_models", "get_model", "is_builtin", "model_from_document"]
+__all__ = ["CHARGE_RANGE", "COUPLING_RANGE", "DARK_RATIO_RANGE", "DEFAULT_MODEL", "MODEL_FILE_SUFFIXES", "RATIO_RANGE",
+           "DarkSector", "Model", "builtin_document", "builtin_models", "builtin_names", "charge_string",
+           "check_coupling", "describe_channels", "describe_models", "get_model", "get_models", "is_builtin",
+           "model_from_document"]
 
 LEPTONS = ("e", "mu", "tau")
 QUARKS = ("u", "d", "s")
@@ -310,7 +311,8 @@ def is_builtin(model: Model) -> bool:
 
 def get_model(model: str | os.PathLike[str] | Mapping[str, Any] | Model, field: str = "model") -> Model:
     """A Z' model: a built-in name, the path of a YAML/JSON model file, a dict in that format
-    (``schemas/model.schema.json``), or a :class:`Model` (returned as is).
+    (``schemas/model.schema.json``), the text of such a document (YAML or JSON, e.g. given inline on the command
+    line), or a :class:`Model` (returned as is).
 
     Raises:
         InputError: naming ``field``: unknown name, unreadable file, a document that does not follow the schema, or
@@ -335,12 +337,90 @@ def get_model(model: str | os.PathLike[str] | Mapping[str, Any] | Model, field: 
         raise InputError(field, f"empty; use one of {', '.join(builtin_names())}, or the path of a model file")
     if name_or_path in builtin_names():
         return _builtin(name_or_path)
+    if isinstance(model, str) and _looks_like_document(model):
+        return model_from_document(_inline_document(model, field), f"{field} (inline)")
     path = Path(name_or_path)
     if not path.is_file():
         raise InputError(field, f"unknown model '{name_or_path}': use one of {', '.join(builtin_names())}, "
-                                "or the path of a model file (YAML/JSON, schemas/model.schema.json)")
+                                "the path of a model file (YAML/JSON, schemas/model.schema.json) or its text")
     doc = read_document(path, field)
     return model_from_document(doc, f"{field} {path}")
+
+
+def _looks_like_document(text: str) -> bool:
+    """Text that can only be a document, not a name or a path: a JSON object, or YAML with a mapping on its lines."""
+    stripped = text.strip()
+    return stripped.startswith("{") or ("\n" in stripped and ":" in stripped) or ": " in stripped
+
+
+def _inline_document(text: str, field: str) -> Any:
+    """The mapping a model given as text holds (YAML, of which JSON is a part)."""
+    import yaml  # where used: importing the module stays light
+
+    try:
+        doc = yaml_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(field, f"the model text is not valid YAML/JSON: {str(exc).splitlines()[0]}") from None
+    if not isinstance(doc, Mapping):
+        raise InputError(field, f"the model text holds a {type(doc).__name__}, not a model document (a mapping)")
+    return doc
+
+
+MODEL_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+"""Suffixes of the model files a directory of models contributes (:func:`get_models`)."""
+
+
+def get_models(models: str | os.PathLike[str] | Mapping[str, Any] | Model
+               | Sequence[str | os.PathLike[str] | Mapping[str, Any] | Model], field: str = "model") -> list[Model]:
+    """Several models, in order: each entry as :func:`get_model` takes it, where a directory stands for its model
+    files (``*.yaml``, ``*.yml``, ``*.json``, sorted by name) and a path with ``*``, ``?`` or ``[`` for the files it
+    matches (sorted). One model (not a sequence) gives a list of one.
+
+    Raises:
+        InputError: naming ``field``: an entry :func:`get_model` refuses, a directory without model files, a pattern
+            that matches nothing, two models of the same name (their outputs would collide), or no model at all.
+
+    Example:
+        >>> [m.name for m in get_models(["bl-unbroken", "dark-photon"])]
+        ['bl-unbroken', 'dark-photon']
+    """
+    entries = [models] if isinstance(models, (str, os.PathLike, Mapping, Model)) else list(models)
+    out: list[Model] = []
+    for entry in entries:
+        for item in _expand(entry, field):
+            out.append(get_model(item, field))
+    if not out:
+        raise InputError(field, "no model given")
+    seen: dict[str, int] = {}
+    for m in out:
+        seen[m.output_name] = seen.get(m.output_name, 0) + 1
+    clash = sorted(name for name, count in seen.items() if count > 1)
+    if clash:
+        raise InputError(field, f"given more than once: {', '.join(clash)} (each scan's files are named after it)")
+    return out
+
+
+def _expand(entry: Any, field: str) -> list[Any]:
+    """A directory or glob pattern as its model files; anything else as itself."""
+    if not isinstance(entry, (str, os.PathLike)) or (isinstance(entry, str) and _looks_like_document(entry)):
+        return [entry]
+    text = os.fspath(entry)
+    if text in builtin_names():
+        return [entry]
+    path = Path(text)
+    if path.is_dir():
+        files = sorted(f for f in path.iterdir() if f.is_file() and f.suffix.lower() in MODEL_FILE_SUFFIXES)
+        if not files:
+            raise InputError(field, f"the directory {text} holds no model file ({', '.join(MODEL_FILE_SUFFIXES)})")
+        return files
+    if any(c in text for c in "*?[") and not path.exists():
+        import glob
+
+        matches = sorted(Path(m) for m in glob.glob(text) if Path(m).is_file())
+        if not matches:
+            raise InputError(field, f"no model file matches {text}")
+        return matches
+    return [entry]
 
 
 def builtin_models() -> tuple[str, ...]:

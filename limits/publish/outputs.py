@@ -35,7 +35,7 @@ from limits.plots.exclusion import plot_dark_matter, plot_exclusion
 from limits.reference.curves import references_for
 from limits.scanning.checkpoints import Checkpoints
 from limits.scanning.config import ScanConfig
-from limits.scanning.executors import parse_executor
+from limits.scanning.executors import Executor, parse_executor
 from limits.scanning.merge import merge_scans
 from limits.scanning.result import ScanResult, write_outputs
 from limits.scanning.run import run_scan
@@ -99,7 +99,7 @@ def finished_scan(config: ScanConfig, out_dir: str | os.PathLike[str]) -> ScanRe
     return result if result.inputs_digest == config.digest() else None
 
 
-def _run_and_save(config: ScanConfig, out: Path, executor: str, progress: bool,
+def _run_and_save(config: ScanConfig, out: Path, executor: Executor, progress: bool,
                   on_start: Callable[[ScanConfig, Path], None] | None,
                   notify: Callable[[str], None] | None, figures: FigureProcess | None) -> ScanResult:
     """Run a scan with checkpoints under ``out/.checkpoints`` (an interrupted run resumes), write its files, then drop
@@ -115,27 +115,32 @@ def _run_and_save(config: ScanConfig, out: Path, executor: str, progress: bool,
 
 
 def scan_to_files(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis = DEFAULT_ANALYSIS,
-                  model: str | os.PathLike[str] | Mapping[str, Any] | Model = DEFAULT_MODEL, *,
+                  model: str | os.PathLike[str] | Mapping[str, Any] | Model
+                  | Sequence[str | os.PathLike[str] | Mapping[str, Any] | Model] = DEFAULT_MODEL, *,
                   mass_mev: str | ArrayLike | None = None, method: str = "hybrid", cl: float = 0.9,
                   stat_only: bool = False, ntoys: int = 10_000, seed: int = 0, grid: bool = False,
                   executor: str = "local", runs: str | os.PathLike[str] | None = None,
                   out_dir: str | os.PathLike[str] | None = None, all_builtin: bool = False, rerun: bool = False,
                   progress: bool = False, on_start: Callable[[ScanConfig, Path], None] | None = None,
                   notify: Callable[[str], None] | None = None) -> list[SavedScan]:
-    """What ``limits scan`` does: scan (analysis, model), or with ``all_builtin`` every built-in analysis with the
-    models it is published for, and write each scan's files.
+    """What ``limits scan`` does: scan (analysis, model) for each model given, or with ``all_builtin`` every built-in
+    analysis with the models it is published for, and write each scan's files.
 
-    Where: ``out_dir``; by default ``limits-output/<analysis>/<name>/`` (``name``: :attr:`ScanConfig.output_name`,
-    the model and every non-default setting, so that scans of other settings never overwrite each other); with
-    ``all_builtin`` the committed ``results/<analysis>/<name>/``. A finished scan of exactly these inputs already
-    there is reused (``SavedScan.reused``) unless ``rerun`` or ``all_builtin``. Every input is checked before any
-    scan starts; an interrupted scan resumes from its checkpoints.
+    Where: ``out_dir`` (with several models, ``out_dir/<name>/`` for each); by default
+    ``limits-output/<analysis>/<name>/`` (``name``: :attr:`ScanConfig.output_name`, the model and every non-default
+    setting, so that scans of other settings never overwrite each other); with ``all_builtin`` the committed
+    ``results/<analysis>/<name>/``. A finished scan of exactly these inputs already there is reused
+    (``SavedScan.reused``) unless ``rerun`` or ``all_builtin``. Every input is checked before any scan starts; the
+    scans share one executor (a pool's or a cluster's workers start once) and the yields cached on disk; an
+    interrupted scan resumes from its checkpoints.
 
     Args:
-        analysis, model, mass_mev, method, cl, stat_only, ntoys, seed, grid, executor: as :func:`limits.scan`
+        analysis, mass_mev, method, cl, stat_only, ntoys, seed, grid, executor: as :func:`limits.scan`
             (``mass_mev`` may be a spec ``"MIN:MAX:N"``, taken in each analysis' range).
+        model: one model as :func:`limits.get_model` takes it (a name, a file, a mapping, a document's text), or
+            several: a sequence, a directory of model files or a pattern (:func:`limits.physics.models.get_models`).
         runs: a run-input file replacing the shipped one.
-        out_dir: the output directory (one scan only).
+        out_dir: the output directory (a scan's own; with several models, the parent of theirs).
         all_builtin: every built-in (analysis, model) into the committed results.
         rerun: recompute even if a finished scan of the same inputs is there.
         progress: progress bars on stderr.
@@ -154,23 +159,23 @@ def scan_to_files(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysi
     if out_dir is not None:
         check_output_dir(out_dir, "out_dir")
     with figure_process() as figures:  # forked first: matplotlib loads while the inputs are read and the scans run
-        return _scans_to_files(analysis, model, mass_mev=mass_mev, method=method, cl=cl, stat_only=stat_only,
-                               ntoys=ntoys, seed=seed, grid=grid, executor=executor, runs=runs, out_dir=out_dir,
-                               all_builtin=all_builtin, rerun=rerun, progress=progress, on_start=on_start,
-                               notify=notify, figures=figures)
+        configs = [ScanConfig(analysis=a, model=m, masses_mev=tuple(a.masses(mass_mev)), method=method, cl=cl,
+                              stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid)
+                   for a, m in jobs(analysis, model, all_builtin=all_builtin, runs=runs)]
+        with Executor(executor) as shared:  # every scan on the same workers
+            return _scans_to_files(configs, executor=shared, out_dir=out_dir, all_builtin=all_builtin, rerun=rerun,
+                                   progress=progress, on_start=on_start, notify=notify, figures=figures)
 
 
-def _scans_to_files(analysis: Any, model: Any, *, mass_mev: Any, method: str, cl: float, stat_only: bool, ntoys: int,
-                    seed: int, grid: bool, executor: str, runs: Any, out_dir: Any, all_builtin: bool, rerun: bool,
-                    progress: bool, on_start: Callable[[ScanConfig, Path], None] | None,
+def _scans_to_files(configs: Sequence[ScanConfig], *, executor: Executor, out_dir: Any, all_builtin: bool,
+                    rerun: bool, progress: bool, on_start: Callable[[ScanConfig, Path], None] | None,
                     notify: Callable[[str], None] | None, figures: FigureProcess | None) -> list[SavedScan]:
-    """:func:`scan_to_files` once its options are checked, with the figure process (or None)."""
-    configs = [ScanConfig(analysis=a, model=m, masses_mev=tuple(a.masses(mass_mev)), method=method, cl=cl,
-                          stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid)
-               for a, m in jobs(analysis, model, all_builtin=all_builtin, runs=runs)]
+    """:func:`scan_to_files` once its inputs are read, with the figure process (or None) and the shared executor."""
     saved = []
     for cfg in configs:
-        out = (results_dir(cfg.analysis.name, cfg.output_name) if all_builtin else Path(out_dir) if out_dir is not None
+        out = (results_dir(cfg.analysis.name, cfg.output_name) if all_builtin
+               else Path(out_dir) / cfg.output_name if out_dir is not None and len(configs) > 1
+               else Path(out_dir) if out_dir is not None
                else output_scan_dir(cfg.analysis.name, cfg.output_name))
         previous = None if (rerun or all_builtin) else finished_scan(cfg, out)
         if previous is not None:

@@ -11,6 +11,7 @@ uninterrupted run. A mass whose computation fails is recorded with its reason an
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import math
@@ -119,7 +120,7 @@ def _solve_ahead(cfg: ScanConfig, models: Sequence[CountingModel]) -> None:
         log.debug("solving the shapes ahead failed (%s): the tasks solve them", exc)
 
 
-def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, executor: str = "local",
+def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, executor: str | Executor = "local",
              progress: bool = False, notify: Callable[[str], None] | None = None) -> ScanResult:
     """Run (or resume) a scan and return its result; nothing is written unless ``checkpoint_dir`` is given.
 
@@ -127,12 +128,15 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
         cfg: the scan's inputs.
         checkpoint_dir: keep per-task checkpoints under this directory (resume an interrupted scan with the same
             inputs); they are left in place, :meth:`Checkpoints.clear` removes them.
-        executor: ``local`` | ``processes:N`` | ``dask:ADDRESS`` (see :mod:`limits.scanning.executors`).
+        executor: ``local`` | ``processes:N`` | ``dask:ADDRESS`` (see :mod:`limits.scanning.executors`), or an open
+            :class:`~limits.scanning.executors.Executor` that several scans share (its workers started once).
         progress: show a progress bar over the masses.
         notify: receives the messages a user should see before a long run (a toy scan's estimated time); they are
             logged at INFO as well.
     """
-    parse_executor(executor)  # a bad spec fails before any work
+    shared = executor if isinstance(executor, Executor) else None
+    spec = shared.spec if shared is not None else str(executor)
+    parse_executor(spec)  # a bad spec fails before any work
     digest = cfg.digest()
     checkpoints = Checkpoints(checkpoint_dir, digest) if checkpoint_dir is not None else None
     done: dict[int, MassLimit] = checkpoints.load() if checkpoints else {}
@@ -141,13 +145,15 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
     calculator = calculator_class(cfg.method)
     masses = np.array(cfg.masses_mev)
     # nothing to compute: no workers
-    planned = planned_workers(executor)  # None: a Dask scheduler's workers, known once connected
-    with Executor(executor if len(done) < len(masses) else "local") as ex:
+    planned = planned_workers(spec)  # None: a Dask scheduler's workers, known once connected
+    opened = contextlib.nullcontext(shared) if shared is not None else Executor(
+        spec if len(done) < len(masses) else "local")
+    with opened as ex:
         ws = build_workspaces(cfg.analysis, cfg.model, masses)
         models = counting_models(cfg, ws)  # the JSON read once: the tasks work on these
         if cfg.method == "toys" and (notify is not None or log.isEnabledFor(logging.INFO)):  # someone reads it
             shapes, seconds = toy_time_estimate(cfg.ntoys, models, workers=planned or 1, seed=cfg.seed)
-            where = ("this process" if executor == "local" else f"{planned} worker(s)" if planned
+            where = ("this process" if spec == "local" else f"{planned} worker(s)" if planned
                      else "one worker (the cluster's size is not known yet)")
             message = f"toys: {shapes} signal shape(s) x {cfg.ntoys} toys, estimated {seconds:.0f} s on {where}"
             log.info(message)
@@ -178,8 +184,7 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
                         solve_shapes(cfg.method, [item.counts for task in group for item in task.items], cfg.cl,
                                      ntoys=cfg.ntoys, seed=cfg.seed, map_points=ex.map)
                     except Exception as exc:  # noqa: BLE001 - the tasks solve (and record the failure) mass by mass
-                        log.warning("solving the signal shapes on %s failed (%s); solving mass by mass", executor,
-                                    exc)
+                        log.warning("solving the signal shapes on %s failed (%s); solving mass by mass", spec, exc)
                     for task in group:  # the limits are known here now: each task only inverts
                         record(run_task(task))
             elif ex.kind == "local" and calculator.batch_size > 1:
