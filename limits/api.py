@@ -55,6 +55,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "limits.physics.models": ("builtin_models", "COUPLING_RANGE", "DEFAULT_MODEL", "describe_models", "get_model",
                               "get_models", "Model"),
     "limits.physics.setup": ("Setup",),
+    "limits.reference.overlays": ("read_overlay",),
     "limits.physics.tables": ("build_tables", "table_info", "TABLE_KINDS"),
     "limits.physics.widths": ("MASS_RANGE_MEV", "widths", "WidthTable"),
     "limits.plots.comparison": ("plot_comparison",),
@@ -84,18 +85,19 @@ _RENAMED = {  # public name: (module, name there)
 }
 _WHERE = {name: (module, name) for module, names in _SOURCES.items() for name in names} | _RENAMED
 
-__all__ = ["__version__", "ALIASES", "Analysis", "BAND_LABELS", "BRANCHING_KINDS", "build_tables", "builtin_analyses",
+__all__ = ["ALIASES", "Analysis", "BAND_LABELS", "BRANCHING_KINDS", "build_tables", "builtin_analyses",
            "builtin_models", "cache_info", "Calculator", "CL_RANGE", "clear_cache", "CLsScan", "compare", "Comparison",
            "COUPLING_RANGE", "create_calculator", "cross_section", "CrossSection", "CURVES", "DEFAULT_ANALYSIS",
            "DEFAULT_MODEL", "describe_models", "EcalResolution", "ELECTRON_MODELS", "export", "EXPORT_FORMATS",
            "get_analysis", "get_model", "get_models", "hepdata_record", "IMAGE_FORMATS", "InputError", "LimitCurves",
            "LimitsError", "load_reference", "MASS_RANGE_MEV", "MassLimit", "MAX_MASSES", "merge_scans",
            "merge_to_files", "METHODS", "Model", "MuLimit", "NTOYS_RANGE", "paper_figures", "plot_annihilation_window",
-           "plot_branching", "plot_comparison", "plot_widths", "plot_yields", "PublishError", "ReadOnlyError",
-           "reference_curves", "reference_names", "ReferenceCurve", "render", "RENDER_FORMATS", "save_scan",
-           "save_workspaces", "SavedScan", "SavedWorkspaces", "scan", "scan_to_files", "ScanConfig", "ScanResult",
-           "SEED_RANGE", "Setup", "table_info", "TABLE_KINDS", "TableError", "widths", "WidthTable", "Workspaces",
-           "workspaces", "write_workspaces", "yield_spectrum", "yields", "YieldSpectrum", "YieldTable"]
+           "plot_branching", "plot_comparison", "plot_widths", "plot_yields", "PublishError", "read_overlay",
+           "ReadOnlyError", "reference_curves", "reference_names", "ReferenceCurve", "render", "RENDER_FORMATS",
+           "save_scan", "save_workspaces", "SavedScan", "SavedWorkspaces", "scan", "scan_to_files", "ScanConfig",
+           "ScanResult", "SEED_RANGE", "Setup", "table_info", "TABLE_KINDS", "TableError", "__version__", "widths",
+           "WidthTable", "Workspaces", "workspaces", "write_workspaces", "yield_spectrum", "yields", "YieldSpectrum",
+           "YieldTable"]
 
 
 def __getattr__(name: str) -> Any:
@@ -147,6 +149,7 @@ if TYPE_CHECKING:  # the same names, as type checkers and readers see them
     from limits.publish.outputs import SavedScan, merge_to_files, save_scan, scan_to_files
     from limits.reference.compare import CURVES, Comparison, compare
     from limits.reference.curves import ReferenceCurve, load_reference, reference_curves, reference_names
+    from limits.reference.overlays import read_overlay
     from limits.scanning.config import CL_RANGE, NTOYS_RANGE, SEED_RANGE, ScanConfig
     from limits.scanning.merge import merge_scans
     from limits.scanning.point import MassLimit

@@ -14,7 +14,8 @@ import limits
 from limits.physics.models import get_models
 from limits.publish import outputs
 
-MY_BL = {"name": "my-bl", "description": "B-L with Dirac neutrinos, given inline", "coupling": {"symbol": "g", "scale": 1},
+MY_BL = {"name": "my-bl", "description": "B-L with Dirac neutrinos, given inline",
+         "coupling": {"symbol": "g", "scale": 1},
          "charges": {"e": -1, "mu": -1, "tau": -1, "u": "1/3", "d": "1/3", "s": "1/3"}, "neutrinos": {"light": "dirac"}}
 MY_BL_YAML = """name: my-bl
 description: B-L with Dirac neutrinos, given inline

@@ -17,10 +17,14 @@ import click
 from limits import api
 from limits.errors import InputError
 
-__all__ = ["MASSES_HELP", "api_errors", "progress_enabled", "quiet"]
+__all__ = ["MASSES_HELP", "OVERLAY_HELP", "api_errors", "progress_enabled", "quiet"]
 
 MASSES_HELP = ("Z' masses in MeV: comma-separated list, or MIN:MAX:N for N log-spaced points "
                f"(range {api.MASS_RANGE_MEV[0]:g}-{api.MASS_RANGE_MEV[1]:g} MeV).")
+
+OVERLAY_HELP = ("Another curve to draw on the exclusion figure (repeatable): a CSV with header mass_mev,<g|epsilon|"
+                "coupling> (MeV), a DarkCast .lmt (GeV) or a HEPData table .yaml (MeV or GeV); LABEL=FILE names it "
+                "in the legend (default: the file's name). A curve on another coupling than the figure's is refused.")
 
 F = TypeVar("F", bound=Callable[..., Any])
 

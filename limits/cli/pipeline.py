@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from limits import api
-from limits.cli.common import api_errors, progress_enabled, quiet
+from limits.cli.common import OVERLAY_HELP, api_errors, progress_enabled, quiet
 from limits.errors import InputError
 
 __all__ = ["EXIT_PARTIAL", "merge_cmd", "scan_cmd", "workspace_cmd"]
@@ -93,13 +93,14 @@ EXIT_PARTIAL = 3
 @click.option("--rerun", is_flag=True,
               help="Recompute even if OUT holds a finished scan of the same inputs (e.g. after changing the code: "
                    "the inputs digest covers inputs, settings, package version and tables, not the source).")
+@click.option("--overlay", "overlays", multiple=True, metavar="[LABEL=]FILE", help=OVERLAY_HELP)
 @click.option("--format", "fmt", type=click.Choice(SCAN_OUTPUTS), default="none", show_default=True,
               help="What goes to stdout besides the files: none, or json: the limits.json document (with several "
                    "scans, a JSON list of them in order). Messages and progress always go to stderr.")
 @api_errors
 def scan_cmd(analysis: str, model: tuple[str, ...], method: str, stat_only: bool, cl: float, mass_mev: str | None,
              ntoys: int, seed: int, executor: str, runs: str | None, out_dir: str | None, grid: bool,
-             all_builtin: bool, rerun: bool, fmt: str) -> None:
+             all_builtin: bool, rerun: bool, overlays: tuple[str, ...], fmt: str) -> None:
     """90% CL exclusion limits on the coupling vs Z' mass: limits.json, limits.csv, exclusion.png.
 
     Per mass: CLs upper limit on the signal strength (observed and expected -2..+2 sigma), inverted to the coupling
@@ -116,6 +117,7 @@ def scan_cmd(analysis: str, model: tuple[str, ...], method: str, stat_only: bool
     saved = api.scan_to_files(analysis, models, mass_mev=mass_mev, method=method, cl=cl, stat_only=stat_only,
                               ntoys=ntoys, seed=seed, grid=grid, executor=executor, runs=runs, out_dir=out_dir,
                               all_builtin=all_builtin, rerun=rerun, progress=progress_enabled(), on_start=started,
+                              overlays=overlays,
                               notify=lambda message: click.echo(f"limits: {message}", err=True))
     any_failed = False
     for scan in saved:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from limits import api
-from limits.cli.common import api_errors
+from limits.cli.common import OVERLAY_HELP, api_errors
 from limits.errors import InputError
 
 __all__ = ["compare_cmd", "export_cmd", "figures_cmd", "hepdata_cmd"]
@@ -18,10 +18,11 @@ __all__ = ["compare_cmd", "export_cmd", "figures_cmd", "hepdata_cmd"]
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
               help="Where to write the figures (default limits-output/figures; the committed ones: --out "
                    "results/figures).")
+@click.option("--overlay", "overlays", multiple=True, metavar="[LABEL=]FILE", help=OVERLAY_HELP)
 @api_errors
-def figures_cmd(results_dir: str, out_dir: str | None) -> None:
+def figures_cmd(results_dir: str, out_dir: str | None, overlays: tuple[str, ...]) -> None:
     """Redraw the papers' exclusion figures (PRL 129 Fig. 3; arXiv:2606.17320 Figs. 6 and 8) from our scans."""
-    for path in api.paper_figures(results_dir, out_dir):
+    for path in api.paper_figures(results_dir, out_dir, overlays):
         click.echo(str(path))
 
 
@@ -61,18 +62,21 @@ def hepdata_cmd(analysis: str, out_dir: str, results_dir: str, workspaces_dir: s
               help="Per-mass rows {mass_mev, ours, published, ratio}.")
 @click.option("--plot", "path", type=click.Path(dir_okay=False), default=None,
               help="Also draw both curves and their ratio vs mass to this image file.")
+@click.option("--overlay", "overlays", multiple=True, metavar="[LABEL=]FILE", help=OVERLAY_HELP + " With --plot.")
 @api_errors
 def compare_cmd(result: str | None, reference: str | None, list_curves: bool, force: bool, curve: str, fmt: str,
-                path: str | None) -> None:
+                path: str | None, overlays: tuple[str, ...]) -> None:
     """Ratio of our coupling limit to a published one vs mass; prints median and max |ratio - 1| (overlap only)."""
     if list_curves:
         click.echo(api.render(api.reference_curves(), fmt, header="published curves"), nl=False)
         return
     if result is None or reference is None:
         raise InputError("--results" if result is None else "--reference", "required (or --list)")
+    if overlays and not path:
+        raise InputError("--overlay", "draws on the comparison figure: give --plot FILE too")
     cmp = api.compare(result, reference, curve, force=force)
     if path:
-        api.plot_comparison(cmp, path)
+        api.plot_comparison(cmp, path, overlays)
     click.echo(api.render(cmp.rows(), fmt, header=f"{result} vs {reference} ({curve})"), nl=False)
     click.echo(f"{reference}: {cmp.mass_mev.size} masses {cmp.mass_mev.min():g}-{cmp.mass_mev.max():g} MeV; median "
                f"ratio {cmp.median_ratio:.4f}; median |ratio-1| {cmp.median_deviation:.4f}; max |ratio-1| "

@@ -86,6 +86,21 @@ def yaml_load(text: str) -> Any:
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
 
 
+def read_text_file(path: str | os.PathLike, field: str) -> str:
+    """The UTF-8 text of an input file; a missing, unreadable, binary or oversized (:data:`MAX_DOCUMENT_BYTES`) file
+    raises InputError naming ``field`` and the file."""
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_DOCUMENT_BYTES:
+            raise InputError(field, f"{p} is larger than {MAX_DOCUMENT_BYTES // 2**20} MiB: not an input file")
+        return p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(field, f"cannot read {p}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(field, f"{p} is not UTF-8 text (byte {exc.start}: {exc.object[exc.start:exc.start + 1]!r})"
+                         ) from None
+
+
 def read_document(path: str | os.PathLike, field: str) -> Any:
     """Parse a YAML or JSON file (JSON is YAML); bad files raise InputError naming ``field`` and the file.
 
@@ -94,15 +109,7 @@ def read_document(path: str | os.PathLike, field: str) -> Any:
         field: the argument that named the file, e.g. ``"model"`` (the CLI names its option).
     """
     p = Path(path)
-    try:
-        if p.stat().st_size > MAX_DOCUMENT_BYTES:
-            raise InputError(field, f"{p} is larger than {MAX_DOCUMENT_BYTES // 2**20} MiB: not an input file")
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(field, f"cannot read {p}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(field, f"{p} is not UTF-8 text (byte {exc.start}: {exc.object[exc.start:exc.start + 1]!r})"
-                         ) from None
+    text = read_text_file(p, field)
     try:
         return yaml_load(text)
     except RecursionError:

@@ -12,7 +12,9 @@ from limits import constants as C
 from limits.analysis.coupling_grid import coupling_grid
 from limits.physics.gminus2 import band_couplings
 from limits.plots.figure import DPI, image_path, new_figure, save_figure
+from limits.plots.overlays import draw_overlays
 from limits.reference.curves import ReferenceCurve
+from limits.reference.overlays import OverlaySpec, check_overlays, read_overlays
 from limits.scanning.result import ScanResult
 
 if TYPE_CHECKING:
@@ -122,7 +124,8 @@ def _runs_by_value(values: np.ndarray) -> list[slice]:
     return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = (), ax: Axes | None = None) -> Figure:
+def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = (), ax: Axes | None = None,
+                   overlays: Sequence[OverlaySpec] = ()) -> Figure:
     """Draw a scan's excluded region, observed limit and expected bands, published curves overlaid.
 
     The observed excluded region is filled from each mass's excluded intervals (islands and upper edges included; an
@@ -136,10 +139,14 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
         result: the scan.
         references: published curves to overlay, e.g. the NA64 limit of the same analysis and model.
         ax: draw into this axis (default: a new figure).
+        overlays: other curves (:func:`limits.reference.overlays.read_overlay`), each in its own colour, inside the
+            scan's mass range; their coupling convention must be the scan's (checked).
 
     Returns:
         The figure drawn into.
     """
+    overlays = read_overlays(overlays)  # files read here, curves as they are
+    check_overlays(overlays, result.coupling)
     fig, ax, new = _figure(ax)
     if new:
         fig.subplots_adjust(**_MARGINS)
@@ -185,6 +192,8 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
     lo_m, hi_m = float(m.min()), float(m.max())
     ax.set_xlim(*((lo_m, hi_m) if hi_m > lo_m else (lo_m / 2.0, hi_m * 2.0)))  # one mass: a decade around it
     ax.set_ylim(y_lo, y_hi)
+    if overlays:
+        draw_overlays(ax, overlays)
     ax.set_xlabel(_MASS_LABEL)
     ax.set_ylabel(f"${sym}$")
     ax.set_title(f"{result.analysis}, {result.model}" + (" (stat. only)" if result.stat_only else ""),
@@ -195,10 +204,10 @@ def draw_exclusion(result: ScanResult, references: Sequence[ReferenceCurve] = ()
 
 
 def plot_exclusion(result: ScanResult, path: str | os.PathLike[str],
-                   references: Sequence[ReferenceCurve] = ()) -> None:
+                   references: Sequence[ReferenceCurve] = (), overlays: Sequence[OverlaySpec] = ()) -> None:
     """Draw :func:`draw_exclusion` to the image file ``path`` (format from its suffix; written atomically)."""
     image_path(path)  # checked before drawing
-    fig = draw_exclusion(result, references)
+    fig = draw_exclusion(result, references, overlays=overlays)
     save_figure(fig, path, layout=False)
 
 

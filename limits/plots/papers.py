@@ -12,7 +12,7 @@ bands of the headline model.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,9 @@ from limits.io.files import check_output_dir
 from limits.io.paths import LIMITS_JSON, RESULTS_DIR, output_figures_dir
 from limits.io.paths import results_dir as scan_dir
 from limits.plots.figure import new_figure, save_figure
-from limits.reference.curves import references_for
+from limits.plots.overlays import draw_overlays
+from limits.reference.curves import ReferenceCurve, references_for
+from limits.reference.overlays import OverlaySpec, check_overlays, read_overlays
 from limits.scanning.result import LimitCurves, ScanResult
 
 if TYPE_CHECKING:
@@ -49,16 +51,19 @@ def _published(ax: Axes, analysis: str, model: str) -> None:
         ax.plot(ref.mass_mev, ref.coupling, color="tab:red", lw=1.4, ls="-.", label=ref.label + " (digitised)")
 
 
-def _finish(ax: Axes, ylabel: str = r"$g_{B-L}$ (90% CL upper limit)") -> None:
+def _finish(ax: Axes, overlays: Sequence[ReferenceCurve], ylabel: str = r"$g_{B-L}$ (90% CL upper limit)") -> None:
     ax.set_xscale("log")
     ax.set_yscale("log")
+    if overlays:  # within the frame our curves set
+        ax.set_xlim(*ax.get_xlim())
+        draw_overlays(ax, overlays)
     ax.set_xlabel(r"$m_{Z'}$ [MeV]")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3, which="both", lw=0.5)
     ax.legend(frameon=False, fontsize=7.5, loc="upper left")
 
 
-def _prl129_fig3(results: Path, path: Path) -> None:
+def _prl129_fig3(results: Path, path: Path, overlays: Sequence[ReferenceCurve]) -> None:
     fig, ax = new_figure(figsize=(7, 5))
     unbroken, broken = _scan(results, "na64-2022", "bl-unbroken"), _scan(results, "na64-2022", "bl-broken")
     _band(ax, unbroken)
@@ -67,11 +72,11 @@ def _prl129_fig3(results: Path, path: Path) -> None:
             label=r"broken $B-L$, $m_N = m_{Z'}/3$ (ours)")
     _published(ax, "na64-2022", "bl-unbroken")
     ax.set_title("NA64 runs I-IV, 3.22e11 EOT (cf. PRL 129, Fig. 3)", fontsize=10)
-    _finish(ax)
+    _finish(ax, overlays)
     save_figure(fig, path)
 
 
-def _arxiv2606_fig6(results: Path, path: Path) -> None:
+def _arxiv2606_fig6(results: Path, path: Path, overlays: Sequence[ReferenceCurve]) -> None:
     fig, axes = new_figure(2, 1, figsize=(7, 9), sharex=True)
     for ax, model, title in zip(axes, ("bl-unbroken", "bl-dm-scalar"),
                                 ("unbroken $B-L$, Dirac $\\nu$",
@@ -83,23 +88,23 @@ def _arxiv2606_fig6(results: Path, path: Path) -> None:
                 label="runs I-IV, 3.22e11 EOT (ours, na64-2022)")
         _published(ax, "na64-2022", model)
         ax.set_title(f"NA64 2016-2022 (cf. arXiv:2606.17320, Fig. 6): {title}", fontsize=9.5)
-        _finish(ax)
+        _finish(ax, overlays)
     axes[0].set_xlabel("")
     save_figure(fig, path)
 
 
-def _arxiv2606_fig8(results: Path, path: Path) -> None:
+def _arxiv2606_fig8(results: Path, path: Path, overlays: Sequence[ReferenceCurve]) -> None:
     fig, ax = new_figure(figsize=(7, 5))
     for (model, label), color in zip(FIG8_MODELS.items(), ("k", "tab:red", "tab:green", "tab:purple")):
         c = _scan(results, "na64-2026", model)
         ax.plot(c.mass_mev, c.obs, color=color, lw=1.6, label=label)
     ax.set_title("NA64 2016-2022, 9.37e11 EOT (cf. arXiv:2606.17320, Fig. 8)", fontsize=10)
-    _finish(ax, r"$g_{Z'}$ (90% CL upper limit)")
+    _finish(ax, overlays, r"$g_{Z'}$ (90% CL upper limit)")
     save_figure(fig, path)
 
 
 # file name -> (the analysis whose paper it belongs to, the function drawing it)
-FIGURES: dict[str, tuple[str, Callable[[Path, Path], None]]] = {
+FIGURES: dict[str, tuple[str, Callable[[Path, Path, Sequence[ReferenceCurve]], None]]] = {
     "prl129_fig3_exclusion.png": ("na64-2022", _prl129_fig3),
     "arxiv2606_fig6_exclusion.png": ("na64-2026", _arxiv2606_fig6),
     "arxiv2606_fig8_exclusion.png": ("na64-2026", _arxiv2606_fig8),
@@ -112,15 +117,21 @@ def figures_for(analysis: str) -> list[str]:
 
 
 def paper_figures(results_dir: str | os.PathLike[str] = RESULTS_DIR,
-                  out_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+                  out_dir: str | os.PathLike[str] | None = None,
+                  overlays: Sequence[OverlaySpec] = ()) -> list[Path]:
     """Draw every figure of :data:`FIGURES` (``limits figures``) from ``results_dir/<analysis>/<model>/limits.json``
     into ``out_dir`` (default ``limits-output/figures``; the committed ones: ``results/figures``); returns the paths.
+    ``overlays``: other curves (:func:`limits.reference.overlays.read_overlay`) drawn on every panel, limits on g (the
+    papers' figures are all in g).
 
     Raises:
-        InputError: ``out_dir`` cannot be written, or a needed scan is missing or invalid (run ``limits scan --all``).
+        InputError: ``out_dir`` cannot be written, an overlay on epsilon, or a needed scan is missing or invalid (run
+            ``limits scan --all``).
     """
+    overlays = read_overlays(overlays)  # files read here, curves as they are
+    check_overlays(overlays, "g")
     out = check_output_dir(output_figures_dir() if out_dir is None else out_dir, "out_dir")
     results = Path(results_dir)
     for name, (_, draw) in FIGURES.items():
-        draw(results, out / name)
+        draw(results, out / name, overlays)
     return [out / name for name in FIGURES]

@@ -32,7 +32,8 @@ from limits.io.paths import (
 from limits.physics.models import DEFAULT_MODEL, Model
 from limits.plots.background import FigureProcess, figure_process
 from limits.plots.exclusion import plot_dark_matter, plot_exclusion
-from limits.reference.curves import references_for
+from limits.reference.curves import ReferenceCurve, references_for
+from limits.reference.overlays import OverlaySpec, check_overlays, read_overlays
 from limits.scanning.checkpoints import Checkpoints
 from limits.scanning.config import ScanConfig
 from limits.scanning.executors import Executor, parse_executor
@@ -59,22 +60,28 @@ class SavedScan:
 
 
 def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = True, *,
-              figures: FigureProcess | None = None) -> list[Path]:
+              figures: FigureProcess | None = None,
+              overlays: Sequence[OverlaySpec] = ()) -> list[Path]:
     """Write a scan's limits.json, limits.csv (cls_grid.json in --grid mode) and, with ``plot``, exclusion.png with the
     published curves of the same analysis and model overlaid, and for a model with a dark sector dark_matter.png (the
     limit as y vs m_chi); the files appear together or not at all. Returns the paths. ``figures``: draw the figures
-    in this :class:`~limits.plots.background.FigureProcess` (the same figures).
+    in this :class:`~limits.plots.background.FigureProcess` (the same figures). ``overlays``: other curves on
+    exclusion.png, files (``FILE`` or ``LABEL=FILE``, :mod:`limits.reference.overlays`) or curves, in the scan's
+    coupling.
 
     Raises:
-        InputError: ``result`` is not a result; ``out_dir`` cannot be written (a file in the way, read-only, locked).
+        InputError: ``result`` is not a result; an overlay that cannot be read or is on another coupling
+            (``overlays``); ``out_dir`` cannot be written (a file in the way, read-only, locked).
     """
     if not isinstance(result, ScanResult):
         raise InputError("result", f"a {type(result).__name__} is not a ScanResult")
     if not isinstance(out_dir, (str, os.PathLike)):
         raise InputError("out_dir", f"a {type(out_dir).__name__} is not a directory path")
+    curves = read_overlays(overlays)
+    check_overlays(curves, result.coupling)
     plots: dict[str, Callable[[ScanResult, Path], None]] = {}
     if plot:
-        plots[EXCLUSION_PNG] = _exclusion_plot
+        plots[EXCLUSION_PNG] = functools.partial(_exclusion_plot, overlays=tuple(curves)) if curves else _exclusion_plot
         if result.dark_sector is not None:
             plots[DARK_MATTER_PNG] = plot_dark_matter
     if figures is not None:  # drawn by the figure process (the same functions)
@@ -82,8 +89,8 @@ def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = 
     return write_outputs(result, Path(out_dir), plots, field="out_dir")
 
 
-def _exclusion_plot(result: ScanResult, path: Path) -> None:
-    plot_exclusion(result, path, references_for(result.analysis, result.model))
+def _exclusion_plot(result: ScanResult, path: Path, overlays: Sequence[ReferenceCurve] = ()) -> None:
+    plot_exclusion(result, path, references_for(result.analysis, result.model), overlays)
 
 
 def finished_scan(config: ScanConfig, out_dir: str | os.PathLike[str]) -> ScanResult | None:
@@ -101,7 +108,8 @@ def finished_scan(config: ScanConfig, out_dir: str | os.PathLike[str]) -> ScanRe
 
 def _run_and_save(config: ScanConfig, out: Path, executor: Executor, progress: bool,
                   on_start: Callable[[ScanConfig, Path], None] | None,
-                  notify: Callable[[str], None] | None, figures: FigureProcess | None) -> ScanResult:
+                  notify: Callable[[str], None] | None, figures: FigureProcess | None,
+                  overlays: Sequence[ReferenceCurve] = ()) -> ScanResult:
     """Run a scan with checkpoints under ``out/.checkpoints`` (an interrupted run resumes), write its files, then drop
     the checkpoints; the directory is locked meanwhile (a second scan into it is refused at once)."""
     with directory_lock(out, "out_dir"):
@@ -109,7 +117,7 @@ def _run_and_save(config: ScanConfig, out: Path, executor: Executor, progress: b
             on_start(config, out)
         result = run_scan(config, checkpoint_dir=out / CHECKPOINTS, executor=executor, progress=progress,
                           notify=notify)
-        save_scan(result, out, figures=figures)
+        save_scan(result, out, figures=figures, overlays=overlays)
         Checkpoints(out / CHECKPOINTS, result.inputs_digest).clear()
     return result
 
@@ -122,7 +130,8 @@ def scan_to_files(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysi
                   executor: str = "local", runs: str | os.PathLike[str] | None = None,
                   out_dir: str | os.PathLike[str] | None = None, all_builtin: bool = False, rerun: bool = False,
                   progress: bool = False, on_start: Callable[[ScanConfig, Path], None] | None = None,
-                  notify: Callable[[str], None] | None = None) -> list[SavedScan]:
+                  notify: Callable[[str], None] | None = None,
+                  overlays: Sequence[OverlaySpec] = ()) -> list[SavedScan]:
     """What ``limits scan`` does: scan (analysis, model) for each model given, or with ``all_builtin`` every built-in
     analysis with the models it is published for, and write each scan's files.
 
@@ -146,6 +155,8 @@ def scan_to_files(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysi
         progress: progress bars on stderr.
         on_start: called with (config, directory) when a scan starts writing (its directory locked).
         notify: receives messages to show before a long run (a toy scan's estimated time).
+        overlays: other curves on each exclusion.png (:func:`save_scan`), read and checked against every scan's
+            coupling before any scan starts.
 
     Returns:
         One :class:`SavedScan` per scan, in order.
@@ -162,14 +173,19 @@ def scan_to_files(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysi
         configs = [ScanConfig(analysis=a, model=m, masses_mev=tuple(a.masses(mass_mev)), method=method, cl=cl,
                               stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid)
                    for a, m in jobs(analysis, model, all_builtin=all_builtin, runs=runs)]
+        curves = read_overlays(overlays)
+        for cfg in configs:
+            check_overlays(curves, cfg.model.coupling_symbol)
         with Executor(executor) as shared:  # every scan on the same workers
             return _scans_to_files(configs, executor=shared, out_dir=out_dir, all_builtin=all_builtin, rerun=rerun,
-                                   progress=progress, on_start=on_start, notify=notify, figures=figures)
+                                   progress=progress, on_start=on_start, notify=notify, figures=figures,
+                                   overlays=curves)
 
 
 def _scans_to_files(configs: Sequence[ScanConfig], *, executor: Executor, out_dir: Any, all_builtin: bool,
                     rerun: bool, progress: bool, on_start: Callable[[ScanConfig, Path], None] | None,
-                    notify: Callable[[str], None] | None, figures: FigureProcess | None) -> list[SavedScan]:
+                    notify: Callable[[str], None] | None, figures: FigureProcess | None,
+                    overlays: Sequence[ReferenceCurve]) -> list[SavedScan]:
     """:func:`scan_to_files` once its inputs are read, with the figure process (or None) and the shared executor."""
     saved = []
     for cfg in configs:
@@ -179,9 +195,12 @@ def _scans_to_files(configs: Sequence[ScanConfig], *, executor: Executor, out_di
                else output_scan_dir(cfg.analysis.name, cfg.output_name))
         previous = None if (rerun or all_builtin) else finished_scan(cfg, out)
         if previous is not None:
+            if overlays:  # the finished scan's figure, drawn again with the curves asked for now
+                with directory_lock(out, "out_dir"):
+                    save_scan(previous, out, figures=figures, overlays=overlays)
             saved.append(SavedScan(previous, out, reused=True))
             continue
-        saved.append(SavedScan(_run_and_save(cfg, out, executor, progress, on_start, notify, figures), out))
+        saved.append(SavedScan(_run_and_save(cfg, out, executor, progress, on_start, notify, figures, overlays), out))
     return saved
 
 
