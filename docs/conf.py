@@ -16,16 +16,21 @@ release = limits.__version__
 version = limits.__version__
 
 extensions = [
-    "myst_parser",
+    "myst_nb",  # MyST Markdown pages (myst_parser) and the example notebook, executed at every build
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
 ]
-source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+source_suffix = {".md": "myst-nb", ".rst": "restructuredtext", ".ipynb": "myst-nb"}
 exclude_patterns = ["_build"]
 myst_enable_extensions = ["colon_fence", "dollarmath"]
 myst_heading_anchors = 3
+# the example notebook runs at every build: a notebook that no longer runs fails the build (-W)
+nb_execution_mode = "force"
+nb_execution_timeout = 600
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"

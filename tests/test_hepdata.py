@@ -133,6 +133,14 @@ def test_archive_is_reproducible_and_release_checked(record, run_cli, tmp_path):
     likelihood_archive(get_analysis(ANALYSIS), ["bl-unbroken"], REPO / "workspaces", tmp_path / "a.tgz", None)
     likelihood_archive(get_analysis(ANALYSIS), ["bl-unbroken"], REPO / "workspaces", tmp_path / "b.tgz", None)
     assert (tmp_path / "a.tgz").read_bytes() == (tmp_path / "b.tgz").read_bytes()
+    # so is the upload archive (hepdata_lib stamps its own with the build time): name order, no times, the record's
+    # files as they are in the record's directory
+    with tarfile.open(upload_archive(record)) as tar:
+        members = tar.getmembers()
+        assert [m.name for m in members] == sorted(m.name for m in members)
+        assert {(m.mtime, m.uid, m.gid, m.uname, m.gname) for m in members} == {(0, 0, 0, "", "")}
+        for m in members:
+            assert tar.extractfile(m).read() == (record / m.name).read_bytes(), m.name
 
 
 @pytest.mark.change_detector

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,20 @@ def test_the_scans_of_one_run_share_one_executor(tmp_path, monkeypatch):
     monkeypatch.setattr(outputs, "Executor", Counting)
     saved = limits.scan_to_files("na64-2026", ["bl-unbroken", "b-3le"], mass_mev="1:100:3", out_dir=tmp_path)
     assert [s.out_dir.name for s in saved] == ["bl-unbroken", "b-3le"] and opened == ["local"]
+
+
+def test_shell_completion_as_documented(tmp_path):
+    """Issue 22: the completion docs/cli.md documents (click's) completes commands and choices."""
+    import os
+
+    def complete(words: str, cword: int) -> list[str]:
+        env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": str(cword), "_LIMITS_COMPLETE": "bash_complete"}
+        done = subprocess.run([sys.executable, "-m", "limits"], env=env, capture_output=True, text=True, cwd=tmp_path)
+        return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+
+    assert "scan" in complete("limits sc", 1)
+    assert {"hybrid", "asymptotic", "toys"} <= set(complete("limits scan --method ", 3))
+    source = subprocess.run([sys.executable, "-m", "limits"], capture_output=True, text=True, cwd=tmp_path,
+                            env={**os.environ, "_LIMITS_COMPLETE": "bash_source"})
+    assert "_limits_completion" in source.stdout
+    assert '_LIMITS_COMPLETE=bash_source limits' in (Path(__file__).parents[1] / "docs" / "cli.md").read_text()

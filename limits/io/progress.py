@@ -7,6 +7,7 @@ batch jobs stay quiet), and the CLI turns it on unless ``--quiet``.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -61,7 +62,9 @@ def progress_bar(total: int, desc: str, enabled: bool, unit: str = "it") -> Bar:
         >>> bar.n
         3
     """
-    if "IPython" in sys.modules:  # a notebook's widget bar where one can be shown (tqdm.autonotebook decides)
+    if enabled and "IPython" in sys.modules and importlib.util.find_spec("ipywidgets") is not None:
+        # a notebook's widget bar (tqdm.autonotebook decides); without ipywidgets it would warn at its import, in
+        # every notebook that calls us, bar or no bar
         kind: Any = importlib.import_module("tqdm.autonotebook").tqdm
     else:  # tqdm.auto would import asyncio for its async bars (~0.02 s of every start)
         kind = importlib.import_module("tqdm.std").tqdm

@@ -81,16 +81,69 @@ Format: pyhf JSON (HistFactory), schema version 1.0.0, one directory per model:
 
 Models: {models}.
 
-Use (pyhf >= 0.7):
+One mass from the command line (pyhf >= 0.7):
 
     pyhf patchset apply {first}/BkgOnly.json {first}/patchset.json --name {patch} > ws.json
     pyhf cls ws.json --test-poi 0.2
+
+(`pyhf inspect` needs a patched workspace such as `ws.json`: the background-only one declares no signal, so its POI
+`mu` is not a parameter of it, as for ATLAS's published background-only workspaces.)
+
+Every mass, in Python: the 90 % CL upper limit on mu for each patch of every model in this archive, and the coupling
+it means. Run it in the archive's directory; it takes ~10 s per patch with pyhf 0.7.6 (numpy backend), so select
+patches or models for a quick look.
+
+```python
+import json
+from pathlib import Path
+
+import numpy as np
+import pyhf
+from scipy.interpolate import CubicSpline
+
+LEVEL = 0.1  # 1 - CL: 90 % CL, as the published limits
+
+
+def coupling_limit(metadata, mu_up):
+    \"\"\"The coupling where the signal is mu_up times the patch's: its mu_vs_coupling table, up to its first maximum
+    (the lower edge of the excluded region), interpolated by a cubic spline in log-log.\"\"\"
+    table = metadata["mu_vs_coupling"]
+    name = next(key for key in table if key != "mu")  # g, or epsilon for the dark photon
+    coupling, mu = np.asarray(table[name], dtype=float), np.asarray(table["mu"], dtype=float)
+    falling = np.nonzero(np.diff(mu) <= 0)[0]
+    end = falling[0] + 1 if falling.size else mu.size
+    log_coupling = CubicSpline(np.log(mu[:end]), np.log(coupling[:end]))
+    return name, float(np.exp(log_coupling(np.log(mu_up))))
+
+
+for directory in sorted(p for p in Path(".").iterdir() if (p / "patchset.json").is_file()):
+    workspace = pyhf.Workspace(json.loads((directory / "BkgOnly.json").read_text()))
+    patchset = pyhf.PatchSet(json.loads((directory / "patchset.json").read_text()))
+    for patch in patchset.patches:
+        patched = pyhf.Workspace(patchset.apply(workspace, patch.values))
+        model = patched.model()
+        data = patched.data(model)
+        # toms748_scan with level and a lower bound above 0: see below why not upper_limit(data, model)
+        mu_up, mu_exp = pyhf.infer.intervals.upper_limits.toms748_scan(data, model, 0.01, 20.0, level=LEVEL)
+        name, limit = coupling_limit(patch.metadata, float(mu_up))
+        mass = patch.values[0]
+        print(f"{{directory.name}} m = {{mass:.6g}} MeV: mu_up = {{float(mu_up):.6g}}, {{name}} < {{limit:.6e}}")
+```
+
+Why not `pyhf.infer.intervals.upper_limits.upper_limit(data, model, level=0.1)`: in pyhf 0.7.6 it starts its root
+search at the POI's lower bound, mu = 0, where the asymptotic CLs is 0/0 (q~_mu = q_mu,A = 0), so it stops with "The
+function value at x=0.0 is NaN" on any workspace whose POI starts at 0; and that path ignores `level` (it computes
+95 % CL). A lower bound above 0 in the workspace would change the likelihood's parameter space (q~_mu assumes
+mu >= 0), so the workspaces keep [0, 20]; `toms748_scan` with a positive starting point and `level`, as above, is
+pyhf's own root search without both problems. `upper_limit(data, model, scan=np.geomspace(0.02, 2, 25),
+level=0.1)` (a grid scan) works too.
 
 Signal and coupling. Each patch is the expected signal per run at the coupling `<coupling>_ref` in its metadata
 (about 10 events in total). The parameter of interest mu scales that signal; at another coupling the signal is
 s(m, <coupling>) = mu(<coupling>) s(m, <coupling>_ref), tabulated per patch in `mu_vs_coupling` (it is
 (<coupling>/<coupling>_ref)^2 only where the Z' decays promptly: visible decays beyond the detector count as signal,
-PRL 129 Eq. 6). A 90% CL upper limit mu_up becomes a coupling limit by log-log interpolation of that table.
+PRL 129 Eq. 6). A 90% CL upper limit mu_up becomes a coupling limit by interpolating that table in log-log (a
+cubic spline, as above: a straight line between its points is off by up to ~1e-3 where the Z' is long-lived).
 
 Interpolation codes: normsys code4, histosys code4p (patchset metadata `modifier_settings`); the published limits use
 the hybrid CLs calculator of the `limits` package (CLs with the total count as test statistic, nuisance
@@ -220,8 +273,26 @@ def likelihood_archive(analysis: Analysis, models: list[str], workspaces_dir: Pa
             placeholder=("HEPData reference: " + inspire_id) if inspire_id else
             f"The patchsets' HEPData reference `{HEPDATA_PLACEHOLDER}` is a PLACEHOLDER: no record id exists yet.")
         _add_bytes(tar, "README.md", readme.encode())
+    _write_gzip(buffer.getvalue(), target)
+
+
+def _write_gzip(data: bytes, target: Path) -> None:
     with open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
-        gz.write(buffer.getvalue())
+        gz.write(data)
+
+
+def _reproducible_copy(archive: Path, target: Path) -> None:
+    """Copy a gzipped tar to ``target`` with its members in name order and fixed metadata (times, owners, modes):
+    hepdata_lib stamps its upload archive with the time of the build, so two builds of the same record would differ
+    in every byte after the header; ours differ only where the record does."""
+    buffer = io.BytesIO()
+    with tarfile.open(archive, "r:gz") as source, \
+            tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for member in sorted(source.getmembers(), key=lambda m: m.name):
+            handle = source.extractfile(member) if member.isfile() else None
+            if handle is not None:
+                _add_bytes(tar, member.name, handle.read())
+    _write_gzip(buffer.getvalue(), target)
 
 
 def _load_scan(results_dir: Path, analysis: Analysis, model: str, patch_masses: np.ndarray) -> ScanResult:
@@ -414,7 +485,7 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
                 messages = "; ".join(f"{name}: {m.message}" for name, msgs in validator.get_messages().items()
                                      for m in msgs)
                 raise PublishError(f"hepdata-validator rejected the submission: {messages}")
-            os.replace("submission.tar.gz", staging / "upload.tar.gz")
+            _reproducible_copy(staging / "submission.tar.gz", staging / "upload.tar.gz")
         if out_dir.exists():
             shutil.rmtree(out_dir)
         os.replace(build, out_dir)

@@ -50,8 +50,10 @@ class NA64Backend(spey.BackendBase):
     version = __version__
     author = "The limits developers"
     spey_requires = ">=0.2.0"
-    doi: list[str] = []
-    arXiv = ["2606.17320"]
+    # the NA64 papers whose data and analyses the built-in analyses use (as CITATION.cff lists them)
+    doi = ["10.1103/PhysRevLett.129.161801", "10.1103/PhysRevLett.131.161801", "10.1103/PhysRevLett.123.121801",
+           "10.1103/PhysRevD.97.072002"]
+    arXiv = ["2606.17320", "2207.09979", "2307.02404", "1906.00176", "1710.00971"]
 
     def __init__(self, analysis: str = "na64-2026", model: str = "bl-unbroken", mass_mev: float = 10.0):
         a, m = get_analysis(analysis, field="analysis"), get_model(model, field="model")
