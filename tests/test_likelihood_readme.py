@@ -5,7 +5,10 @@ The README's Python block loops over every patch of every model in the archive. 
 slow test (run by .ci/run) executes the block unmodified on a copy of each committed archive whose patchsets keep
 one patch per model, the one with the least signal at its reference coupling (the largest mu_up), and the heaviest
 mass of the first model, i.e. 11 patches per analysis; every patch of a model differs from these only in its signal
-numbers.
+numbers. A second slow test goes over every patch of both archives and checks, per patch, what the recipe's success
+depends on: pyhf applies the patch and builds its model, the bracket [0.01, 20] holds a sign change of CLs - 0.1 for
+the observed and all five expected curves (pyhf-equal asymptotic CLs, batched), and mu_up lies inside the part of
+the patch's mu(coupling) table that the recipe interpolates.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import numpy as np
 import pytest
 
 import limits
+from limits.stats.asymptotic import AsymptoticCalculator, BatchAsymptotic
+from limits.stats.counting import counting_model
 
 REPO = Path(__file__).resolve().parents[1]
 ANALYSES = ("na64-2022", "na64-2026")
@@ -77,3 +82,39 @@ def test_the_readme_recipe_runs_as_written_and_gives_our_asymptotic_limits(analy
             assert mu_up == pytest.approx(point.mu_obs, rel=3e-4), (model, point.mass_mev)
             assert coupling == pytest.approx(point.g_obs, rel=3e-4), (model, point.mass_mev)
     assert np.isfinite([float(r[2]) for r in rows]).all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("analysis", ANALYSES)
+def test_every_patch_meets_what_the_recipe_needs(analysis, tmp_path):
+    pyhf = pytest.importorskip("pyhf")
+    with _archive(analysis) as tar:
+        tar.extractall(tmp_path, filter="data")
+    code = _python_block((tmp_path / "README.md").read_text())
+    low, high = map(float, re.search(r"toms748_scan\(data, model, (\S+), (\S+), level=LEVEL\)", code).groups())
+    level = float(re.search(r"^LEVEL = (\S+)", code, flags=re.M).group(1))
+    checked = 0
+    for directory in sorted(p.parent for p in tmp_path.glob("*/patchset.json")):
+        bkg_only = json.loads((directory / "BkgOnly.json").read_text())
+        patchset_doc = json.loads((directory / "patchset.json").read_text())
+        workspace, patchset = pyhf.Workspace(bkg_only), pyhf.PatchSet(patchset_doc)
+        for patch in patchset.patches:  # as the recipe: the patch applies and its model builds
+            model = pyhf.Workspace(patchset.apply(workspace, patch.values)).model()
+            assert model.config.poi_name == "mu" and model.config.suggested_bounds()[model.config.poi_index] == [0, 20]
+        counts = [counting_model(bkg_only, patch) for patch in patchset_doc["patches"]]
+        n = len(counts)
+        batch = BatchAsymptotic(counts[0], np.array([c.signal for c in counts]))
+        for mu in (low, high):  # toms748 needs CLs - level to change sign in the bracket, on all six curves
+            observed, expected = batch.cls(np.full(n, mu))
+            curves = np.column_stack([observed, expected])
+            assert ((curves > level) if mu == low else (curves < level)).all(), (directory.name, mu)
+        limits_mu = AsymptoticCalculator.upper_limits(counts, level, ntoys=0, seeds=[None] * n)
+        for patch, limit in zip(patchset_doc["patches"], limits_mu):
+            assert low < limit.mu_obs < high
+            table = np.asarray(patch["metadata"]["mu_vs_coupling"]["mu"], dtype=float)
+            falling = np.nonzero(np.diff(table) <= 0)[0]
+            rising = table[: falling[0] + 1] if falling.size else table
+            # the spline interpolates, never extrapolates
+            assert rising[0] < limit.mu_obs < rising[-1], (directory.name, patch["metadata"]["values"])
+            checked += 1
+    assert checked == sum(len(json.loads(p.read_text())["patches"]) for p in tmp_path.glob("*/patchset.json"))
