@@ -54,7 +54,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "limits.physics.detector": ("EcalResolution",),
     "limits.physics.models": ("builtin_models", "COUPLING_RANGE", "DEFAULT_MODEL", "describe_models", "get_model",
                               "get_models", "Model"),
-    "limits.physics.setup": ("Setup",),
+    "limits.physics.setup": ("BEAM_PARTICLES", "Setup"),
     "limits.reference.overlays": ("read_overlay",),
     "limits.physics.tables": ("build_tables", "table_info", "TABLE_KINDS"),
     "limits.physics.widths": ("MASS_RANGE_MEV", "widths", "WidthTable"),
@@ -85,12 +85,12 @@ _RENAMED = {  # public name: (module, name there)
 }
 _WHERE = {name: (module, name) for module, names in _SOURCES.items() for name in names} | _RENAMED
 
-__all__ = ["ALIASES", "Analysis", "BAND_LABELS", "BRANCHING_KINDS", "build_tables", "builtin_analyses",
-           "builtin_models", "cache_info", "Calculator", "CL_RANGE", "clear_cache", "CLsScan", "compare", "Comparison",
-           "COUPLING_RANGE", "create_calculator", "cross_section", "CrossSection", "CURVES", "DEFAULT_ANALYSIS",
-           "DEFAULT_MODEL", "describe_models", "EcalResolution", "ELECTRON_MODELS", "export", "EXPORT_FORMATS",
-           "get_analysis", "get_model", "get_models", "hepdata_record", "IMAGE_FORMATS", "InputError", "LimitCurves",
-           "LimitsError", "load_reference", "MASS_RANGE_MEV", "MassLimit", "MAX_MASSES", "merge_scans",
+__all__ = ["ALIASES", "Analysis", "BAND_LABELS", "BEAM_PARTICLES", "BRANCHING_KINDS", "build_tables",
+           "builtin_analyses", "builtin_models", "cache_info", "Calculator", "CL_RANGE", "clear_cache", "CLsScan",
+           "compare", "Comparison", "COUPLING_RANGE", "create_calculator", "cross_section", "CrossSection", "CURVES",
+           "DEFAULT_ANALYSIS", "DEFAULT_MODEL", "describe_models", "EcalResolution", "ELECTRON_MODELS", "export",
+           "EXPORT_FORMATS", "get_analysis", "get_model", "get_models", "hepdata_record", "IMAGE_FORMATS", "InputError",
+           "LimitCurves", "LimitsError", "load_reference", "MASS_RANGE_MEV", "MassLimit", "MAX_MASSES", "merge_scans",
            "merge_to_files", "METHODS", "Model", "MuLimit", "NTOYS_RANGE", "paper_figures", "plot_annihilation_window",
            "plot_branching", "plot_comparison", "plot_widths", "plot_yields", "PublishError", "read_overlay",
            "ReadOnlyError", "reference_curves", "reference_names", "ReferenceCurve", "render", "RENDER_FORMATS",
@@ -134,7 +134,7 @@ if TYPE_CHECKING:  # the same names, as type checkers and readers see them
         get_model,
         get_models,
     )
-    from limits.physics.setup import Setup
+    from limits.physics.setup import BEAM_PARTICLES, Setup
     from limits.physics.tables import TABLE_KINDS, build_tables, table_info
     from limits.physics.widths import MASS_RANGE_MEV, WidthTable, widths
     from limits.plots.comparison import plot_comparison

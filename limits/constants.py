@@ -122,6 +122,7 @@ PB_NUCLEUS_MASS_GEV = 0.9315 * PB_A_G_PER_MOL  # ~193 GeV, atomic mass unit time
 # Share of the ECAL radiation length supplied by lead: 150 layers of 1.5 mm Pb + 1.5 mm Sc [NA64-26];
 # per layer 0.15 cm / 0.5612 cm = 0.2673 X0 of Pb vs 0.15 cm / ~41 cm = 0.0036 X0 of Sc (X0 values [PDG-mat]).
 ECAL_PB_FRACTION = 0.987
+ECAL_DEPTH_X0 = 40.0  # 150 x (0.15 cm / 0.5612 cm) = 40.1 X0 of lead [NA64-26]; the shower table's depth
 ECAL_PB_LAYER_CM = 0.15  # [NA64-26]: 150 layers of 1.5 mm Pb and 1.5 mm Sc
 ECAL_SC_LAYER_CM = 0.15  # [NA64-26]
 SC_DENSITY_G_CM3 = 1.05  # polystyrene scintillator [PDG-mat]

@@ -25,7 +25,7 @@ def _facts(analysis: str) -> dict:
 
 def _table_rows() -> dict[str, list[str]]:
     text = (ROOT / "docs" / "statistics.md").read_text()
-    return {cells[0]: cells[1:] for line in text.splitlines() if line.startswith("| na64-")
+    return {cells[0]: cells[1:] for line in text.splitlines() if line.startswith("| na64")
             for cells in [[c.strip() for c in line.strip("|").split("|")]]}
 
 

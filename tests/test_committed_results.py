@@ -96,7 +96,12 @@ def test_committed_limits_exclude_the_analytic_number_of_events(analysis, model)
     # relative variance of X: the correlated signal-yield normsys and, per run, efficiency and EOT (uncorrelated
     # between runs, so weighted by the run's share of the signal)
     per_run_var = np.array([r.efficiency_uncertainty_at(10.0) ** 2 + r.eot_uncertainty**2 for r in a.runs])
-    sigma2 = a.signal_yield_uncertainty**2 + (fractions**2 * per_run_var).sum(axis=1)
+    # the signal-yield normsys: one per name (a combination's beams may have their own), on the runs it acts on
+    groups = [a.signal_yield_of(r) for r in a.runs]
+    sigma2 = (fractions**2 * per_run_var).sum(axis=1)
+    for name in dict.fromkeys(n for n, _ in groups):
+        share = fractions[:, [n == name for n, _ in groups]].sum(axis=1)
+        sigma2 = sigma2 + (share * next(v for n, v in groups if n == name)) ** 2
     expected = np.array([_hybrid_events_at_zero_counts(v, result.cl) for v in sigma2])
     assert ok.sum() > 100  # most masses have a limit
     np.testing.assert_allclose(per_run.sum(axis=1), expected, rtol=0.005)

@@ -42,8 +42,9 @@ def test_observed_zero_and_total_eot():
 
 
 def test_efficiencies_within_prl129_range():
-    for run in load_runs().values():
-        assert 0.48 <= run.efficiency_at(10.0) <= 0.62  # PRL 129: "varied from ~0.62 to ~0.48"
+    for name, run in load_runs().items():
+        if name in ("I", "II", "III", "IV", "V"):  # the electron runs; the positron and muon runs are not PRL 129's
+            assert 0.48 <= run.efficiency_at(10.0) <= 0.62  # PRL 129: "varied from ~0.62 to ~0.48"
 
 
 def test_background_totals():

@@ -23,7 +23,7 @@ def test_the_defaults_are_nas64s_and_stated_once():
     ({"beam_energy_gev": 10.0}, "beam_energy_gev"), ({"ecut_gev": 100.0}, "ecut_gev"),
     ({"ecut_gev": "50"}, "ecut_gev"), ({"l_det_m": -1.0}, "l_det_m"), ({"ecal_resolution": (0.1,)}, "ecal_resolution"),
     ({"ecal_resolution": (3.0, 0.0)}, "ecal_resolution"), ({"electron_momenta": "bound"}, "electron_momenta"),
-    ({"beam_particle": "mu-"}, "beam_particle"),
+    ({"beam_particle": "pi-"}, "beam_particle"),
 ])
 def test_a_bad_setup_names_its_field(changes, field):
     with pytest.raises(limits.InputError) as err:

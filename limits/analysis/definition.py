@@ -58,6 +58,26 @@ class Analysis:
     electron_momenta: str = "compton"  # atomic electrons in annihilation (limits.physics.annihilation.ELECTRON_MODELS)
     external_yields: ExternalYields | None = None  # externally simulated yields replacing ours
     scintillator_electrons: bool = False  # annihilation also on the ECAL scintillator's electrons
+    signal_yield_nuisance: str = "signal_yield"  # the normsys name of signal_yield_uncertainty in the workspaces
+    components: tuple[Analysis, ...] = ()  # a combination: the analyses whose runs it joins (each keeps its set-up)
+
+    def component_of(self, run: Run) -> Analysis:
+        """The analysis a run belongs to: a combination's component that has it, else this analysis."""
+        for component in self.components:
+            if any(r is run or r.name == run.name for r in component.runs):
+                return component.component_of(run)
+        return self
+
+    def signal_yield_of(self, run: Run) -> tuple[str, float]:
+        """(nuisance name, relative uncertainty) of the signal yield in ``run``: its analysis' correlated
+        uncertainty; runs of a combination whose components name the same nuisance share it (fully correlated)."""
+        owner = self.component_of(run)
+        return owner.signal_yield_nuisance, owner.signal_yield_uncertainty
+
+    @property
+    def beams(self) -> tuple[str, ...]:
+        """The beam particles of the runs, in run order without repeats (``e-``, ``e+``, ``mu+``, ``mu-``)."""
+        return tuple(dict.fromkeys(str(r.beam_particle) for r in self.runs))
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -113,13 +133,21 @@ class Analysis:
         return float(sum(r.eot for r in self.runs))
 
     def setup(self, run: Run) -> Setup:
-        """The set-up of one of the analysis' runs: the run's beam energy, cut, ECAL resolution and decay length
-        (``runs.yaml``) with the analysis' production switches (annihilation, atomic electrons, scintillator)."""
-        return Setup(beam_energy_gev=float(run.beam_energy_gev), ecut_gev=float(run.ecut_gev),
+        """The set-up of one of the analysis' runs: the run's beam particle and energy, target depth, cut, ECAL
+        resolution and decay length (``runs.yaml``) with the analysis' production switches (annihilation, atomic
+        electrons, scintillator; a muon run has no annihilation whatever the analysis says: no shower positrons). In
+        a combination, the set-up its component gives it."""
+        owner = self.component_of(run)
+        if owner is not self:
+            return owner.setup(run)
+        muon_run = run.beam_particle in ("mu+", "mu-")
+        return Setup(beam_particle=str(run.beam_particle), beam_energy_gev=float(run.beam_energy_gev),
+                     ecut_gev=float(run.ecut_gev),
                      ecal_resolution=EcalResolution(float(run.ecal_resolution_stochastic),
                                                     float(run.ecal_resolution_constant)),
-                     l_det_m=float(run.l_det_m), annihilation=self.annihilation,
-                     electron_momenta=self.electron_momenta, scintillator_electrons=self.scintillator_electrons)
+                     l_det_m=float(run.l_det_m), annihilation=self.annihilation and not muon_run,
+                     electron_momenta=self.electron_momenta, scintillator_electrons=self.scintillator_electrons,
+                     target_depth_x0=float(run.target_depth_x0))
 
     @property
     def setups(self) -> dict[str, Setup]:
@@ -189,6 +217,8 @@ def builtin_pairs() -> list[tuple[str, str]]:
 def analysis_from_document(doc: Any, source: str, base: Path | None, runs_path: str | None) -> Analysis:
     """An analysis from a parsed document (schemas/analysis.schema.json); ``base`` resolves a relative ``runs_file``."""
     doc = validate(doc, "analysis", source)
+    if "combine" in doc:
+        return _combination(doc, source, base, runs_path)
     lo, hi = doc["mass_range_mev"]
     if not lo < hi:
         raise InputError(f"{source}: mass_range_mev", f"[{lo:g}, {hi:g}] must be increasing")
@@ -209,7 +239,44 @@ def analysis_from_document(doc: Any, source: str, base: Path | None, runs_path: 
                     assumptions=tuple(doc.get("assumptions", {}).items()),
                     models=tuple(doc["models"]) if "models" in doc else None,
                     electron_momenta=doc.get("electron_momenta", "compton"), external_yields=external,
-                    scintillator_electrons=bool(doc.get("scintillator_electrons", False)))
+                    scintillator_electrons=bool(doc.get("scintillator_electrons", False)),
+                    signal_yield_nuisance=syst.get("nuisance", "signal_yield"))
+
+
+def _combination(doc: dict[str, Any], source: str, base: Path | None, runs_path: str | None) -> Analysis:
+    """An analysis joining the runs of the analyses ``doc["combine"]`` lists (built-in names, or files relative to
+    this one): one channel per run, one POI; each run keeps its component's set-up, efficiency, background and
+    per-run systematics, and the components' signal-yield uncertainties are one nuisance where they name the same
+    one (e.g. the electron and positron beams, whose production the same calculation gives), separate otherwise."""
+    field = f"{source}: combine"
+    components = []
+    for i, entry in enumerate(doc["combine"]):
+        where = entry if entry in builtin_analyses() or base is None else str(base / entry)
+        components.append(get_analysis(where, runs_path, field=f"{field}[{i}]"))
+    seen: dict[str, str] = {}
+    for component in components:
+        if component.external_yields is not None:
+            raise InputError(field, f"{component.name} carries external yields: combine analyses with our own yields")
+        for run in component.runs:
+            if run.name in seen:
+                raise InputError(field, f"run {run.name} is in both {seen[run.name]} and {component.name}: a "
+                                        "combination counts each run once")
+            seen[run.name] = component.name
+    lo, hi = doc.get("mass_range_mev", (min(c.mass_range_mev[0] for c in components),
+                                        max(c.mass_range_mev[1] for c in components)))
+    if not lo < hi:
+        raise InputError(f"{source}: mass_range_mev", f"[{lo:g}, {hi:g}] must be increasing")
+    first = components[0]
+    correlated = ", ".join(sorted({f"{c.signal_yield_nuisance} ({c.name})" for c in components}))
+    return Analysis(name=doc["name"], description=" ".join(doc.get("description", "").split()),
+                    runs=tuple(r for c in components for r in c.runs),
+                    annihilation=any(c.annihilation for c in components), mass_range_mev=(float(lo), float(hi)),
+                    signal_yield_uncertainty=first.signal_yield_uncertainty,
+                    signal_yield_source=f"per component: {correlated}",
+                    references=tuple(dict.fromkeys(r for c in components for r in c.references)),
+                    assumptions=tuple(doc.get("assumptions", {}).items()),
+                    models=tuple(doc["models"]) if "models" in doc else None,
+                    electron_momenta=first.electron_momenta, components=tuple(components))
 
 
 def _external_yields(spec: dict[str, Any] | None, source: str, base: Path | None,

@@ -22,10 +22,17 @@ from limits.io.schemas import validate
 
 __all__ = ["Fact", "Run", "load_runs", "runs_from_document", "DEFAULT_RUNS"]
 
+OPTIONAL_FIELDS = ("beam_particle", "target_depth_x0")
+"""Fields a run file may leave out everywhere: their defaults (NA64's electron beam on its 40 X0 ECAL) apply."""
 FIELDS = ("year", "eot", "eot_uncertainty", "efficiency", "efficiency_uncertainty", "background",
           "background_uncertainty", "observed", "l_det_m", "beam_energy_gev", "ecut_gev", "ecal_resolution_stochastic",
-          "ecal_resolution_constant")
+          "ecal_resolution_constant", *OPTIONAL_FIELDS)
 DEFAULT_RUNS = "limits/data/runs.yaml"
+_DEFAULTS = {  # what a run file that predates positron and muon beams means
+    "beam_particle": {"value": "e-", "status": "confirmed", "source": "default: NA64's electron beam"},
+    "target_depth_x0": {"value": 40, "status": "confirmed",
+                        "source": "default: NA64's ECAL, 150 x 1.5 mm Pb (40 X0), arXiv:2606.17320"},
+}
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class Run:
-    """One NA64 run. Units: EOT a count; uncertainties relative except the background's (events); l_det_m in m;
+    """One NA64 run. Units: EOT a count (of the run's beam particles: electrons, positrons or muons on target);
+    target depth in X0; uncertainties relative except the background's (events); l_det_m in m;
     energies in GeV; the ECAL resolution sigma_E/E = a/sqrt(E[GeV]) (+) b as a (GeV^1/2) and b (fraction)."""
 
     name: str
@@ -117,7 +125,7 @@ def runs_from_document(doc: Any, source: str, base: Path | None = None) -> dict[
     common = doc.get("common", {})
     out = {}
     for name, raw in doc["runs"].items():
-        merged = {**common, **raw}
+        merged = {**_DEFAULTS, **common, **raw}
         missing = [f for f in FIELDS if f not in merged]
         if missing:
             raise InputError(f"{source}: runs.{name}.{missing[0]}", "missing (give it in the run or in `common`)")

@@ -65,14 +65,21 @@ def widths_cmd(model: tuple[str, ...], mass_mev: str, coupling: float, fmt: str,
 @click.option("--coupling", type=COUPLING, default=1e-4, show_default=True,
               help="Coupling parameter, dimensionless: g (B-L family) or epsilon (dark photon).")
 @click.option("--masses", "mass_mev", default=OVERVIEW_MASSES, show_default=True, help=MASSES_HELP)
+@click.option("--beam", "beam_particle", type=click.Choice(api.BEAM_PARTICLES), default=DEFAULT_SETUP.beam_particle,
+              show_default=True, help="Beam particle: e- or e+ (a shower; the primary positron annihilates too), mu+ "
+                                      "or mu- (the muon radiates the Z' itself along the target; then no annihilation "
+                                      "and --ecal-resolution is the momentum resolution of the scattered muon).")
 @click.option("--beam-energy-gev", type=float, default=DEFAULT_SETUP.beam_energy_gev, show_default=True,
-              help="Beam energy E0 in GeV (30-150).")
+              help="Beam energy E0 in GeV (e+-: 30-150; muons: 10-400).")
+@click.option("--target-depth-x0", type=float, default=DEFAULT_SETUP.target_depth_x0, show_default=True,
+              help="Active target depth in X0 of the Pb/Sc ECAL (muon beams; an e+- shower is tabulated for 40).")
 @click.option("--ecut-gev", type=float, default=DEFAULT_SETUP.ecut_gev, show_default=True,
               help="Missing-energy threshold in GeV: Z' with E_Z' > ECUT are counted (>= 30 and >= 0.1*E0, < E0).")
 @click.option("--l-det-m", type=float, default=DEFAULT_SETUP.l_det_m, show_default=True,
               help="ECAL+HCAL length in metres beyond which visible Z' decays count as invisible (PRL 129 Eq. 6).")
-@click.option("--annihilation/--no-annihilation", default=DEFAULT_SETUP.annihilation, show_default=True,
-              help="Include resonant e+e- -> Z' on atomic electrons (arXiv:2606.17320) or bremsstrahlung only.")
+@click.option("--annihilation/--no-annihilation", default=None,
+              help="Include resonant e+e- -> Z' on atomic electrons (arXiv:2606.17320) or bremsstrahlung only "
+                   "[default: on for e+-, off for muons].")
 @click.option("--ecal-resolution", "ecal_resolution", type=(float, float), show_default=True,
               default=(DEFAULT_SETUP.ecal_resolution.stochastic, DEFAULT_SETUP.ecal_resolution.constant),
               metavar="A B",
@@ -99,16 +106,20 @@ def widths_cmd(model: tuple[str, ...], mass_mev: str, coupling: float, fmt: str,
               help="yields: per EOT vs mass over --masses; window: the annihilation window (150-400 MeV) for each "
                    "atomic-electron model side by side (--masses and --electron-momenta then do not apply).")
 @api_errors
-def yields_cmd(model: str, coupling: float, mass_mev: str, beam_energy_gev: float, ecut_gev: float, l_det_m: float,
-               annihilation: bool, ecal_resolution: tuple[float, float], electron_momenta: str,
-               scintillator_electrons: bool, fmt: str, spectrum: bool, path: str | None, plot_kind: str) -> None:
-    """Signal yield per electron on target, before the selection efficiency.
+def yields_cmd(model: str, coupling: float, mass_mev: str, beam_particle: str, beam_energy_gev: float,
+               target_depth_x0: float, ecut_gev: float, l_det_m: float, annihilation: bool | None,
+               ecal_resolution: tuple[float, float], electron_momenta: str, scintillator_electrons: bool, fmt: str,
+               spectrum: bool, path: str | None, plot_kind: str) -> None:
+    """Signal yield per beam particle on target (EOT, or positrons, muons), before the selection efficiency.
 
     yield_brem_per_eot and yield_annihilation_per_eot count the Z' produced with E_Z' > ECUT (all decays);
     yield_per_eot weights them with the probability to look invisible, BR_inv + (1 - BR_inv) exp(-L_det/L_Z')
     (PRL 129 Eq. 6).
     """
-    setup = api.Setup(beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev, l_det_m=l_det_m, annihilation=annihilation,
+    if annihilation is None:  # a muon beam makes no shower positrons
+        annihilation = DEFAULT_SETUP.annihilation and not beam_particle.startswith("mu")
+    setup = api.Setup(beam_particle=beam_particle, beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev,
+                      l_det_m=l_det_m, annihilation=annihilation, target_depth_x0=target_depth_x0,
                       ecal_resolution=api.EcalResolution(*ecal_resolution), electron_momenta=electron_momenta,
                       scintillator_electrons=scintillator_electrons)
     table = (api.yield_spectrum(model, mass_mev=mass_mev, coupling=coupling, setup=setup) if spectrum
@@ -118,10 +129,11 @@ def yields_cmd(model: str, coupling: float, mass_mev: str, beam_energy_gev: floa
     elif path:
         api.plot_yields(model, mass_mev, coupling, path, setup)
     a, b = setup.ecal_resolution.stochastic, setup.ecal_resolution.constant
-    header = (f"{table.model}; {table.coupling_symbol} = {coupling:g}; E0 = {setup.beam_energy_gev:g} GeV, "
-              f"E_ECAL < {setup.beam_energy_gev - setup.ecut_gev:g} GeV measured with sigma_E/E = {a:g}/sqrt(E) "
-              f"(+) {b:g} (nominally E_Z' > {setup.ecut_gev:g} GeV), L_det = {setup.l_det_m:g} m; events per EOT "
-              f"before efficiency")
+    measured = "scattered muon" if setup.is_muon else "E_ECAL"
+    header = (f"{table.model}; {table.coupling_symbol} = {coupling:g}; {setup.beam_particle} beam, "
+              f"E0 = {setup.beam_energy_gev:g} GeV, {measured} < {setup.beam_energy_gev - setup.ecut_gev:g} GeV "
+              f"measured with sigma_E/E = {a:g}/sqrt(E) (+) {b:g} (nominally E_Z' > {setup.ecut_gev:g} GeV), "
+              f"L_det = {setup.l_det_m:g} m; events per beam particle on target before efficiency")
     click.echo(api.render(table.rows(), fmt, header=header), nl=False)
 
 

@@ -21,7 +21,8 @@ __all__ = ["compare_cmd", "export_cmd", "figures_cmd", "hepdata_cmd"]
 @click.option("--overlay", "overlays", multiple=True, metavar="[LABEL=]FILE", help=OVERLAY_HELP)
 @api_errors
 def figures_cmd(results_dir: str, out_dir: str | None, overlays: tuple[str, ...]) -> None:
-    """Redraw the papers' exclusion figures (PRL 129 Fig. 3; arXiv:2606.17320 Figs. 6 and 8) from our scans."""
+    """Redraw the papers' exclusion figures (PRL 129 Fig. 3; arXiv:2606.17320 Figs. 6 and 8) and the every-beam
+    figures of na64-combined from our scans."""
     for path in api.paper_figures(results_dir, out_dir, overlays):
         click.echo(str(path))
 

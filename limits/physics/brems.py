@@ -302,6 +302,6 @@ def cross_section(model: str | Mapping[str, Any] | Model, *, mass_mev: float, en
     if x_min is not None and not (0.0 < x_min <= 1.0):
         raise InputError("x_min", f"{x_min:g} is outside the allowed range (0, 1]")
     sigma_eps1 = sigma_total(mass * C.GEV_PER_MEV, energy, x_min)
-    eps2 = m.electron_coupling(g) ** 2 / (4.0 * np.pi * C.ALPHA_EM)
+    eps2 = float(m.electron_coupling(g, mass * C.GEV_PER_MEV)) ** 2 / (4.0 * np.pi * C.ALPHA_EM)
     lower = x_threshold(mass * C.GEV_PER_MEV, energy) if x_min is None else float(x_min)
     return CrossSection(float(sigma_eps1 * eps2 * C.GEV2_TO_PB), m.name, g, mass, energy, lower)

@@ -20,11 +20,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from limits import constants as C
 from limits.errors import InputError
 from limits.frozen import freeze, frozen_cache, thaw
 from limits.io.files import read_document, yaml_load
 from limits.io.schemas import validate
+from limits.physics.mixing import loop_mixing, running_ratio
 
 __all__ = ["CHARGE_RANGE", "COUPLING_RANGE", "DARK_RATIO_RANGE", "DEFAULT_MODEL", "MODEL_FILE_SUFFIXES", "RATIO_RANGE",
            "DarkSector", "Model", "builtin_document", "builtin_models", "builtin_names", "charge_string",
@@ -82,6 +85,8 @@ class Model:
         epsilon: an absolute kinetic mixing, independent of g (0 without): the coupling of a charged fermion f is
             g Q_f + epsilon e Q_em,f, not proportional to g, so widths and yields are quadratic forms in (g, epsilon)
             (:func:`limits.physics.widths.decay_widths`) and the signal has a floor at g -> 0.
+        mixing_loop: the two leptons (charges +1, -1) whose loop induces ``kinetic_mixing`` (e.g. ("mu", "tau")), or
+            empty; such a mixing runs with q^2 = m^2 (:meth:`charges_at`, :mod:`limits.physics.mixing`).
         document: the validated model document it was built from (``schemas/model.schema.json``), read-only; the
             digest of a scan's inputs and the check that a result is of a given model use it, never the derived
             floats above. None only for the internal helper models of :meth:`photon_like`.
@@ -104,6 +109,7 @@ class Model:
     kinetic_mixing: float = 0.0
     epsilon: float = 0.0
     document: Mapping[str, Any] | None = None
+    mixing_loop: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("charges", "nu_charges", "document"):
@@ -152,16 +158,39 @@ class Model:
             return f"{self.name}.user-{self.digest()[:8]}"
         return self.name
 
-    def fermion_coupling(self, fermion: str, coupling: Any) -> Any:
+    def charges_at(self, mass_gev: Any) -> dict[str, np.ndarray]:
+        """The charged fermions' charges of an on-shell Z' of these masses (GeV), arrays: :attr:`charges`, with a
+        loop-induced mixing taken at q^2 = m^2 instead of 0 (:func:`limits.physics.mixing.running_ratio`). Above the
+        loop's threshold the mixing is complex, eps = r eps_0; the charge returned is the real number with the same
+        modulus abs(Q'_f + r (eps_0/g) e Q_em,f) and the sign of its real part: what rates (the charge squared) and
+        the interference of quark currents see when Q'_f = 0 (every quark of a pure loop model); quarks with both a
+        direct charge and a loop mixing would lose the interference of the imaginary part (no built-in model has
+        them)."""
+        m = np.asarray(mass_gev, dtype=float)
+        if not self.mixing_loop:
+            return {f: np.full(m.shape, q) for f, q in self.charges.items()}
+        r = running_ratio(self.mixing_loop[0], self.mixing_loop[1], m)
+        out = {}
+        for f, q in self.charges.items():
+            photon_part = self.kinetic_mixing * C.E_CHARGE * C.EM_CHARGE[f]
+            direct = q - photon_part
+            re, im = direct + r.real * photon_part, r.imag * photon_part
+            out[f] = np.sign(re) * np.hypot(re, im)
+        return out
+
+    def fermion_coupling(self, fermion: str, coupling: Any, mass_gev: Any = None) -> Any:
         """abs(g Q_f + epsilon e Q_em,f) of a charged fermion (``"e"``, ``"mu"``, ``"tau"``, ``"u"``, ``"d"``, ``"s"``)
-        for a coupling parameter (array or number); the muon's enters its (g-2) (:mod:`limits.physics.gminus2`)."""
-        g_f = self.gauge_coupling(coupling) * self.charges[fermion] + self.epsilon * C.E_CHARGE * C.EM_CHARGE[fermion]
+        for a coupling parameter (array or number); with ``mass_gev`` (broadcast with it), that of an on-shell Z' of
+        that mass (:meth:`charges_at`: production and decay); without, at q^2 = 0 (the muon's in its (g-2),
+        :mod:`limits.physics.gminus2`)."""
+        charge = self.charges[fermion] if mass_gev is None else self.charges_at(mass_gev)[fermion]
+        g_f = self.gauge_coupling(coupling) * charge + self.epsilon * C.E_CHARGE * C.EM_CHARGE[fermion]
         return abs(g_f)
 
-    def electron_coupling(self, coupling: Any) -> Any:
+    def electron_coupling(self, coupling: Any, mass_gev: Any = None) -> Any:
         """:meth:`fermion_coupling` of the electron: what electron-side production (bremsstrahlung, e+e- -> Z') sees
         (= epsilon e for the dark photon)."""
-        return self.fermion_coupling("e", coupling)
+        return self.fermion_coupling("e", coupling, mass_gev)
 
     @property
     def couples_to_electrons(self) -> bool:
@@ -173,7 +202,7 @@ class Model:
         """The model's absolute-mixing part alone, per unit epsilon: charges e Q_em, no neutrino, N or dark sector."""
         return dataclasses.replace(self, coupling_scale=1.0, charges=_plus_photon({f: 0.0 for f in self.charges}, 1.0),
                                    nu_charges={f: 0.0 for f in self.nu_charges}, heavy_n_charges=(), dark=None,
-                                   epsilon=0.0, document=None)
+                                   epsilon=0.0, document=None, kinetic_mixing=0.0, mixing_loop=())
 
     def plus_photon_like(self) -> Model:
         """Charges Q_f + e Q_em,f (neutrinos, N, dark sector unchanged): with :meth:`photon_like`, the cross term of
@@ -256,6 +285,7 @@ def model_from_document(doc: Any, source: str) -> Model:
         kinetic_mixing=mixing,
         epsilon=float(doc.get("kinetic_mixing", {}).get("epsilon", 0.0)),
         document=doc,
+        mixing_loop=tuple(doc.get("kinetic_mixing", {}).get("loop", ())),
     )
 
 
@@ -275,7 +305,7 @@ def _kinetic_mixing(spec: dict[str, Any] | None) -> float:
         return float(spec["ratio"])
     if "loop" in spec:
         a, b = spec["loop"]
-        return float(C.E_CHARGE / (12.0 * math.pi**2) * math.log(C.LEPTON_MASS_GEV[b] ** 2 / C.LEPTON_MASS_GEV[a] ** 2))
+        return loop_mixing(a, b)
     return 0.0
 
 

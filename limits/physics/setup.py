@@ -32,8 +32,11 @@ __all__ = ["BEAM_ENERGY_RANGE_GEV", "BEAM_PARTICLES", "Setup"]
 
 BEAM_ENERGY_RANGE_GEV = (float(DEFAULT_BREMS_GRID["energy_gev"]["min"]), float(DEFAULT_BREMS_GRID["energy_gev"]["max"]))
 """Beam energies the shipped tables cover (the ETL table's lepton energies), GeV."""
-BEAM_PARTICLES = ("e-",)
-"""Beam particles the physics covers (electrons; positrons and muons are issue 23's)."""
+BEAM_PARTICLES = ("e-", "e+", "mu+", "mu-")
+"""Beam particles the physics covers: electrons and positrons (a shower in the active target), muons (no shower)."""
+MUON_ENERGY_RANGE_GEV = (10.0, 400.0)
+"""Muon beam energies: the muon's bremsstrahlung is computed directly (:mod:`limits.physics.muon`), no table."""
+TARGET_DEPTH_RANGE_X0 = (1.0, 200.0)
 L_DET_RANGE_M = (0.0, 1000.0)
 RESOLUTION_RANGES = {"stochastic": (0.0, 2.0), "constant": (0.0, 0.5)}
 
@@ -55,6 +58,9 @@ class Setup:
             :mod:`limits.physics.annihilation`).
         scintillator_electrons: annihilate also on the ECAL scintillator's electrons (off, as DMG4).
         target: the active target (documentation: the shipped tables are NA64's Pb/Sc ECAL).
+        target_depth_x0: the active target's depth in radiation lengths of the Pb/Sc sandwich. A muon crosses it
+            without showering, so its yield is proportional to this depth; an e+- shower is contained in the
+            shower table's 40 X0 (:data:`limits.constants.ECAL_DEPTH_X0`), the only depth it accepts.
 
     Raises:
         InputError: a value outside its range, naming the attribute.
@@ -70,11 +76,20 @@ class Setup:
     electron_momenta: str = "compton"
     scintillator_electrons: bool = False
     target: str = "NA64 ECAL: 150 layers of 1.5 mm Pb + 1.5 mm plastic scintillator"
+    target_depth_x0: float = C.ECAL_DEPTH_X0
 
     def __post_init__(self) -> None:
         if self.beam_particle not in BEAM_PARTICLES:
             raise InputError("beam_particle", f"{self.beam_particle!r} is not one of {', '.join(BEAM_PARTICLES)}")
-        e0 = number_in_range("beam_energy_gev", self.beam_energy_gev, *BEAM_ENERGY_RANGE_GEV, "GeV")
+        e0 = number_in_range("beam_energy_gev", self.beam_energy_gev,
+                             *(MUON_ENERGY_RANGE_GEV if self.is_muon else BEAM_ENERGY_RANGE_GEV), "GeV")
+        depth = number_in_range("target_depth_x0", self.target_depth_x0, *TARGET_DEPTH_RANGE_X0, "X0")
+        if not self.is_muon and depth != C.ECAL_DEPTH_X0:
+            raise InputError("target_depth_x0", f"{depth:g} X0: an {self.beam_particle} shower is tabulated for the "
+                                                f"{C.ECAL_DEPTH_X0:g} X0 ECAL only (other depths for muon beams)")
+        if self.is_muon and self.annihilation:
+            raise InputError("annihilation", f"a {self.beam_particle} beam makes no shower: resonant annihilation "
+                                             "needs positrons (set it false)")
         cut = number_in_range("ecut_gev", self.ecut_gev, max(30.0, 0.1 * e0), e0, "GeV", hi_open=True)
         l_det = number_in_range("l_det_m", self.l_det_m, *L_DET_RANGE_M, "m")
         resolution = self.ecal_resolution
@@ -95,10 +110,21 @@ class Setup:
         if self.electron_momenta not in ELECTRON_MODELS:
             raise InputError("electron_momenta", f"{self.electron_momenta!r} is not one of "
                                                  f"{', '.join(ELECTRON_MODELS)}")
-        for name, value in (("beam_energy_gev", e0), ("ecut_gev", cut), ("l_det_m", l_det),
+        for name, value in (("beam_energy_gev", e0), ("ecut_gev", cut), ("l_det_m", l_det), ("target_depth_x0", depth),
                             ("ecal_resolution", resolution), ("annihilation", bool(self.annihilation)),
                             ("scintillator_electrons", bool(self.scintillator_electrons))):
             object.__setattr__(self, name, value)
+
+    @property
+    def is_muon(self) -> bool:
+        """Whether the beam is muons: the Z' is radiated by the beam muon itself, along its path through the target
+        (no shower, no annihilation); the missing-energy cut acts on the scattered muon's energy."""
+        return self.beam_particle in ("mu+", "mu-")
+
+    @property
+    def lepton(self) -> str:
+        """The beam lepton's flavour, ``"e"`` or ``"mu"``: whose coupling to the Z' the production goes with."""
+        return "mu" if self.is_muon else "e"
 
     def replace(self, **changes: Any) -> Setup:
         """A validated copy with ``changes`` (attribute names as in the class)."""

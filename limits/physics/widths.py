@@ -75,10 +75,11 @@ def reduced_widths(model: Model, mass_gev: np.ndarray) -> dict[str, np.ndarray]:
     """
     m = np.asarray(mass_gev, dtype=float)
     unit = m / (12.0 * np.pi)  # (alpha'/3) m per g^2
+    charges = model.charges_at(m)  # a loop-induced mixing at q^2 = m^2
     out: dict[str, np.ndarray] = {}
     for flavour in LEPTONS:
         r = (C.LEPTON_MASS_GEV[flavour] / m) ** 2
-        out[_LEPTON_CHANNEL[flavour]] = unit * model.charges[flavour] ** 2 * _fermion_factor(r)
+        out[_LEPTON_CHANNEL[flavour]] = unit * charges[flavour] ** 2 * _fermion_factor(r)
     nu_factor = 1.0 if model.light_nu == "dirac" else 0.5
     out["nunu"] = unit * nu_factor * sum(model.nu_charges[f] ** 2 for f in LEPTONS) * np.ones_like(m)
     if model.heavy_n_charges:
@@ -86,7 +87,15 @@ def reduced_widths(model: Model, mass_gev: np.ndarray) -> dict[str, np.ndarray]:
         out["NN"] = unit * 0.5 * sum(q**2 for q in model.heavy_n_charges) * beta3
     else:
         out["NN"] = np.zeros_like(m)
-    out["hadrons"] = unit * hadrons.r_ratio_total(
+    # the quark weights at q^2 = 0, scaled by a loop mixing's running where the quarks' charges are all mixing (their
+    # ratios then do not run): exact for every built-in model (Model.charges_at)
+    quarks = ("u", "d", "s")
+    running = np.ones_like(m)
+    if model.mixing_loop:
+        at_zero = model.charges["u"]
+        running = np.where(at_zero != 0, charges["u"] / at_zero, 1.0) ** 2 \
+            if all(model.charges[q] == model.kinetic_mixing * C.E_CHARGE * C.EM_CHARGE[q] for q in quarks) else running
+    out["hadrons"] = unit * running * hadrons.r_ratio_total(
         m, hadrons.current_weights(model.charges["u"], model.charges["d"], model.charges["s"])
     )
     return out

@@ -40,6 +40,8 @@ from limits.numerics import CubicSpline
 from limits.physics import annihilation
 from limits.physics.compton import ComptonProfiles, combined
 from limits.physics.models import DarkSector, Model
+from limits.physics.muon import MASS_NODES_GEV as MUON_MASS_NODES_GEV
+from limits.physics.muon import muon_spectrum_per_gmu2
 from limits.physics.setup import Setup
 from limits.physics.tables import load_brems, load_compton, load_shower, table_checksums
 from limits.physics.widths import dark_sector_width, decay_widths
@@ -93,8 +95,13 @@ class Spectra:
         return np.where(inside[:, None], out, 0.0)
 
 
-def _tracks_per_gev(beam_energy_gev: float, ecut_gev: float):
-    """Lepton-energy bins above E_cut and their e-+e+ and e+ track lengths per EOT (X0 per GeV), from the table."""
+def _tracks_per_gev(beam_energy_gev: float, ecut_gev: float, positron_beam: bool = False):
+    """Lepton-energy bins above E_cut and their e-+e+ and e+ track lengths per EOT (X0 per GeV), from the table.
+
+    With a positron beam the primary is a positron: its track length from E0 down joins the shower positrons'. The
+    table's shower is charge-symmetric (bremsstrahlung and pair production act alike on e- and e+), so a positron
+    primary showers as an electron does; what differs, the primary's annihilation in flight, removes ~2e-4 of it per
+    X0 at 10 GeV (Heitler's cross section on lead's electrons) and less above: left out."""
     tab = load_shower()
     edges = tab.y_edges * beam_energy_gev
     keep = edges[1:] > ecut_gev * (1 + 1e-12)
@@ -102,7 +109,8 @@ def _tracks_per_gev(beam_energy_gev: float, ecut_gev: float):
     e_edges = np.concatenate([[ecut_gev], edges[lo_index + 1:]])
     all_leptons = np.asarray(sum(tab.tracks[s] for s in ("primary", "secondary", "positron")))[lo_index:] \
         / beam_energy_gev
-    positrons = tab.tracks["positron"][lo_index:] / beam_energy_gev
+    positrons = np.asarray(tab.tracks["positron"] + (tab.tracks["primary"] if positron_beam else 0.0))[lo_index:] \
+        / beam_energy_gev
     return e_edges, all_leptons, positrons
 
 
@@ -120,16 +128,19 @@ def _fold_code_digest() -> str:
     h = hashlib.sha256()
     root = Path(__file__).resolve().parents[1]
     for rel in ("constants.py", "physics/annihilation.py", "physics/compton.py", "physics/brems.py",
-                "physics/shower.py", "physics/tables.py", "physics/yields.py"):
+                "physics/muon.py", "physics/shower.py", "physics/tables.py", "physics/yields.py"):
         h.update((root / rel).read_bytes())
     return h.hexdigest()
 
 
 @frozen_cache(8)
 def spectra(beam_energy_gev: float, ecut_gev: float, e_min_gev: float | None = None,
-            electron_model: str = "compton", scintillator: bool = False) -> Spectra:
+            electron_model: str = "compton", scintillator: bool = False, beam_particle: str = "e-",
+            depth_x0: float = C.ECAL_DEPTH_X0) -> Spectra:
     """Fold the ETL table with the shower table for one configuration (~1 s; cached in memory and on disk,
-    :mod:`limits.io.cache`, keyed by the arguments, the tables' checksums and the fold's source code).
+    :mod:`limits.io.cache`, keyed by the arguments, the tables' checksums and the fold's source code); for a muon
+    beam, the muon's own bremsstrahlung spectrum along the target (:mod:`limits.physics.muon`, per unit g_mu^2; no
+    annihilation).
 
     Args:
         beam_energy_gev, ecut_gev: beam energy and the nominal cut E_Z' > E_cut (GeV).
@@ -138,19 +149,31 @@ def spectra(beam_energy_gev: float, ecut_gev: float, e_min_gev: float | None = N
             (:data:`limits.physics.annihilation.ELECTRON_MODELS`).
         scintillator: also annihilate on the scintillator's electrons (their Compton profiles, whatever the model of
             lead's electrons).
+        beam_particle: ``e-``, ``e+`` (the primary positron annihilates too, from E0 down) or ``mu+``/``mu-``
+            (:data:`limits.physics.setup.BEAM_PARTICLES`).
+        depth_x0: the target's depth in X0 (muon beams; an e+- shower is the table's 40 X0).
     """
     e_min = float(ecut_gev if e_min_gev is None else e_min_gev)
-    brems = load_brems()
+    muon_beam = beam_particle in ("mu+", "mu-")
     # the fold costs ~1 s; its arrays are kept on disk, keyed by everything they depend on
     key = cache_key("spectra", {"beam_energy_gev": float(beam_energy_gev), "ecut_gev": float(ecut_gev),
                                 "e_min_gev": e_min, "electron_model": electron_model,
                                 "scintillator": bool(scintillator), "tables": table_checksums(),
-                                "code": _fold_code_digest(), "version": __version__})
+                                "code": _fold_code_digest(), "version": __version__, "beam_particle": beam_particle,
+                                "depth_x0": float(depth_x0)})
     cached = load_arrays(key)
     if cached is not None:
         return Spectra(beam_energy_gev, ecut_gev, e_min, cached["e_edges"], cached["brem_mass"], cached["brem"],
                        cached["ann_mass"], cached["ann"])
-    e_edges, tau_all, tau_pos = _tracks_per_gev(beam_energy_gev, e_min)
+    if muon_beam:
+        e_edges, brem = muon_spectrum_per_gmu2(beam_energy_gev, e_min, depth_x0)
+        ann_mass = np.array([MUON_MASS_NODES_GEV[0], MUON_MASS_NODES_GEV[-1]])  # no annihilation: zero everywhere
+        ann = np.zeros((2, brem.shape[1]))
+        save_arrays(key, {"e_edges": e_edges, "brem_mass": MUON_MASS_NODES_GEV, "brem": brem, "ann_mass": ann_mass,
+                          "ann": ann})
+        return Spectra(beam_energy_gev, ecut_gev, e_min, e_edges, MUON_MASS_NODES_GEV, brem, ann_mass, ann)
+    brems = load_brems()
+    e_edges, tau_all, tau_pos = _tracks_per_gev(beam_energy_gev, e_min, positron_beam=beam_particle == "e+")
     e_lep = 0.5 * (e_edges[1:] + e_edges[:-1])  # lepton energies, the same bins as E_Z'
     d_e = np.diff(e_edges)
     lo, hi = e_edges[:-1], e_edges[1:]
@@ -207,8 +230,13 @@ class Yields:
         return np.asarray(brem), np.asarray(ann)
 
 
+_FoldKey = tuple[float, float, float | None, str, bool, str, float]
+"""The arguments of :func:`spectra`: beam energy, cut, lowest Z' energy, electron model, scintillator, beam particle,
+target depth."""
+
+
 @frozen_cache(16)
-def _finite_width(key: tuple[float, float, float | None, str, bool], dark: DarkSector) -> Spectra:
+def _finite_width(key: _FoldKey, dark: DarkSector) -> Spectra:
     """:func:`spectra` (arguments ``key``) with the annihilation part spread by the dark sector's Breit-Wigner
     (:func:`limits.physics.annihilation.breit_wigner_matrix`); cached per configuration and dark sector."""
     sp = spectra(*key)
@@ -302,16 +330,18 @@ def yield_per_eot(model: Model, mass_gev, coupling, setup: Setup | None = None, 
     electron_model, scintillator_electrons = setup.electron_momenta, setup.scintillator_electrons
     m, c = np.broadcast_arrays(np.atleast_1d(np.asarray(mass_gev, float)), np.atleast_1d(np.asarray(coupling, float)))
     m, c = m.ravel(), c.ravel()
+    beam = (setup.beam_particle, float(setup.target_depth_x0))
     if resolution.is_perfect:
-        key: tuple[float, float, float | None, str, bool] = (float(beam_energy_gev), float(ecut_gev), None,
-                                                             electron_model, bool(scintillator_electrons))
+        key: _FoldKey = (float(beam_energy_gev), float(ecut_gev), None, electron_model, bool(scintillator_electrons),
+                         *beam)
         sp = spectra(*key)
         p_pass = np.ones(sp.e_centres_gev.size)
     else:
         e_min = resolution.lowest_zprime_energy_gev(beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev)
-        # the fold needs lepton energies inside the ETL table and the shower table's range
-        e_min = max(e_min, float(load_brems().energy_gev[0]), float(load_shower().y_edges[0]) * beam_energy_gev)
-        key = (float(beam_energy_gev), float(ecut_gev), round(e_min, 6), electron_model, bool(scintillator_electrons))
+        if not setup.is_muon:  # the fold needs lepton energies inside the ETL table and the shower table's range
+            e_min = max(e_min, float(load_brems().energy_gev[0]), float(load_shower().y_edges[0]) * beam_energy_gev)
+        key = (float(beam_energy_gev), float(ecut_gev), round(e_min, 6), electron_model, bool(scintillator_electrons),
+               *beam)
         sp = spectra(*key)
         p_pass = resolution.bin_pass_probability(sp.e_edges_gev, beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev)
     if setup.annihilation and finite_width and model.dark is not None:
@@ -319,7 +349,8 @@ def yield_per_eot(model: Model, mass_gev, coupling, setup: Setup | None = None, 
         # 0.1, m = 3 m_chi) is not negligible; the SM part of the width, ~g^2/(12 pi) m ~ 1e-10 m at the couplings
         # NA64 probes, is left out of the line shape (without a dark sector the narrow width is exact)
         sp = _finite_width(key, model.dark)
-    ge2 = model.electron_coupling(c) ** 2
+    # production goes with the beam lepton's coupling: g_e (= eps e for the dark photon) for e+-, g_mu for muons
+    ge2 = model.fermion_coupling(setup.lepton, c, m) ** 2  # of the on-shell Z' (a loop mixing at q^2 = m^2)
     brem, ann, total, brem_inv = np.empty(m.size), np.empty(m.size), np.empty(m.size), np.empty(m.size)
     dn = np.empty((m.size, sp.e_centres_gev.size)) if spectrum else None
     for s in range(0, m.size, 20_000):

@@ -4,6 +4,8 @@
 - arXiv:2606.17320 Fig. 6: na64-2026, unbroken B-L with Dirac nu (top) and B-L coupled to scalar DM (bottom), with
   the previous NA64 result (runs I-IV: the published PRL 129 curve where it exists, and our na64-2022 result).
 - arXiv:2606.17320 Fig. 8: na64-2026, the four B-L-type models superimposed.
+- Every beam (na64-combined, no paper): L_mu - L_tau from the electron, positron and muon runs and their combination,
+  observed (solid) and expected (dashed) per beam, with the (g-2)_mu band; the dark photon likewise.
 
 Masses in MeV on the x axis (the papers use GeV); observed 90 % CL limits, with the expected +-1 sigma and +-2 sigma
 bands of the headline model.
@@ -16,9 +18,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from limits import constants as C
 from limits.io.files import check_output_dir
 from limits.io.paths import LIMITS_JSON, RESULTS_DIR, output_figures_dir
 from limits.io.paths import results_dir as scan_dir
+from limits.physics.gminus2 import band_couplings
+from limits.physics.models import get_model
 from limits.plots.figure import new_figure, save_figure
 from limits.plots.overlays import draw_overlays
 from limits.reference.curves import ReferenceCurve, references_for
@@ -103,11 +110,51 @@ def _arxiv2606_fig8(results: Path, path: Path, overlays: Sequence[ReferenceCurve
     save_figure(fig, path)
 
 
+# the components of na64-combined, by beam: (analysis, label, colour)
+BEAMS = (("na64-2026", "electrons, runs I-V", "tab:blue"), ("na64pos-2022", "positrons 2022, 100 GeV", "tab:orange"),
+         ("na64pos-2023", "positrons 2023, 70 GeV", "tab:brown"), ("na64mu-2022", "muons 2022, 160 GeV", "tab:green"))
+
+
+def _every_beam(results: Path, path: Path, overlays: Sequence[ReferenceCurve], model: str, ylabel: str,
+                muon_band: bool) -> None:
+    fig, ax = new_figure(figsize=(7, 5))
+    combined = _scan(results, "na64-combined", model)
+    _band(ax, combined)
+    for analysis, label, colour in BEAMS:
+        c = _scan(results, analysis, model)
+        ax.plot(c.mass_mev, c.obs, color=colour, lw=1.3, label=label)
+        ax.plot(c.mass_mev, c.exp[:, 2], color=colour, lw=0.9, ls="--")
+    ax.plot(combined.mass_mev, combined.obs, color="k", lw=2.0, label="combined (observed; dashed: expected)")
+    ax.plot(combined.mass_mev, combined.exp[:, 2], color="k", lw=1.0, ls="--")
+    if muon_band:
+        m = np.geomspace(float(combined.mass_mev.min()), float(combined.mass_mev.max()), 300)
+        per_unit = float(get_model(model).fermion_coupling("mu", 1.0))  # g_mu per unit g (its loop mixing: 0.996)
+        lo, hi = (edge / per_unit for edge in band_couplings(m * C.GEV_PER_MEV))
+        ax.fill_between(m, lo, hi, facecolor="none", edgecolor="tab:red", hatch="////", lw=0.8, alpha=0.6,
+                        label=r"$(g-2)_\mu$ $\pm2\sigma$")
+    ax.set_ylim(float(np.nanmin(combined.obs)) / 3.0, 1.0)
+    ax.set_title("NA64, every beam in one likelihood (na64-combined); positron and muon inputs partly assumed",
+                 fontsize=9)
+    _finish(ax, overlays, ylabel)
+    save_figure(fig, path)
+
+
+def _combined_lmu_ltau(results: Path, path: Path, overlays: Sequence[ReferenceCurve]) -> None:
+    _every_beam(results, path, overlays, "lmu-ltau", r"$g_{L_\mu-L_\tau}$ (90% CL upper limit)", muon_band=True)
+
+
+def _combined_dark_photon(results: Path, path: Path, overlays: Sequence[ReferenceCurve]) -> None:
+    # overlays are limits on g (paper_figures checks them so): not drawn on a figure in epsilon
+    _every_beam(results, path, (), "dark-photon", r"$\varepsilon$ (90% CL upper limit)", muon_band=False)
+
+
 # file name -> (the analysis whose paper it belongs to, the function drawing it)
 FIGURES: dict[str, tuple[str, Callable[[Path, Path, Sequence[ReferenceCurve]], None]]] = {
     "prl129_fig3_exclusion.png": ("na64-2022", _prl129_fig3),
     "arxiv2606_fig6_exclusion.png": ("na64-2026", _arxiv2606_fig6),
     "arxiv2606_fig8_exclusion.png": ("na64-2026", _arxiv2606_fig8),
+    "na64_combined_lmu_ltau.png": ("na64-combined", _combined_lmu_ltau),
+    "na64_combined_dark_photon.png": ("na64-combined", _combined_dark_photon),
 }
 
 

@@ -113,8 +113,9 @@ def darkcast_module_text(result: ScanResult, lmt_name: str) -> str:
     ``X.lmt``, its model in ``X_model.py``): what DarkCast's ``Limit`` reads (notes, bibtex, model, production,
     decay, bounds, efficiency), describing NA64's search as DarkCast's own NA64 modules do, with this scan's model.
 
-    - production ``e_brem``: DarkCast scales the yield with the electron coupling squared (our yield is
-      bremsstrahlung plus resonant annihilation, both proportional to it; the annihilation's line shape is not).
+    - production ``e_brem`` (electron and positron beams): DarkCast scales the yield with the electron coupling
+      squared (our yield is bremsstrahlung plus resonant annihilation, both proportional to it; the annihilation's
+      line shape is not); ``mu_brem`` for a muon beam (DarkCast's lepton-beam bremsstrahlung, the muon's coupling).
     - decay: the invisible final states (light neutrinos that carry a charge; ``invisible`` for heavy N and a dark
       sector, through ``iwidth``). A dark sector's width does not scale with the coupling as DarkCast assumes: it takes
       DarkCast's convention for NA64, an invisible width 99 times the visible one (BR_inv = 0.99; ours is 1 - O(1e-8)
@@ -125,9 +126,11 @@ def darkcast_module_text(result: ScanResult, lmt_name: str) -> str:
       of this module reproduces neither: use the ``.lmt``'s ``upper`` as published.
 
     Raises:
-        InputError: naming ``result``: a model DarkCast cannot express (:func:`darkcast_model_text`).
+        InputError: naming ``result``: a model DarkCast cannot express (:func:`darkcast_model_text`), or a scan
+            combining electron-side and muon beams (:func:`_production`).
     """
     model = _scan_model(result)
+    production, beam_text = _production(result)
     stem = lmt_name[: -len(".lmt")] if lmt_name.endswith(".lmt") else lmt_name
     states = [f"nu{f}_nu{f}" for f in ("e", "mu", "tau") if model.nu_charges[f] != 0]
     iwidth = None
@@ -144,7 +147,7 @@ def darkcast_module_text(result: ScanResult, lmt_name: str) -> str:
     notes = [f"NA64 {result.analysis}: {result.cl * 100:g}% CL exclusion of the {result.model} Z' (coupling "
              f"{result.coupling}), {result.method} CLs, computed with the limits package {__version__} (inputs digest "
              f"{result.inputs_digest[:16]}).",
-             "Invisible search (missing energy) with NA64's electron beam; production by the electron coupling.",
+             f"Invisible search (missing energy) with NA64's {beam_text}.",
              "DarkCast's recast assumes no lifetime dependence (t0 = 0, t1 = inf): our limit also counts visible "
              "decays beyond the detector (PRL 129 Eq. 6) and its upper edge is where the Z' decays visibly inside; "
              "neither is recast. " + ("The dark sector's invisible width follows DarkCast's convention (99 x the "
@@ -163,7 +166,7 @@ def darkcast_module_text(result: ScanResult, lmt_name: str) -> str:
         f"bibtex = {_bibtex(result.analysis)!r}",
         f"model = darkcast.Model({Path(stem).name + '_model'!r}"
         + (f", iwidth={iwidth}" if iwidth else "") + ", path=_HERE)",
-        'production = darkcast.Production("e_brem")',
+        f"production = darkcast.Production({production!r})",
         f"decay = {states!r}" if len(states) != 1 else f"decay = {states[0]!r}",
         f"bounds = darkcast.Datasets(os.path.join(_HERE, {Path(lmt_name).name!r}))",
         'efficiency = darkcast.Efficiency(t0=0, t1=float("inf"))',
@@ -182,6 +185,27 @@ def _scan_model(result: ScanResult) -> Model:
                                    f"{result.coupling}): DarkCast's single global coupling cannot express it; export "
                                    "the .lmt alone")
     return model
+
+
+def _production(result: ScanResult) -> tuple[str, str]:
+    """DarkCast's production of a scan (``e_brem`` or ``mu_brem``: the yield scales with that lepton's coupling
+    squared, DarkCast's "A_brem") and the words for the notes, from the beams its runs recorded (the electron beam
+    for results that predate other beams).
+
+    Raises:
+        InputError: naming ``result``: electron-side and muon beams combined (one DarkCast production cannot scale
+            both).
+    """
+    beams = sorted({str(s.get("beam_particle", "e-")) for s in (result.setups or {}).values()} or {"e-"})
+    leptons = {"mu" if b.startswith("mu") else "e" for b in beams}
+    if len(leptons) > 1:
+        raise InputError("result", f"{result.analysis} combines electron-side and muon beams ({', '.join(beams)}): "
+                                   "a DarkCast limit has one production; export each beam's analysis instead")
+    words = {"e-": "electron", "e+": "positron", "mu+": "muon", "mu-": "muon"}
+    names = " and ".join(dict.fromkeys(words[b] for b in beams))
+    lepton = leptons.pop()
+    return f"{lepton}_brem", (f"{names} beam; production by the {'muon' if lepton == 'mu' else 'electron'} "
+                              "coupling")
 
 
 def _analysis_references(name: str) -> tuple[str, ...]:

@@ -167,21 +167,23 @@ def _cm_energies_gev(analysis: Analysis) -> list[float]:
     """HEPData's ``cmenergies`` keyword (GeV): one value per distinct beam energy of the analysis' runs.
 
     The keyword is the centre-of-mass energy in GeV (https://hepdata-submission.readthedocs.io/en/latest/keywords.html).
-    For a fixed target we take the per-nucleon convention of fixed-target experiments: the beam particle on one target
-    nucleon at rest, sqrt(s_N) = sqrt(m_e^2 + m_N^2 + 2 E0 m_N), 13.7 GeV for E0 = 100 GeV (as NA61/SHINE quotes
-    sqrt(s_NN) = 17.3 GeV for p+p at 158 GeV/c, arXiv:1705.02467). We found no NA64 record on HEPData with another
-    convention. Not the whole lead nucleus (sqrt(s) ~ 275 GeV) nor an atomic electron (0.32 GeV).
+    For a fixed target we take the per-nucleon convention of fixed-target experiments: the beam particle (mass m) on
+    one target nucleon at rest, sqrt(s_N) = sqrt(m^2 + m_N^2 + 2 E0 m_N), 13.7 GeV for E0 = 100 GeV (as NA61/SHINE
+    quotes sqrt(s_NN) = 17.3 GeV for p+p at 158 GeV/c, arXiv:1705.02467). We found no NA64 record on HEPData with
+    another convention. Not the whole lead nucleus (sqrt(s) ~ 275 GeV) nor an atomic electron (0.32 GeV).
     """
     m_n = C.M_NUCLEON_GEV
-    energies = sorted({float(run.beam_energy_gev) for run in analysis.runs})
-    return [round(math.sqrt(C.M_E_GEV**2 + m_n**2 + 2.0 * e0 * m_n), 2) for e0 in energies]
+    beams = sorted({(float(run.beam_energy_gev), C.M_MU_GEV if str(run.beam_particle).startswith("mu") else C.M_E_GEV)
+                    for run in analysis.runs})
+    return sorted({round(math.sqrt(m**2 + m_n**2 + 2.0 * e0 * m_n), 2) for e0, m in beams})
 
 
 def _reactions(analysis: Analysis) -> list[str]:
-    """HEPData ``reactions``: Z' bremsstrahlung on lead, resonant e+e- annihilation if the analysis includes it, and
-    the invisible decay (HEPData particle names)."""
-    return (["E- PB --> E- PB ZPRIME"] + (["E+ E- --> ZPRIME"] if analysis.annihilation else [])
-            + ["ZPRIME --> INVISIBLE"])
+    """HEPData ``reactions``: Z' bremsstrahlung of each beam particle on lead, resonant e+e- annihilation if the
+    analysis includes it, and the invisible decay (HEPData particle names)."""
+    names = {"e-": "E-", "e+": "E+", "mu+": "MU+", "mu-": "MU-"}
+    brems = [f"{names[b]} PB --> {names[b]} PB ZPRIME" for b in analysis.beams]
+    return brems + (["E+ E- --> ZPRIME"] if analysis.annihilation else []) + ["ZPRIME --> INVISIBLE"]
 
 
 def _close(a: float, b: float) -> bool:

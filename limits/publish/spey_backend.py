@@ -52,8 +52,9 @@ class NA64Backend(spey.BackendBase):
     spey_requires = ">=0.2.0"
     # the NA64 papers whose data and analyses the built-in analyses use (as CITATION.cff lists them)
     doi = ["10.1103/PhysRevLett.129.161801", "10.1103/PhysRevLett.131.161801", "10.1103/PhysRevLett.123.121801",
-           "10.1103/PhysRevD.97.072002"]
-    arXiv = ["2606.17320", "2207.09979", "2307.02404", "1906.00176", "1710.00971"]
+           "10.1103/PhysRevD.97.072002", "10.1103/PhysRevD.109.L031103", "10.1103/PhysRevLett.132.211803"]
+    arXiv = ["2606.17320", "2207.09979", "2307.02404", "1906.00176", "1710.00971", "2308.15612", "2502.04053",
+             "2401.01708", "2409.10128"]
 
     def __init__(self, analysis: str = "na64-2026", model: str = "bl-unbroken", mass_mev: float = 10.0):
         a, m = get_analysis(analysis, field="analysis"), get_model(model, field="model")

@@ -7,8 +7,10 @@ Statistical model (one single-bin channel per run: the signal box):
   extrapolations (PRL 129), the constraint keeps b >= 0, and for these b and n = 0 it is indistinguishable from a
   Gaussian ``staterror`` (stats notes §2).
 - ``signal``: s_j(m, g_ref) with ``normfactor`` mu (POI), ``normsys signal_yield`` (the correlated signal-yield
-  uncertainty of the analysis, PRL 129's ~10 %), and per run ``normsys eff_<run>`` (efficiency, uncorrelated: pile-up
-  is run dependent) and ``normsys eot_<run>`` (EOT counting, uncorrelated between years).
+  uncertainty of the analysis, PRL 129's ~10 %; the analysis may name it, and a combination has one per name its
+  components give, e.g. ``signal_yield`` for the e- and e+ beams and ``signal_yield_mu`` for muons), and per run
+  ``normsys eff_<run>`` (efficiency, uncorrelated: pile-up is run dependent) and ``normsys eot_<run>`` (EOT
+  counting, uncorrelated between years).
 
 Interpolation codes are not part of the JSON; every model we build uses
 :data:`limits.stats.conventions.MODIFIER_SETTINGS` (normsys code4, histosys code4p: the codes of ``pyhf cls`` and of
@@ -115,10 +117,10 @@ def bkg_only_spec(analysis: Analysis) -> dict:
 
 
 def _signal_sample(analysis: Analysis, run, signal: float, mass_mev: float) -> dict:
-    syst = analysis.signal_yield_uncertainty
+    nuisance, syst = analysis.signal_yield_of(run)
     mods: list[dict[str, Any]] = [{"name": "mu", "type": "normfactor", "data": None}]
     if syst > 0:
-        mods.append({"name": "signal_yield", "type": "normsys", "data": {"hi": 1.0 + syst, "lo": 1.0 - syst}})
+        mods.append({"name": nuisance, "type": "normsys", "data": {"hi": 1.0 + syst, "lo": 1.0 - syst}})
     for name, rel in (("eff", run.efficiency_uncertainty_at(mass_mev)), ("eot", run.eot_uncertainty)):
         if rel > 0:
             mods.append({"name": f"{name}_{run.name}", "type": "normsys", "data": {"hi": 1.0 + rel, "lo": 1.0 - rel}})
