@@ -10,11 +10,11 @@ with d sigma/dx the exact-tree-level cross section of :mod:`limits.physics.brems
 (``m_lepton = m_mu``: the same squared amplitude, Liu, McKeen, Miller, PRD 95, 036010 (2017); Kirpichnikov,
 Sieber et al., PRD 104, 076012 (2021), arXiv:2107.13297, use it for NA64mu). Approximations, each small and stated:
 
-- the muon keeps its energy through the target: in 22.5 cm of lead a 160 GeV muon loses ~0.4 GeV by ionisation and
-  ~0.35 GeV on average by radiation (PDG muon energy-loss tables for lead), ~0.5 % of E0, and the cross section above
-  a fixed Z' energy changes by less than that;
-- only lead radiates: the scintillator's carbon and hydrogen add sum(n Z^2) ~ 0.8 % of lead's per unit depth,
-  left out (as the electron-beam fold does);
+- the muon keeps its energy through the target: in 22.5 cm of lead (255 g/cm^2) a 160 GeV muon loses ~0.4 GeV by
+  ionisation and ~0.4 GeV on average by radiation (PDG: muon critical energy in lead 141 GeV, b ~ 1e-5 cm^2/g), ~0.5 %
+  of E0, and the cross section above a fixed Z' energy changes by less than that;
+- only lead radiates: the scintillator's carbon and hydrogen add sum(n Z^2) ~ 0.8 % of lead's per layer (1.5 mm
+  of polystyrene against 1.5 mm of lead), left out (as the electron-beam fold does);
 - no annihilation: a muon makes no shower positrons (its knock-on electrons and pairs are soft).
 
 The spectrum is tabulated in bins of E_Z' from the lowest energy the cut needs to E0 on a grid of masses, per unit
