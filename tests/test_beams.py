@@ -63,9 +63,9 @@ def test_positron_primary_annihilates_at_the_resonant_energy(mass_gev):
 
 
 def test_positron_primary_with_bound_electrons_follows_the_compton_profiles():
-    """Bound electrons (impulse approximation, w = m_e - p_z): the resonance spreads to E_R(p_z) = (m^2 - 2 m_e^2) /
-    (2 (m_e - p_z)); yield and mean energy recomputed here by integrating over p_z with each shell's profile (the
-    module bins cumulative profiles instead)."""
+    """Bound electrons (impulse approximation, w = m_e - B_i - p_z): the resonance spreads to E_R(p_z) =
+    (m^2 - 2 m_e^2) / (2 (m_e - B_i - p_z)); yield and mean energy recomputed here by integrating over p_z with each
+    shell's profile and binding energy (the module bins cumulative profiles instead)."""
     mass_gev = 0.27
     beam = Setup(ecal_resolution=(0.0, 0.0))  # compton
     ours, mean = _primary_annihilation(mass_gev, beam)
@@ -74,12 +74,14 @@ def test_positron_primary_with_bound_electrons_follows_the_compton_profiles():
     p = np.concatenate([-p_half[:0:-1], p_half])  # p_z from -p_max to p_max
     j = np.concatenate([prof.j_au[:, :0:-1], prof.j_au], axis=1) / A_U_GEV  # per GeV, per electron
     j = j / np.trapezoid(j, p, axis=1)[:, None]  # each shell's profile normalised to one electron
-    density = prof.occupancy @ j  # electrons per GeV of p_z, all shells
-    e_r = (mass_gev**2 - 2 * C.M_E_GEV**2) / (2 * (C.M_E_GEV - p))
+    e_m = C.M_E_GEV - prof.binding_kev[:, None] * 1e-6  # each shell's bound-electron energy (issue 24)
+    e_r = (mass_gev**2 - 2 * C.M_E_GEV**2) / (2 * (e_m - p[None, :]))  # (shells, p_z)
     inside = (e_r > 50.0) & (e_r < 100.0)  # the cut (no resolution) and the beam energy
-    tau = np.zeros_like(p)
+    tau = np.zeros_like(e_r)
     tau[inside] = _primary_per_gev(e_r[inside], 100.0)
-    weight = density * tau / C.M_E_GEV
+    shell_weight = prof.occupancy[:, None] * j * tau / e_m  # Moller flux 1/E_m per shell
+    weight, e_r = shell_weight.sum(axis=0), (shell_weight * e_r).sum(axis=0) / np.maximum(shell_weight.sum(axis=0),
+                                                                                            1e-300)
     expected = _kinematic_prefactor(mass_gev) * np.trapezoid(weight, p)
     expected_mean = np.trapezoid(weight * e_r, p) / np.trapezoid(weight, p)
     assert ours == pytest.approx(expected, rel=0.01)

@@ -174,8 +174,9 @@ def test_annihilation_window_figure_shows_each_electron_model(drawn, tmp_path):
                                     limits.Setup(ecal_resolution=EcalResolution(0.10, 0.04)))
     fig = drawn[0]
     titles = [ax.get_title() for ax in fig.axes]
-    assert titles == ["Hartree-Fock Compton profiles", "exponential (DMG4)", "free electrons at rest"]
-    for ax, electrons in zip(fig.axes, ("compton", "exponential", "free")):
+    assert titles == ["Hartree-Fock Compton profiles", "the same, without binding", "exponential (DMG4)",
+                      "free electrons at rest"]
+    for ax, electrons in zip(fig.axes, ("compton", "compton-unbound", "exponential", "free")):
         line = _line(ax, "cut on the measured $E_{ECAL}$")
         x = np.asarray(line.get_xdata())
         assert x[0] == 150.0 and x[-1] == 400.0 and x.size == 501

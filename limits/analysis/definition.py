@@ -158,6 +158,9 @@ class Analysis:
         """Expected events per run from the external tables (see :mod:`limits.analysis.external`)."""
         ext = self.external_yields
         assert ext is not None
+        if any(run.efficiency_depends_on_energy for run in self.runs):
+            raise InputError("runs", "an efficiency in mass and energy applies inside our yield integral: it cannot "
+                                     "weight external yields (give their efficiency in mass only)")
         if model.name != ext.model:
             raise InputError("model", f"analysis {self.name} carries external yields for model {ext.model}, not "
                                       f"{model.name}")
@@ -192,6 +195,15 @@ class Analysis:
         per_eot: dict[Setup, np.ndarray] = {}  # runs with the same set-up share one yield
         for j, run in enumerate(self.runs):
             setup = self.setup(run)
+            if run.efficiency_depends_on_energy:  # applied per Z' energy inside the yield integral
+                e0 = setup.beam_energy_gev
+
+                def weights(mass_gev: np.ndarray, e_zprime_gev: np.ndarray, run: Run = run,
+                            e0: float = e0) -> np.ndarray:
+                    return run.efficiency_at_energy(mass_gev * C.MEV_PER_GEV, e0 - e_zprime_gev)
+
+                out[:, j] = run.eot * yield_per_eot(model, m * C.GEV_PER_MEV, g, setup, efficiency=weights).total
+                continue
             if setup not in per_eot:
                 per_eot[setup] = yield_per_eot(model, m * C.GEV_PER_MEV, g, setup).total
             out[:, j] = run.eot * run.efficiency_at(m) * per_eot[setup]

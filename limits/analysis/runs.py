@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from limits.analysis.efficiency import read_efficiency_csv
+from limits.analysis.efficiency import EfficiencyGrid, grid_efficiency, read_efficiency_csv
 from limits.errors import InputError
 from limits.frozen import freeze
 from limits.io.files import read_document, yaml_load
@@ -86,8 +86,34 @@ class Run:
             return None
         return float(fact.value[0][0]), float(fact.value[-1][0])
 
+    @property
+    def efficiency_depends_on_energy(self) -> bool:
+        """Whether the efficiency is a table in mass and energy (:mod:`limits.analysis.efficiency`)."""
+        value = self.facts["efficiency"].value
+        return isinstance(value, (list, tuple)) and len(value[0]) == 3
+
+    def efficiency_at_energy(self, mass_mev: np.ndarray, e_ecal_gev: np.ndarray) -> np.ndarray:
+        """Efficiency (n, k) at masses (MeV, (n,)) and energies E0 - E_Z' (GeV, (k,)): the grid interpolated, or a
+        mass-only efficiency repeated over the energies."""
+        m = np.atleast_1d(np.asarray(mass_mev, dtype=float))
+        e = np.atleast_1d(np.asarray(e_ecal_gev, dtype=float))
+        if not self.efficiency_depends_on_energy:
+            return np.repeat(self.efficiency_at(m)[:, None], e.size, axis=1)
+        rows = self.facts["efficiency"].value
+        masses = sorted({r[0] for r in rows})
+        energies = sorted({r[1] for r in rows})
+        values = np.array([r[2] for r in rows]).reshape(len(masses), len(energies))
+        return grid_efficiency(m, e, masses, energies, values)
+
     def efficiency_at(self, mass_mev) -> np.ndarray:
-        """Signal efficiency at the given masses (MeV): the constant, or the table interpolated in log(mass)."""
+        """Signal efficiency at the given masses (MeV): the constant, or the table interpolated in log(mass).
+
+        Raises:
+            InputError: the efficiency depends on the energy too (use :meth:`efficiency_at_energy`).
+        """
+        if self.efficiency_depends_on_energy:
+            raise InputError(f"runs.{self.name}.efficiency", "depends on the Z' energy: it applies inside the yield "
+                                                             "integral, not to a yield")
         value = self.facts["efficiency"].value
         m = np.asarray(mass_mev, dtype=float)
         if isinstance(value, (list, tuple)):
@@ -105,6 +131,10 @@ def _fact(raw: dict, field: str, base: Path | None) -> Fact:
         if base is None:
             raise InputError(field, "an efficiency file needs a runs file to be relative to")
         table = read_efficiency_csv(base / raw["file"], raw["file"], field)
+        if isinstance(table, EfficiencyGrid):  # in mass and energy: (mass, e_ecal, efficiency) rows
+            rows = [(m, e, table.efficiency[i][k]) for i, m in enumerate(table.mass_mev)
+                    for k, e in enumerate(table.e_ecal_gev)]
+            return Fact(rows, raw["status"], raw["source"], file=table.file, sha256=table.sha256)
         return Fact(list(zip(table.mass_mev, table.efficiency)), raw["status"], raw["source"], file=table.file,
                     sha256=table.sha256, uncertainty=table.rel_uncertainty)
     return Fact(raw["value"], raw["status"], raw["source"])

@@ -40,7 +40,8 @@ class ComptonProfiles:
     Attributes:
         shells: shell names (K, L1, ... as xraylib numbers them).
         occupancy: electrons per shell (fractional for the spin-orbit-split 6p); sums to Z.
-        binding_kev: binding energies in keV (xraylib ``EdgeEnergy``), for reference.
+        binding_kev: binding energies in keV (xraylib ``EdgeEnergy``): the bound electron's energy m_e - B_i in
+            the resonant annihilation's kinematics (:mod:`limits.physics.annihilation`).
         p_au: the tabulation points of |p_z| in atomic units, from 0 to the table end (100).
         j_au: J_i(|p_z|) per electron in 1/a.u., shape (n_shells, n_p), as tabulated (not yet normalised).
     """
@@ -81,6 +82,12 @@ class ComptonProfiles:
         half = np.where(flat[None, :] <= self.p_au[-1], inside, core[:, -1:] + tail[:, None] * (1.0 - beyond))
         signed = np.where(np.ravel(p)[None, :] >= 0, 0.5 + half, 0.5 - half)
         return signed.reshape((len(self.shells),) + a.shape)
+
+    def shell_cdf(self, p_z_gev: ArrayLike) -> np.ndarray:
+        """P(p_z' < p_z) of shell i at ``p_z_gev[i]``: the argument has a leading axis over the shells (each shell
+        its own momenta, e.g. shifted by its binding energy); same shape back."""
+        p = np.asarray(p_z_gev, dtype=float)
+        return np.stack([self.cdf(p[i])[i] for i in range(len(self.shells))])
 
     def mean_kinetic_energy_kev(self) -> np.ndarray:
         """<T> = <p^2>/2m_e per shell in keV, with <p^2> = 3 <p_z^2> (isotropy), non-relativistic: a check against

@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +46,7 @@ from limits.physics.setup import Setup
 from limits.physics.tables import load_brems, load_compton, load_shower, table_checksums
 from limits.physics.widths import dark_sector_width, decay_widths
 
-__all__ = ["Spectra", "Yields", "spectra", "yield_per_eot"]
+__all__ = ["EfficiencyWeights", "Spectra", "Yields", "spectra", "yield_per_eot"]
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ def spectra(beam_energy_gev: float, ecut_gev: float, e_min_gev: float | None = N
     m_hi = np.sqrt(2 * C.M_E_GEV * beam_energy_gev * 2.5)
     ann_mass = np.arange(m_lo, m_hi + 2.5e-4, 2.5e-4)
     ann = annihilation.spectrum_per_ge2(ann_mass, e_edges, tau_pos, electron_model=electron_model,
-                                        profiles=load_compton() if electron_model == "compton" else None)
+                                        profiles=load_compton() if electron_model.startswith("compton") else None)
     if scintillator:
         ann = ann + annihilation.spectrum_per_ge2(ann_mass, e_edges, tau_pos, electron_model="compton",
                                                   profiles=scintillator_profiles())
@@ -307,8 +307,12 @@ def _invisible_sums(decay: _Decay, weights: Sequence[np.ndarray]) -> list[np.nda
     return sums
 
 
+EfficiencyWeights = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""An efficiency in mass and Z' energy: (masses (n,) GeV, Z' energies (k,) GeV) -> efficiencies (n, k)."""
+
+
 def yield_per_eot(model: Model, mass_gev, coupling, setup: Setup | None = None, *, finite_width: bool = True,
-                  spectrum: bool = False):
+                  spectrum: bool = False, efficiency: EfficiencyWeights | None = None):
     """Yields per EOT for every (mass, coupling) pair (arrays broadcast; chunks of 20000 points) in one set-up.
 
     Args:
@@ -321,6 +325,9 @@ def yield_per_eot(model: Model, mass_gev, coupling, setup: Setup | None = None, 
             the narrow-width approximation (for comparisons).
         spectrum: also return the bin edges, dN/dE_Z' (events per EOT per GeV with the decay factor and the pass
             probability) and the pass probability of each bin.
+        efficiency: a selection efficiency that depends on the Z' energy as well as the mass (an analyst's table,
+            :mod:`limits.analysis.efficiency`), applied in every energy bin with the pass probability; the yields then
+            include it (default: none, the efficiency multiplies the yield afterwards).
 
     Returns:
         :class:`Yields`, or (Yields, e_edges_gev, dn_de, p_pass) when ``spectrum`` is true.
@@ -358,8 +365,9 @@ def yield_per_eot(model: Model, mass_gev, coupling, setup: Setup | None = None, 
         if dn is not None:
             # the spectra depend on the mass only: interpolate once per distinct mass (coupling scans repeat masses)
             unique, inverse = np.unique(m[sl], return_inverse=True)
-            b = (sp.brem_at(unique) * p_pass)[inverse]
-            a = (sp.ann_at(unique) * p_pass)[inverse] if setup.annihilation else np.zeros_like(b)
+            weight = p_pass if efficiency is None else p_pass * efficiency(unique, sp.e_centres_gev)
+            b = (sp.brem_at(unique) * weight)[inverse]
+            a = (sp.ann_at(unique) * weight)[inverse] if setup.annihilation else np.zeros_like(b)
             p_inv = decay_factor(model, m[sl], c[sl], sp.e_centres_gev, setup.l_det_m)
             brem[sl] = ge2[sl] * b.sum(axis=1)
             ann[sl] = ge2[sl] * a.sum(axis=1)
@@ -370,8 +378,9 @@ def yield_per_eot(model: Model, mass_gev, coupling, setup: Setup | None = None, 
             continue
         # the sums only: over the distinct masses' spectra, without (points x energies) matrices
         decay = _Decay(model, m[sl], c[sl], sp.e_centres_gev, setup.l_det_m)
-        b = sp.brem_at(decay.unique) * p_pass
-        a = sp.ann_at(decay.unique) * p_pass if setup.annihilation else np.zeros_like(b)
+        weight = p_pass if efficiency is None else p_pass * efficiency(decay.unique, sp.e_centres_gev)
+        b = sp.brem_at(decay.unique) * weight
+        a = sp.ann_at(decay.unique) * weight if setup.annihilation else np.zeros_like(b)
         brem[sl] = ge2[sl] * b.sum(axis=1)[decay.inverse]
         ann[sl] = ge2[sl] * a.sum(axis=1)[decay.inverse]
         invisible, brem_invisible = _invisible_sums(decay, (a + b, b))

@@ -137,7 +137,8 @@ def draw_annihilation_window(tables: Mapping[str, YieldTable],
             ax.plot(table.mass_mev, np.where(y0 > 0, y0, np.nan), color="tab:red", ls=":", lw=1,
                     label="cut on the true $E_{Z'}$")
         ax.set_yscale("log")
-        ax.set_title({"compton": "Hartree-Fock Compton profiles", "exponential": "exponential (DMG4)",
+        ax.set_title({"compton": "Hartree-Fock Compton profiles", "compton-unbound": "the same, without binding",
+                      "exponential": "exponential (DMG4)",
                       "free": "free electrons at rest"}.get(electron_model, electron_model), fontsize=10)
         ax.set_xlabel(r"$m_{Z'}$ [MeV]")
         ax.grid(alpha=0.3, which="both", lw=0.5)
