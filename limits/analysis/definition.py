@@ -147,7 +147,8 @@ class Analysis:
                                                     float(run.ecal_resolution_constant)),
                      l_det_m=float(run.l_det_m), annihilation=self.annihilation and not muon_run,
                      electron_momenta=self.electron_momenta, scintillator_electrons=self.scintillator_electrons,
-                     target_depth_x0=float(run.target_depth_x0))
+                     target_depth_x0=float(run.target_depth_x0),
+                     beam_energy_spread_gev=float(run.beam_energy_spread_gev))
 
     @property
     def setups(self) -> dict[str, Setup]:

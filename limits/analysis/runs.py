@@ -22,7 +22,7 @@ from limits.io.schemas import validate
 
 __all__ = ["Fact", "Run", "load_runs", "runs_from_document", "DEFAULT_RUNS"]
 
-OPTIONAL_FIELDS = ("beam_particle", "target_depth_x0")
+OPTIONAL_FIELDS = ("beam_particle", "target_depth_x0", "beam_energy_spread_gev")
 """Fields a run file may leave out everywhere: their defaults (NA64's electron beam on its 40 X0 ECAL) apply."""
 FIELDS = ("year", "eot", "eot_uncertainty", "efficiency", "efficiency_uncertainty", "background",
           "background_uncertainty", "observed", "l_det_m", "beam_energy_gev", "ecut_gev", "ecal_resolution_stochastic",
@@ -32,6 +32,10 @@ _DEFAULTS = {  # what a run file that predates positron and muon beams means
     "beam_particle": {"value": "e-", "status": "confirmed", "source": "default: NA64's electron beam"},
     "target_depth_x0": {"value": 40, "status": "confirmed",
                         "source": "default: NA64's ECAL, 150 x 1.5 mm Pb (40 X0), arXiv:2606.17320"},
+    "beam_energy_spread_gev": {"value": 0, "status": "unverified",
+                               "source": "default: no paper states the beam's momentum spread (PRL 129 keeps beam "
+                                         "tracks within 100 +- 3 GeV; arXiv:2606.17320 quotes dp/p ~ 1 % for the "
+                                         "spectrometer's resolution, not the beam's spread)"},
 }
 
 

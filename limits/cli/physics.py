@@ -71,6 +71,9 @@ def widths_cmd(model: tuple[str, ...], mass_mev: str, coupling: float, fmt: str,
                                       "and --ecal-resolution is the momentum resolution of the scattered muon).")
 @click.option("--beam-energy-gev", type=float, default=DEFAULT_SETUP.beam_energy_gev, show_default=True,
               help="Beam energy E0 in GeV (e+-: 30-150; muons: 10-400).")
+@click.option("--beam-energy-spread-gev", type=float, default=DEFAULT_SETUP.beam_energy_spread_gev, show_default=True,
+              help="Gaussian spread of the beam energy in GeV; the cut on E_ECAL sees it in quadrature with the "
+                   "ECAL resolution.")
 @click.option("--target-depth-x0", type=float, default=DEFAULT_SETUP.target_depth_x0, show_default=True,
               help="Active target depth in X0 of the Pb/Sc ECAL (muon beams; an e+- shower is tabulated for 40).")
 @click.option("--ecut-gev", type=float, default=DEFAULT_SETUP.ecut_gev, show_default=True,
@@ -107,9 +110,9 @@ def widths_cmd(model: tuple[str, ...], mass_mev: str, coupling: float, fmt: str,
                    "atomic-electron model side by side (--masses and --electron-momenta then do not apply).")
 @api_errors
 def yields_cmd(model: str, coupling: float, mass_mev: str, beam_particle: str, beam_energy_gev: float,
-               target_depth_x0: float, ecut_gev: float, l_det_m: float, annihilation: bool | None,
-               ecal_resolution: tuple[float, float], electron_momenta: str, scintillator_electrons: bool, fmt: str,
-               spectrum: bool, path: str | None, plot_kind: str) -> None:
+               beam_energy_spread_gev: float, target_depth_x0: float, ecut_gev: float, l_det_m: float,
+               annihilation: bool | None, ecal_resolution: tuple[float, float], electron_momenta: str,
+               scintillator_electrons: bool, fmt: str, spectrum: bool, path: str | None, plot_kind: str) -> None:
     """Signal yield per beam particle on target (EOT, or positrons, muons), before the selection efficiency.
 
     yield_brem_per_eot and yield_annihilation_per_eot count the Z' produced with E_Z' > ECUT (all decays);
@@ -120,6 +123,7 @@ def yields_cmd(model: str, coupling: float, mass_mev: str, beam_particle: str, b
         annihilation = DEFAULT_SETUP.annihilation and not beam_particle.startswith("mu")
     setup = api.Setup(beam_particle=beam_particle, beam_energy_gev=beam_energy_gev, ecut_gev=ecut_gev,
                       l_det_m=l_det_m, annihilation=annihilation, target_depth_x0=target_depth_x0,
+                      beam_energy_spread_gev=beam_energy_spread_gev,
                       ecal_resolution=api.EcalResolution(*ecal_resolution), electron_momenta=electron_momenta,
                       scintillator_electrons=scintillator_electrons)
     table = (api.yield_spectrum(model, mass_mev=mass_mev, coupling=coupling, setup=setup) if spectrum

@@ -28,11 +28,12 @@ __all__ = ["EcalResolution"]
 
 @dataclass(frozen=True)
 class EcalResolution:
-    """ECAL energy resolution sigma_E/E = a/sqrt(E[GeV]) (+) b.
+    """ECAL energy resolution sigma_E/E = a/sqrt(E[GeV]) (+) b, and the beam-energy spread the cut also sees.
 
     Attributes:
         stochastic: a, in GeV^(1/2) (0.10 for NA64's ECAL).
         constant: b, dimensionless (0.04).
+        beam_spread_gev: the beam energy's Gaussian spread sigma_E0 in GeV (0 by default), added in quadrature.
 
     Example:
         >>> res = EcalResolution(0.10, 0.04)
@@ -44,20 +45,24 @@ class EcalResolution:
 
     stochastic: float
     constant: float
+    beam_spread_gev: float = 0.0
 
     def __post_init__(self) -> None:
-        if not (self.stochastic >= 0 and self.constant >= 0):
+        if not (self.stochastic >= 0 and self.constant >= 0 and self.beam_spread_gev >= 0):
             raise ValueError("resolution terms must be >= 0")
 
     @property
     def is_perfect(self) -> bool:
         """True for sigma = 0: the cut acts on the true energy."""
-        return self.stochastic == 0 and self.constant == 0
+        return self.stochastic == 0 and self.constant == 0 and self.beam_spread_gev == 0
 
     def sigma_gev(self, energy_gev: ArrayLike) -> np.ndarray:
-        """sigma_E in GeV at ECAL energy ``energy_gev`` (GeV, >= 0)."""
+        """sigma in GeV of the cut variable at ECAL energy ``energy_gev`` (GeV, >= 0): sigma_E, and the beam-energy
+        spread in quadrature (``beam_spread_gev``: the event's E_ECAL = E0 - E_Z' moves with its true beam energy
+        while the threshold on E_ECAL is fixed; the production spectrum's own dependence on E0 averages out to
+        second order in the spread)."""
         e = np.clip(np.asarray(energy_gev, dtype=float), 0.0, None)
-        return np.asarray(np.sqrt(self.stochastic**2 * e + (self.constant * e) ** 2))
+        return np.asarray(np.sqrt(self.stochastic**2 * e + (self.constant * e) ** 2 + self.beam_spread_gev**2))
 
     def pass_probability(self, zprime_energy_gev: ArrayLike, *, beam_energy_gev: float,
                          ecut_gev: float) -> np.ndarray:

@@ -52,6 +52,9 @@ class Setup:
             >= 0.1 E0 and below E0.
         ecal_resolution: sigma_E/E = a/sqrt(E[GeV]) (+) b of the ECAL energy the cut acts on
             (:class:`~limits.physics.detector.EcalResolution`; (0, 0) cuts on the true Z' energy).
+        beam_energy_spread_gev: the beam energy's Gaussian spread sigma_E0 in GeV (0 by default: no paper states
+            it); the cut on E_ECAL sees it in quadrature with the resolution
+            (:class:`~limits.physics.detector.EcalResolution`).
         l_det_m: length in metres beyond which a visible decay counts as invisible (ECAL + HCAL; PRL 129 Eq. 6).
         annihilation: include resonant e+e- -> Z' on the target's atomic electrons (arXiv:2606.17320).
         electron_momenta: the atomic electrons' motion in annihilation (``compton``, ``exponential``, ``free``;
@@ -72,6 +75,7 @@ class Setup:
     ecal_resolution: EcalResolution = field(default_factory=lambda: EcalResolution(
         C.ECAL_RESOLUTION_STOCHASTIC_SQRT_GEV, C.ECAL_RESOLUTION_CONSTANT))
     l_det_m: float = C.L_DETECTOR_DEFAULT_M
+    beam_energy_spread_gev: float = 0.0
     annihilation: bool = True
     electron_momenta: str = "compton"
     scintillator_electrons: bool = False
@@ -84,6 +88,7 @@ class Setup:
         e0 = number_in_range("beam_energy_gev", self.beam_energy_gev,
                              *(MUON_ENERGY_RANGE_GEV if self.is_muon else BEAM_ENERGY_RANGE_GEV), "GeV")
         depth = number_in_range("target_depth_x0", self.target_depth_x0, *TARGET_DEPTH_RANGE_X0, "X0")
+        spread = number_in_range("beam_energy_spread_gev", self.beam_energy_spread_gev, 0.0, 0.1 * e0, "GeV")
         if not self.is_muon and depth != C.ECAL_DEPTH_X0:
             raise InputError("target_depth_x0", f"{depth:g} X0: an {self.beam_particle} shower is tabulated for the "
                                                 f"{C.ECAL_DEPTH_X0:g} X0 ECAL only (other depths for muon beams)")
@@ -107,10 +112,13 @@ class Setup:
             number_in_range("ecal_resolution", resolution.stochastic, *RESOLUTION_RANGES["stochastic"],
                       "GeV^1/2 (stochastic term)")
             number_in_range("ecal_resolution", resolution.constant, *RESOLUTION_RANGES["constant"], "(constant term)")
+        if resolution.beam_spread_gev:
+            raise InputError("ecal_resolution", "carries a beam-energy spread: give it as beam_energy_spread_gev")
         if self.electron_momenta not in ELECTRON_MODELS:
             raise InputError("electron_momenta", f"{self.electron_momenta!r} is not one of "
                                                  f"{', '.join(ELECTRON_MODELS)}")
         for name, value in (("beam_energy_gev", e0), ("ecut_gev", cut), ("l_det_m", l_det), ("target_depth_x0", depth),
+                            ("beam_energy_spread_gev", spread),
                             ("ecal_resolution", resolution), ("annihilation", bool(self.annihilation)),
                             ("scintillator_electrons", bool(self.scintillator_electrons))):
             object.__setattr__(self, name, value)
@@ -129,6 +137,11 @@ class Setup:
     def replace(self, **changes: Any) -> Setup:
         """A validated copy with ``changes`` (attribute names as in the class)."""
         return dataclasses.replace(self, **changes)
+
+    @property
+    def cut_resolution(self) -> EcalResolution:
+        """What the missing-energy cut is smeared by: the ECAL resolution and the beam-energy spread."""
+        return dataclasses.replace(self.ecal_resolution, beam_spread_gev=self.beam_energy_spread_gev)
 
     def record(self) -> dict[str, Any]:
         """The set-up as plain JSON values (what results record): the resolution as ``[a, b]``."""

@@ -333,7 +333,7 @@ def yield_per_eot(model: Model, mass_gev, coupling, setup: Setup | None = None, 
         :class:`Yields`, or (Yields, e_edges_gev, dn_de, p_pass) when ``spectrum`` is true.
     """
     setup = Setup() if setup is None else setup
-    beam_energy_gev, ecut_gev, resolution = setup.beam_energy_gev, setup.ecut_gev, setup.ecal_resolution
+    beam_energy_gev, ecut_gev, resolution = setup.beam_energy_gev, setup.ecut_gev, setup.cut_resolution
     electron_model, scintillator_electrons = setup.electron_momenta, setup.scintillator_electrons
     m, c = np.broadcast_arrays(np.atleast_1d(np.asarray(mass_gev, float)), np.atleast_1d(np.asarray(coupling, float)))
     m, c = m.ravel(), c.ravel()

@@ -52,8 +52,9 @@ def plot_yields(model: str | Model, mass_mev: str | ArrayLike, coupling: float, 
     window = annihilation_window_mev(setup, float(masses.min()), float(masses.max()))
     figure_masses = np.unique(np.concatenate([masses, window[::2]]))
     table = yields(model, mass_mev=figure_masses, coupling=coupling, setup=setup)
-    true_cut = (None if setup.ecal_resolution.is_perfect else
-                yields(model, mass_mev=figure_masses, coupling=coupling, setup=setup.replace(ecal_resolution=TRUE_CUT)))
+    true_cut = (None if setup.cut_resolution.is_perfect else
+                yields(model, mass_mev=figure_masses, coupling=coupling,
+                       setup=setup.replace(ecal_resolution=TRUE_CUT, beam_energy_spread_gev=0.0)))
     save_figure(draw_yields(table, true_cut), path)
 
 
@@ -72,7 +73,7 @@ def draw_yields(table: YieldTable, true_cut: YieldTable | None = None) -> Figure
     order = np.argsort(table.mass_mev)
     m_mev = table.mass_mev[order]
     brem, ann_all, total = table.brem_per_eot[order], table.annihilation_per_eot[order], table.total_per_eot[order]
-    resolution = setup.ecal_resolution
+    resolution = setup.cut_resolution
     fig, ax = new_figure(figsize=(7.5, 4.8))
     ax.plot(m_mev, brem, color="tab:blue", label="bremsstrahlung (e$^-$ + e$^+$)")
     if setup.annihilation:
@@ -171,7 +172,8 @@ def plot_annihilation_window(model: str | Model, coupling: float, path: str | os
     masses = np.linspace(*mass_range_mev, 501)
     panels = {e: setup.replace(electron_momenta=e, annihilation=True) for e in ELECTRON_MODELS}
     tables = {e: yields(model, mass_mev=masses, coupling=coupling, setup=s) for e, s in panels.items()}
-    true_cut = (None if setup.ecal_resolution.is_perfect else
-                {e: yields(model, mass_mev=masses, coupling=coupling, setup=s.replace(ecal_resolution=TRUE_CUT))
+    true_cut = (None if setup.cut_resolution.is_perfect else
+                {e: yields(model, mass_mev=masses, coupling=coupling,
+                           setup=s.replace(ecal_resolution=TRUE_CUT, beam_energy_spread_gev=0.0))
                  for e, s in panels.items()})
     save_figure(draw_annihilation_window(tables, true_cut), path)
