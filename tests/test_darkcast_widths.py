@@ -5,10 +5,9 @@ micha-a-schmidt/darkcast at commit db9a0f6 (2022-08-12; an archive of the code n
 under Python 3 (with `file`, `xrange`, `reduce` supplied as builtins, no other change) for a Z' with couplings
 x_f = Q'_f + 0.3 e Q_em,f, i.e. kinetic mixing epsilon = 0.3 g: `Model(name, xfs).width(["e_e", "mu_mu"], m)` and
 `.width("hadrons", m)`, Gamma/g^2 in GeV. DarkCast's hadronic widths come from data-driven R-ratio fits (their rf.*.dat)
-that include the rho', omega', 4 pi and K K-bar continuum above ~0.8 GeV; our VMD (rho, omega, phi) does not, and falls
-below them there (x0.3-0.7 in the hadronic part at 0.85-1.1 GeV for B-L; measured and reported, not fitted). The test
-holds the visible width (leptons + hadrons) to 2 % where the hadrons are below ~15 % of it (0.30-0.74 GeV), and the
-leptonic widths to 1e-5 everywhere.
+that include the rho', omega', 4 pi and K K-bar continuum above ~0.8 GeV. Our VMD (rho, omega, phi) did not, and fell
+to x0.3-0.7 of them at 0.85-1.1 GeV for B-L; since issue 24 the widths use DarkCast's R ratios per current (resampled,
+limits/data/hadrons_darkcast_r.csv), so the hadronic widths agree to 1e-3 at every mass and the leptonic ones to 1e-5.
 """
 
 from __future__ import annotations
@@ -45,6 +44,30 @@ def test_mixed_model_widths_agree_with_darkcast(name):
     w = decay_widths(model, ref[:, 0], 1.0)
     leptons = w.partial_gev["ee"] + w.partial_gev["mumu"]
     np.testing.assert_allclose(leptons, ref[:, 1], rtol=1e-5)
-    low = ref[:, 0] <= 0.745  # 10 masses off the omega/phi peaks, hadrons a small part of the visible width
-    assert low.sum() >= 10
-    np.testing.assert_allclose((leptons + w.partial_gev["hadrons"])[low], (ref[:, 1] + ref[:, 2])[low], rtol=0.02)
+    # the hadrons follow DarkCast's R ratios (issue 24): at every mass, to the resampled table's interpolation
+    np.testing.assert_allclose(w.partial_gev["hadrons"], ref[:, 2], rtol=1e-3)
+
+
+# Issue 24: the hadronic widths near 1 GeV, where VMD without the excited mesons fell to x0.35-0.94 of DarkCast.
+# DarkCast at db9a0f6 (micha-a-schmidt/darkcast; darkcast/vmd, pars.py and model.py identical at d627d13), run under
+# Python 3 as above: Model("B-L_boson").width("hadrons", m) and Model("dark_photon").width("hadrons", m), g = 1 (for
+# the dark photon g is epsilon), Gamma in GeV.
+DARKCAST_HADRONS_NEAR_1_GEV = {
+    "bl-unbroken": [(0.80, 0.0740754), (0.85, 0.0105615), (0.90, 0.0062604), (0.95, 0.00567332), (1.00, 0.00471389),
+                    (1.05, 0.0390496), (1.10, 0.0266813)],
+    "dark-photon": [(0.80, 0.0130111), (0.85, 0.0068032), (0.90, 0.00400018), (0.95, 0.00272455),
+                    (1.00, 0.00288223), (1.05, 0.00348541), (1.10, 0.00277419)],
+}
+
+
+@pytest.mark.parametrize("name", list(DARKCAST_HADRONS_NEAR_1_GEV))
+def test_hadronic_widths_near_1_gev_follow_darkcast(name):
+    """The issue's acceptance: within 10 % at >= 6 masses in 0.8-1.1 GeV (the widths now use DarkCast's data-driven
+    R ratios, so they agree to the interpolation of the resampled table, ~1e-5)."""
+    from limits.physics.models import get_model
+
+    ref = np.array(DARKCAST_HADRONS_NEAR_1_GEV[name])
+    w = decay_widths(get_model(name), ref[:, 0], 1.0)
+    assert ref[:, 0].size >= 6
+    np.testing.assert_allclose(w.partial_gev["hadrons"], ref[:, 1], rtol=0.10)
+    np.testing.assert_allclose(w.partial_gev["hadrons"], ref[:, 1], rtol=1e-4)

@@ -9,7 +9,7 @@ widths and branching fractions"). With alpha' = g^2/(4 pi), r_X = m_X^2/m^2 and 
 - heavy Majorana N:        (alpha'/6) Q_N^2 m beta_N^3 per N                                          PRL 129 Eq. 3
 - complex scalar chi:      (alpha_D/12) m beta_chi^3                                        arXiv:2606.17320 Eq. A6
 - Dirac fermion chi:       (alpha_D/3) m (1 + 2 r_chi) beta_chi
-- hadrons:                 (alpha'/3) m R_Z'(m), vector-meson dominance (``limits.physics.hadrons``)
+- hadrons:                 (alpha'/3) m R_Z'(m), DarkCast's data-driven R ratios by current (``limits.physics.hadrons``)
 
 Invisible = light neutrinos + heavy N + dark sector. Visible decays beyond the detector are not counted here: that is
 production's job (PRL 129 Eq. 6) and uses the total width and decay length from this module.
@@ -47,7 +47,7 @@ __all__ = [
     "decay_widths",
 ]
 
-#: Validity range of the width calculation (1 keV - 1.2 GeV): VMD hadrons end at 1.2 GeV.
+#: Validity range of the width calculation (1 keV - 1.2 GeV): the hadronic R-ratio table ends at 1.25 GeV.
 MASS_MIN_GEV = 1e-6
 MASS_MAX_GEV = 1.2
 MASS_RANGE_MEV = (MASS_MIN_GEV * C.MEV_PER_GEV, MASS_MAX_GEV * C.MEV_PER_GEV)
@@ -95,7 +95,7 @@ def reduced_widths(model: Model, mass_gev: np.ndarray) -> dict[str, np.ndarray]:
         at_zero = model.charges["u"]
         running = np.where(at_zero != 0, charges["u"] / at_zero, 1.0) ** 2 \
             if all(model.charges[q] == model.kinetic_mixing * C.E_CHARGE * C.EM_CHARGE[q] for q in quarks) else running
-    out["hadrons"] = unit * running * hadrons.r_ratio_total(
+    out["hadrons"] = unit * running * hadrons.r_ratio_data(
         m, hadrons.current_weights(model.charges["u"], model.charges["d"], model.charges["s"])
     )
     return out
@@ -164,7 +164,7 @@ _MEMO: dict[tuple[str, bytes], dict[str, np.ndarray]] = {}
 
 def _reduced_memo(model: Model, mass_gev: np.ndarray) -> dict[str, np.ndarray]:
     """:func:`reduced_widths`, remembered for small mass arrays: a scan inverts each mass with a few calls at one
-    mass, and the VMD hadronic width costs ~1 ms a call."""
+    mass, and the hadronic width costs a table interpolation a call."""
     if mass_gev.size > 64:
         return reduced_widths(model, mass_gev)
     key = (repr(model), mass_gev.tobytes())
@@ -195,7 +195,7 @@ def decay_widths(model: Model, mass_gev, coupling) -> DecayWidths:
     partial = {name: g**2 * w for name, w in own.items()}
     if model.epsilon:
         # couplings g Q_f + eps e Q_em,f: every width is a quadratic form in (g, eps) (leptons, and hadrons through
-        # the amplitudes of the VMD current, linear in the quark couplings), so
+        # the R ratio, quadratic in the current's overlaps, which are linear in the quark couplings), so
         # Gamma = g^2 A + 2 g eps B + eps^2 C with 2B = Gamma(Q + e Q_em) - A - C per unit coupling (polarisation)
         eps = model.epsilon
         mixed, photon = reduced(model.plus_photon_like()), reduced(model.photon_like())
