@@ -132,13 +132,13 @@ def test_the_new_analyses_and_beams_from_the_command_line(run_cli, tmp_path):
 
     for analysis, model in (("na64mu-2022", "lmu-ltau"), ("na64pos-2022", "dark-photon"),
                             ("na64pos-2023", "dark-photon")):
-        code, out, err = run_cli("scan", "--analysis", analysis, "--model", model, "--masses", "10,250",
+        code, out, err = run_cli("scan", "--analysis", analysis, "--model", model, "--masses", "250",
                                  "--format", "json", "--out", str(tmp_path / analysis))
         assert code == 0, err
         doc = json.loads(out)
-        assert doc["analysis"] == analysis and [p["status"] for p in doc["points"]] == ["ok", "ok"]
-        python = limits.scan(analysis, model, mass_mev=[10, 250])
-        assert python.g_obs.tolist() == [p["g_obs"] for p in doc["points"]]
+        assert doc["analysis"] == analysis and [p["status"] for p in doc["points"]] == ["ok"]
+        if analysis == "na64mu-2022":  # the same from Python (one is enough: the CLI makes one library call)
+            assert limits.scan(analysis, model, mass_mev=[250]).g_obs.tolist() == [doc["points"][0]["g_obs"]]
     code, out, err = run_cli("yields", "--beam", "mu+", "--beam-energy-gev", "160", "--ecut-gev", "80",
                              "--model", "lmu-ltau", "--masses", "10", "--format", "json")
     assert code == 0 and json.loads(out)[0]["yield_annihilation_per_eot"] == 0.0
