@@ -186,6 +186,19 @@ def _reactions(analysis: Analysis) -> list[str]:
     return brems + (["E+ E- --> ZPRIME"] if analysis.annihilation else []) + ["ZPRIME --> INVISIBLE"]
 
 
+def _on_target(analysis: Analysis) -> str:
+    """The beam particles on target of an analysis' runs, by beam: "9.37e+11 EOT", or e.g. "9.37e+11 EOT, 2.61e+10
+    positrons and 1.98e+10 muons on target" for a combination."""
+    counts: dict[str, float] = {}
+    for run in analysis.runs:
+        kind = {"e-": "EOT", "e+": "positrons", "mu+": "muons", "mu-": "muons"}[str(run.beam_particle)]
+        counts[kind] = counts.get(kind, 0.0) + float(run.eot)
+    parts = [f"{n:.3g} {kind}" for kind, n in counts.items()]
+    if list(counts) == ["EOT"]:
+        return parts[0]
+    return ", ".join(parts) + ("" if parts[-1].endswith("EOT") else " on target")
+
+
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
@@ -372,7 +385,7 @@ def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, ima
     table = hd.Table(f"Limits {model_name}")
     cl = f"{result.cl * 100:g}%"
     method = METHOD_TEXT.get(result.method, result.method).format(ntoys=result.ntoys, seed=result.seed)
-    eot = f"{analysis.total_eot:.3g} EOT"
+    eot = _on_target(analysis)
     table.location = "Derived from the NA64 data with the limits package; see the record's figures."
     table.keywords["observables"] = ["LIMIT"]
     table.keywords["reactions"] = _reactions(analysis)
