@@ -69,6 +69,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "limits.reference.compare": ("compare", "Comparison", "CURVES"),
     "limits.reference.curves": ("load_reference", "reference_curves", "reference_names", "ReferenceCurve"),
     "limits.scanning.config": ("CL_RANGE", "NTOYS_RANGE", "ScanConfig", "SEED_RANGE"),
+    "limits.service.app": ("create_app", "serve"),
     "limits.scanning.merge": ("merge_scans",),
     "limits.scanning.point": ("MassLimit",),
     "limits.scanning.result": ("LimitCurves", "ScanResult"),
@@ -87,17 +88,17 @@ _WHERE = {name: (module, name) for module, names in _SOURCES.items() for name in
 
 __all__ = ["ALIASES", "Analysis", "BAND_LABELS", "BEAM_PARTICLES", "BRANCHING_KINDS", "build_tables",
            "builtin_analyses", "builtin_models", "cache_info", "Calculator", "CL_RANGE", "clear_cache", "CLsScan",
-           "compare", "Comparison", "COUPLING_RANGE", "create_calculator", "cross_section", "CrossSection", "CURVES",
-           "DEFAULT_ANALYSIS", "DEFAULT_MODEL", "describe_models", "EcalResolution", "ELECTRON_MODELS", "export",
-           "EXPORT_FORMATS", "get_analysis", "get_model", "get_models", "hepdata_record", "IMAGE_FORMATS", "InputError",
-           "LimitCurves", "LimitsError", "load_reference", "MASS_RANGE_MEV", "MassLimit", "MAX_MASSES", "merge_scans",
-           "merge_to_files", "METHODS", "Model", "MuLimit", "NTOYS_RANGE", "paper_figures", "plot_annihilation_window",
-           "plot_branching", "plot_comparison", "plot_widths", "plot_yields", "PublishError", "read_overlay",
-           "ReadOnlyError", "reference_curves", "reference_names", "ReferenceCurve", "render", "RENDER_FORMATS",
-           "save_scan", "save_workspaces", "SavedScan", "SavedWorkspaces", "scan", "scan_to_files", "ScanConfig",
-           "ScanResult", "SEED_RANGE", "Setup", "table_info", "TABLE_KINDS", "TableError", "__version__", "widths",
-           "WidthTable", "Workspaces", "workspaces", "write_workspaces", "yield_spectrum", "yields", "YieldSpectrum",
-           "YieldTable"]
+           "compare", "Comparison", "COUPLING_RANGE", "create_app", "create_calculator", "cross_section",
+           "CrossSection", "CURVES", "DEFAULT_ANALYSIS", "DEFAULT_MODEL", "describe_models", "EcalResolution",
+           "ELECTRON_MODELS", "export", "EXPORT_FORMATS", "get_analysis", "get_model", "get_models", "hepdata_record",
+           "IMAGE_FORMATS", "InputError", "LimitCurves", "LimitsError", "load_reference", "MASS_RANGE_MEV",
+           "MassLimit", "MAX_MASSES", "merge_scans", "merge_to_files", "METHODS", "Model", "MuLimit", "NTOYS_RANGE",
+           "paper_figures", "plot_annihilation_window", "plot_branching", "plot_comparison", "plot_widths",
+           "plot_yields", "PublishError", "read_overlay", "ReadOnlyError", "reference_curves", "reference_names",
+           "ReferenceCurve", "render", "RENDER_FORMATS", "save_scan", "save_workspaces", "SavedScan",
+           "SavedWorkspaces", "scan", "scan_to_files", "ScanConfig", "ScanResult", "serve", "SEED_RANGE", "Setup",
+           "table_info", "TABLE_KINDS", "TableError", "__version__", "widths", "WidthTable", "Workspaces",
+           "workspaces", "write_workspaces", "yield_spectrum", "yields", "YieldSpectrum", "YieldTable"]
 
 
 def __getattr__(name: str) -> Any:
@@ -155,6 +156,7 @@ if TYPE_CHECKING:  # the same names, as type checkers and readers see them
     from limits.scanning.point import MassLimit
     from limits.scanning.result import LimitCurves, ScanResult
     from limits.scanning.run import scan
+    from limits.service.app import create_app, serve
     from limits.stats.interface import BAND_LABELS, Calculator, CLsScan, MuLimit
     from limits.stats.registry import ALIASES, METHODS, create_calculator
     from limits.workspace.build import Workspaces, workspaces

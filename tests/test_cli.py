@@ -178,4 +178,4 @@ def test_python_m_limits_lists_the_commands_in_workflow_order(tmp_path):
     assert done.returncode == 0, done.stderr
     listed = [line.split()[0] for line in done.stdout.split("Commands:")[1].splitlines() if line.strip()]
     assert listed == ["models", "widths", "yields", "xsec", "workspace", "scan", "merge", "compare", "export",
-                      "figures", "hepdata", "tables", "cache"]
+                      "figures", "hepdata", "serve", "tables", "cache"]

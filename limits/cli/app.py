@@ -17,6 +17,7 @@ from limits import __version__
 from limits.cli.physics import cache_group, models_cmd, tables_group, widths_cmd, xsec_cmd, yields_cmd
 from limits.cli.pipeline import merge_cmd, scan_cmd, workspace_cmd
 from limits.cli.publish import compare_cmd, export_cmd, figures_cmd, hepdata_cmd
+from limits.cli.service import serve_cmd
 from limits.errors import InputError, LimitsError
 
 __all__ = ["cli", "main"]
@@ -77,7 +78,7 @@ class _OneLineFormatter(logging.Formatter):
 # in workflow order (``limits --help`` lists them so): the model and its physics, the likelihoods, the limits, what is
 # done with them, then the maintenance of tables and cache
 for command in (models_cmd, widths_cmd, yields_cmd, xsec_cmd, workspace_cmd, scan_cmd, merge_cmd, compare_cmd,
-                export_cmd, figures_cmd, hepdata_cmd, tables_group, cache_group):
+                export_cmd, figures_cmd, hepdata_cmd, serve_cmd, tables_group, cache_group):
     cli.add_command(command)
 
 
