@@ -116,3 +116,26 @@ def test_limits_serve_answers_curl_like_clients(tmp_path):
     ours = limits.scan("na64-2026", "bl-unbroken")
     assert [p["g_obs"] for p in doc["points"]] == ours.g_obs.tolist()
     assert b"Traceback" not in err
+
+
+def test_a_job_killed_mid_run_resumes_at_the_next_start(tmp_path):
+    """A server killed while a job ran leaves it 'running' in jobs.sqlite: the next start queues it again and
+    finishes it (scan_to_files resumes from the job directory's checkpoints)."""
+    import sqlite3
+    import time
+
+    from limits.service.jobs import scan_config
+
+    service = tmp_path / "svc"
+    service.mkdir()
+    db = sqlite3.connect(service / "jobs.sqlite")
+    db.execute("CREATE TABLE jobs (id TEXT PRIMARY KEY, digest TEXT NOT NULL, request TEXT NOT NULL, status TEXT NOT "
+               "NULL, message TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL)")
+    db.execute("INSERT INTO jobs VALUES (?, ?, ?, 'running', '', ?, ?)",
+               ("0" * 32, scan_config(REQUEST).digest(), json.dumps(REQUEST), time.time(), time.time()))
+    db.commit()
+    db.close()
+    with TestClient(create_app(service)) as client:
+        job = _done(client, "0" * 32)
+        assert job["status"] == "done" and job["message"] == "resumed after a restart"
+        assert client.get(f"/scans/{'0' * 32}/limits.csv").status_code == 200

@@ -187,7 +187,8 @@ class JobStore:
 
     def _run(self, job_id: str) -> None:
         job = self.get(job_id)
-        self._set(job_id, "running")
+        note = job.message  # e.g. "resumed after a restart": kept with the job's status
+        self._set(job_id, "running", note)
         try:
             config = scan_config(job.request)
             scan_to_files(config.analysis, config.model, mass_mev=list(config.masses_mev), method=config.method,
@@ -199,7 +200,7 @@ class JobStore:
             log.exception("job %s failed", job_id)
             self._set(job_id, "failed", f"{type(exc).__name__}: {exc}")
         else:
-            self._set(job_id, "done")
+            self._set(job_id, "done", note)
 
     def wait(self, job_id: str, timeout_s: float = 60.0) -> Job:
         """The job once it is done or failed (or after ``timeout_s`` seconds, as it is then)."""
