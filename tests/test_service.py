@@ -48,6 +48,8 @@ def test_a_scan_through_the_api_equals_the_library(tmp_path):
     ({"method": "toys", "ntoys": -5}, 400, "ntoys"),
     ({"model": "../../etc/passwd.yaml"}, 400, "model"),
     ({"analysis": "/tmp/mine.yaml"}, 400, "analysis"),
+    ({"analysis": "runs.yaml"}, 400, "analysis"),
+    ({"model": "jobs.sqlite"}, 400, "model"),
     ({"colour": "red"}, 400, "colour"),
 ])
 def test_bad_requests_get_the_librarys_one_line(tmp_path, body, status, field):

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from limits.analysis.definition import DEFAULT_ANALYSIS, get_analysis
+from limits.analysis.definition import DEFAULT_ANALYSIS, builtin_analyses, get_analysis
 from limits.errors import InputError
-from limits.physics.models import DEFAULT_MODEL, get_model
+from limits.physics.models import DEFAULT_MODEL, builtin_names, get_model
 from limits.publish.outputs import scan_to_files
 from limits.scanning.config import ScanConfig
 
@@ -79,15 +79,13 @@ def scan_config(request: Mapping[str, Any]) -> ScanConfig:
     if unknown:
         raise InputError(unknown[0], f"is not a request field (allowed: {', '.join(sorted(REQUEST_FIELDS))})")
     analysis_name = request.get("analysis", DEFAULT_ANALYSIS)
-    if not isinstance(analysis_name, str) or "/" in analysis_name or analysis_name.endswith((".yaml", ".json")):
-        raise InputError("analysis", "give a built-in analysis name (files are not read by the service)")
+    if analysis_name not in builtin_analyses():  # a name only: never a path on the service's disk
+        raise InputError("analysis", f"{analysis_name!r} is not a built-in analysis ({', '.join(builtin_analyses())})")
     model_spec = request.get("model", DEFAULT_MODEL)
-    if not isinstance(model_spec, str):
-        raise InputError("model", "give a built-in model name or a model document's YAML/JSON text")
-    if "\n" not in model_spec and not model_spec.lstrip().startswith("{") and \
-            ("/" in model_spec or model_spec.endswith((".yaml", ".yml", ".json"))):
-        raise InputError("model", "give a built-in model name or a model document's text (files are not read by "
-                                  "the service)")
+    is_document = isinstance(model_spec, str) and ("\n" in model_spec or model_spec.lstrip().startswith("{"))
+    if not (model_spec in builtin_names() or is_document):  # a name or a document's text: never a path
+        raise InputError("model", f"{model_spec!r} is neither a built-in model ({', '.join(builtin_names())}) nor a "
+                                  "model document's YAML/JSON text")
     analysis = get_analysis(analysis_name)
     model = get_model(model_spec)
     masses = analysis.masses(request.get("mass_mev"))
