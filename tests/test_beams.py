@@ -123,6 +123,7 @@ def test_setups_refuse_what_the_beam_cannot_do():
     assert Setup(beam_particle="e+").lepton == "e"
 
 
+@pytest.mark.slow  # integration run by .ci/run; the default suite stays near 2 min
 def test_the_new_analyses_and_beams_from_the_command_line(run_cli, tmp_path):
     """Issue 23 acceptance: the muon and positron analyses scan from the CLI (and Python) like the electron ones;
     `limits yields --beam` gives a muon beam's yield, annihilation off by default there, refused if asked for."""

@@ -94,6 +94,7 @@ def test_a_run_counted_twice_or_a_broken_list_is_refused_in_one_line(tmp_path, r
         get_analysis(unknown)
 
 
+@pytest.mark.slow  # integration run by .ci/run; the default suite stays near 2 min
 def test_the_new_analyses_export_and_publish(tmp_path, run_cli):
     """Issue 23: the positron, muon and combined analyses go through the exports and HEPData like any analysis:
     DarkCast's production follows the beam (mu_brem for muons), a combination of electron-side and muon beams is

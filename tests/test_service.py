@@ -80,6 +80,7 @@ def test_a_restart_loses_nothing(tmp_path):
         assert client.post("/scans", json=REQUEST).json()["id"] == job_id  # still the cache
 
 
+@pytest.mark.slow  # integration run by .ci/run; the default suite stays near 2 min
 def test_limits_serve_answers_curl_like_clients(tmp_path):
     """The acceptance path: `limits serve` in its own process, the README's default scan submitted over HTTP, its
     limits.json equal to the library's (what `limits scan` writes)."""

@@ -89,6 +89,7 @@ def test_a_scan_with_more_masses_than_one_batch_is_complete():
     assert res.status.tolist() == ["ok"] * n
 
 
+@pytest.mark.slow  # integration run by .ci/run; the default suite stays near 2 min
 def test_toy_jobs_merge_into_one_run(tmp_path, run_cli):
     """Issue 13: toy scans of separate jobs over different masses merge into the byte-identical result of one run."""
     common = ["--analysis", "na64-2022", "--method", "toys", "--ntoys", "100", "--seed", "7"]
@@ -173,6 +174,7 @@ def test_a_one_process_scan_solves_its_shapes_ahead_with_the_tasks_results(tmp_p
     assert len({p.g_obs for p in results[0].points}) == 25
     assert all(a.same_as(b) for a, b in zip(*(r.points for r in results)))
 
+@pytest.mark.slow  # integration run by .ci/run; the default suite stays near 2 min
 def test_toy_points_spread_over_workers_give_the_sequential_limits(tmp_path):
     """Issue 21: a toy limit's grid points evaluated through an executor's map (here in reverse order, and on a
     process pool) give exactly the limits the calculator's own sequential search gives."""
