@@ -18,9 +18,6 @@ The file's SHA-256 goes into the inputs digest and into ``limits.json`` (``input
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from limits.errors import InputError
-from limits.io.csvfile import read_mass_table
+from limits.io.csvfile import read_csv_rows, read_mass_table
 
 __all__ = ["EfficiencyGrid", "EfficiencyTable", "grid_efficiency", "read_efficiency_csv"]
 
@@ -107,16 +104,11 @@ def grid_efficiency(mass_mev: np.ndarray, e_ecal_gev: np.ndarray, grid_mass_mev:
     return np.asarray((1.0 - frac) * by_energy[i0] + frac * by_energy[i1])
 
 
-def _read_grid(path: Path, name: str, field: str) -> EfficiencyGrid:
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(field, f"cannot read {path}: {exc}") from None
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
+def _read_grid(path: Path, name: str, field: str, sha256: str,
+               rows: list[tuple[int, list[str]]]) -> EfficiencyGrid:
     cells: dict[float, list[tuple[float, float]]] = {}
     previous: tuple[float, float] | None = None
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows:
         where = f"{field} {path}: line {line}"
         if len(row) != 3:
             raise InputError(where, f"{len(row)} columns where the header has 3")
@@ -136,7 +128,7 @@ def _read_grid(path: Path, name: str, field: str) -> EfficiencyGrid:
         if [e for e, _ in cells[mass]] != energies:
             raise InputError(field, f"{path}: mass {mass:g} MeV has other energies than mass {masses[0]:g} MeV (the "
                                     "table must be a full grid)")
-    return EfficiencyGrid(name, hashlib.sha256(raw).hexdigest(), tuple(masses), tuple(energies),
+    return EfficiencyGrid(name, sha256, tuple(masses), tuple(energies),
                           tuple(tuple(v for _, v in cells[m]) for m in masses))
 
 
@@ -151,12 +143,9 @@ def read_efficiency_csv(path: Path, name: str, field: str) -> EfficiencyTable | 
     Raises:
         InputError: unreadable file, wrong header, a bad number (with its line), unsorted masses, no rows.
     """
-    try:
-        first = path.read_text(encoding="utf-8-sig").lstrip().splitlines()[:1]
-    except (OSError, UnicodeDecodeError):
-        first = []  # read_mass_table reports it
-    if first and tuple(c.strip() for c in first[0].split(",")) == GRID_HEADER:
-        return _read_grid(path, name, field)
+    sha256, header, rows = read_csv_rows(path, field)
+    if header == GRID_HEADER:
+        return _read_grid(path, name, field, sha256, rows)
     table = read_mass_table(path, field, (*HEADERS, GRID_HEADER), _cell)
     return EfficiencyTable(name, table.sha256, table.mass_mev, table.columns[0],
                            table.columns[1] if len(table.columns) == 2 else None)

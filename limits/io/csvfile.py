@@ -12,7 +12,7 @@ from pathlib import Path
 
 from limits.errors import InputError
 
-__all__ = ["MassTable", "read_mass_table"]
+__all__ = ["MassTable", "read_csv_rows", "read_mass_table"]
 
 # (cell text, where (field, file and line), column name) -> the value; raises InputError naming ``where``
 CellParser = Callable[[str, str, str], float]
@@ -35,12 +35,12 @@ class MassTable:
     columns: tuple[tuple[float, ...], ...]
 
 
-def read_mass_table(path: Path, field: str, headers: Sequence[tuple[str, ...]], cell: CellParser) -> MassTable:
-    """Read a CSV whose first column is ``mass_mev``: header in ``headers``, as many cells per row as the header,
-    each cell through ``cell``, masses strictly increasing, at least one row.
+def read_csv_rows(path: Path, field: str) -> tuple[str, tuple[str, ...], list[tuple[int, list[str]]]]:
+    """A user's CSV read once: (SHA-256 of its bytes, the header's cells stripped, the other non-blank rows with
+    their line numbers as the error messages count them, the header being line 1).
 
     Raises:
-        InputError: unreadable or non-UTF-8 file, wrong header, a bad row (with its line), unsorted masses, no rows.
+        InputError: unreadable or non-UTF-8 file.
     """
     try:
         raw = path.read_bytes()
@@ -49,11 +49,22 @@ def read_mass_table(path: Path, field: str, headers: Sequence[tuple[str, ...]], 
         raise InputError(field, f"cannot read {path}: {exc}") from None
     rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
     header = tuple(c.strip() for c in rows[0]) if rows else ()
+    return hashlib.sha256(raw).hexdigest(), header, list(enumerate(rows[1:], start=2))
+
+
+def read_mass_table(path: Path, field: str, headers: Sequence[tuple[str, ...]], cell: CellParser) -> MassTable:
+    """Read a CSV whose first column is ``mass_mev``: header in ``headers``, as many cells per row as the header,
+    each cell through ``cell``, masses strictly increasing, at least one row.
+
+    Raises:
+        InputError: unreadable or non-UTF-8 file, wrong header, a bad row (with its line), unsorted masses, no rows.
+    """
+    sha256, header, rows = read_csv_rows(path, field)
     if header not in headers:
         raise InputError(field, f"{path}: the header must be " + " or ".join(",".join(h) for h in headers))
     masses: list[float] = []
     columns: list[list[float]] = [[] for _ in header[1:]]
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows:
         where = f"{field} {path}: line {line}"
         if len(row) != len(header):
             raise InputError(where, f"{len(row)} columns where the header has {len(header)}")
@@ -65,4 +76,4 @@ def read_mass_table(path: Path, field: str, headers: Sequence[tuple[str, ...]], 
             column.append(cell(text, where, name))
     if not masses:
         raise InputError(field, f"{path}: no rows after the header")
-    return MassTable(hashlib.sha256(raw).hexdigest(), header, tuple(masses), tuple(tuple(c) for c in columns))
+    return MassTable(sha256, header, tuple(masses), tuple(tuple(c) for c in columns))
