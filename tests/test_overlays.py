@@ -118,3 +118,41 @@ def test_scan_figures_and_compare_take_overlays_from_the_command_line(tmp_path, 
     code, _, err = run_cli("compare", "--results", str(COMMITTED), "--reference", "na64-prl129-2022-bl-unbroken",
                            "--overlay", str(tmp_path / "other.csv"))
     assert code == 2 and "--plot" in err
+
+
+def test_an_overlay_given_as_text_reads_as_its_file(tmp_path):
+    """overlay_from_text (the service's overlays, a notebook's) reads each format as read_overlay reads its file."""
+    from limits.reference.overlays import overlay_from_text
+
+    res = limits.ScanResult.from_json(COMMITTED)
+    limits.export(res, "darkcast", tmp_path / "na64.lmt")
+    files = {"darkcast": tmp_path / "na64.lmt",
+             "hepdata": RESULTS / "hepdata" / "na64-2022" / "limits_bl-unbroken.yaml"}
+    (tmp_path / "c.csv").write_text("mass_mev,epsilon\n20,2e-3\n10,1e-3\n15,\n")
+    files["csv"] = tmp_path / "c.csv"
+    for fmt, path in files.items():
+        from_file, from_text = read_overlay(path), overlay_from_text(path.read_text(), fmt, "x")
+        assert from_text.entry["coupling"] == from_file.entry["coupling"] and from_text.label == "x"
+        np.testing.assert_array_equal(from_text.mass_mev, from_file.mass_mev)
+        np.testing.assert_array_equal(from_text.coupling, from_file.coupling)
+    for text, fmt, label, says in [("mass_mev,g\n1,1\n", "exe", "x", "not an overlay format"),
+                                   ("mass_mev,g\n1,1\n", "csv", " ", "non-empty label"),
+                                   ("a: [1\n", "hepdata", "x", "not YAML"),
+                                   ("mass,g\n1,1\n", "csv", "x", "header")]:
+        with pytest.raises(limits.InputError, match=says):
+            overlay_from_text(text, fmt, label)
+
+
+def test_one_scan_as_a_hepdata_table_is_the_records_table():
+    """The service's hepdata.yaml of a scan: the same data as the committed record's table of that scan, and valid
+    for hepdata-validator's data-file schema."""
+    pytest.importorskip("hepdata_lib")
+    from hepdata_validator.data_file_validator import DataFileValidator
+
+    from limits.publish.hepdata import hepdata_table_text
+
+    ours = yaml.safe_load(hepdata_table_text(limits.ScanResult.from_json(COMMITTED)))
+    record = yaml.safe_load((RESULTS / "hepdata" / "na64-2022" / "limits_bl-unbroken.yaml").read_text())
+    assert ours == record
+    validator = DataFileValidator()
+    assert validator.validate(data=ours, file_path="hepdata.yaml"), validator.get_messages()

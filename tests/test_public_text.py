@@ -129,7 +129,7 @@ def test_docs_pages_cite_no_private_path():
 
 
 # names in backticks that are files or spey's backend name, not Python objects
-NOT_PYTHON = {"limits.json", "limits.csv", "limits.na64"}
+NOT_PYTHON = {"limits.json", "limits.csv", "limits.yaml", "limits.na64"}
 
 
 def _python_object(dotted: str) -> object | None:

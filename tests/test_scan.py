@@ -528,3 +528,29 @@ def test_a_toy_scan_tells_its_estimated_time_first():
     told = run_scan(cfg, notify=said.append)
     assert len(said) == 1 and "1 signal shape(s) x 100 toys, estimated" in said[0] and "this process" in said[0]
     assert json.dumps(told.to_document(), sort_keys=True) == json.dumps(quiet.to_document(), sort_keys=True)
+
+
+def test_on_progress_counts_masses_and_can_stop_a_scan(tmp_path):
+    """limits.scan(on_progress=...): (done, total) from the planned start to the end, never backwards; an exception
+    raised by it stops the scan, and the masses done so far stay in the checkpoints for a resumed run."""
+    import limits
+
+    seen: list[tuple[int, int]] = []
+    limits.scan("na64-2026", "bl-unbroken", mass_mev="1:100:40", on_progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, 40) and seen[-1] == (40, 40)
+    assert all(b[0] >= a[0] for a, b in zip(seen, seen[1:])) and {t for _, t in seen} == {40}
+
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, total: int) -> None:
+        if done > 0:
+            raise Stop
+
+    with pytest.raises(Stop):
+        limits.scan("na64-2026", "bl-unbroken", mass_mev="1:100:40", on_progress=stop,
+                    checkpoint_dir=tmp_path / "ck")
+    resumed: list[tuple[int, int]] = []
+    limits.scan("na64-2026", "bl-unbroken", mass_mev="1:100:40", checkpoint_dir=tmp_path / "ck",
+                on_progress=lambda d, t: resumed.append((d, t)))
+    assert 0 < resumed[0][0] < 40

@@ -1,4 +1,5 @@
-"""Issue 25 (first part): the HTTP API over the library, its jobs in SQLite (FastAPI's test client)."""
+"""Issue 25: the HTTP API over the library, its jobs in SQLite, its files and exports, the page it serves (FastAPI's
+test client; the real server, the browser and the load are in test_service_browser.py and test_service_load.py)."""
 
 from __future__ import annotations
 
@@ -83,42 +84,40 @@ def test_a_restart_loses_nothing(tmp_path):
 @pytest.mark.slow  # integration run by .ci/run; the default suite stays near 2 min
 def test_limits_serve_answers_curl_like_clients(tmp_path):
     """The acceptance path: `limits serve` in its own process, the README's default scan submitted over HTTP, its
-    limits.json equal to the library's (what `limits scan` writes)."""
-    import socket
+    limits.json the one `limits scan` writes; the four bad requests of the issue answered 4xx with the library's
+    line, and no traceback in the server's log."""
     import subprocess
     import sys
-    import time
-    import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "limits", "serve", "--dir", str(tmp_path / "svc"), "--port",
-                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # the server starts
-            try:
-                urllib.request.urlopen(f"{base}/analyses", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        body = json.dumps({"analysis": "na64-2026", "model": "bl-unbroken"}).encode()
-        post = urllib.request.Request(f"{base}/scans", data=body, headers={"Content-Type": "application/json"})
-        job_id = json.loads(urllib.request.urlopen(post, timeout=10).read())["id"]
-        for _ in range(600):
-            status = json.loads(urllib.request.urlopen(f"{base}/scans/{job_id}", timeout=5).read())["status"]
-            if status in ("done", "failed"):
-                break
-            time.sleep(0.2)
-        assert status == "done"
-        doc = json.loads(urllib.request.urlopen(f"{base}/scans/{job_id}/limits.json", timeout=10).read())
-    finally:
-        server.terminate()
-        _, err = server.communicate(timeout=30)
-    ours = limits.scan("na64-2026", "bl-unbroken")
+    from service_server import running  # tests/service_server.py
+
+    bad_requests = [({"model": "no-such-model"}, "model"), ({"model": "name: x\ncharges: [1, 2\n"}, "model"),
+                    ({"mass_mev": "1:1000:1000000"}, "mass_mev"), ({"method": "toys", "ntoys": -5}, "ntoys")]
+    with running(tmp_path / "svc") as server:
+        status, answer = server.post("/scans", {"analysis": "na64-2026", "model": "bl-unbroken"})
+        assert status == 202
+        assert server.wait(answer["id"])["status"] == "done"
+        doc = json.loads(server.request(f"/scans/{answer['id']}/limits.json")[1])
+        bad = [server.post("/scans", body) for body, _ in bad_requests]
+    log = server.log.read_text()
+    subprocess.run([sys.executable, "-m", "limits", "-q", "scan", "--out", str(tmp_path / "cli")], check=True,
+                   cwd=tmp_path)
+    cli = json.loads((tmp_path / "cli" / "limits.json").read_text())
+    assert doc["inputs_digest"] == cli["inputs_digest"] and doc["points"] == cli["points"]
+    for (status, error), (_, field) in zip(bad, bad_requests):
+        assert 400 <= status < 500 and error["field"] == field and "\n" not in error["error"]
+    assert "Traceback" not in log
+
+
+@pytest.mark.slow
+def test_jobs_run_on_a_process_pool(tmp_path):
+    """`limits serve --executor processes:2`: the same limits as the library's local run."""
+    with TestClient(create_app(tmp_path / "svc", "processes:2")) as client:
+        job = _done(client, client.post("/scans", json={**REQUEST, "mass_mev": "1:500:40"}).json()["id"])
+        assert job["status"] == "done", job
+        doc = client.get(f"/scans/{job['id']}/limits.json").json()
+    ours = limits.scan("na64-2026", "bl-unbroken", mass_mev="1:500:40")
     assert [p["g_obs"] for p in doc["points"]] == ours.g_obs.tolist()
-    assert b"Traceback" not in err
 
 
 def test_a_job_killed_mid_run_resumes_at_the_next_start(tmp_path):
@@ -140,5 +139,77 @@ def test_a_job_killed_mid_run_resumes_at_the_next_start(tmp_path):
     db.close()
     with TestClient(create_app(service)) as client:
         job = _done(client, "0" * 32)
-        assert job["status"] == "done" and job["message"] == "resumed after a restart"
+        assert job["status"] == "done" and job["message"] == ("resumed after a restart: 0 of 3 masses from its "
+                                                              "checkpoints")
         assert client.get(f"/scans/{'0' * 32}/limits.csv").status_code == 200
+
+
+def test_every_export_is_served_and_reads_back(tmp_path):
+    """The files listed in a done job's status are served: the DarkCast limit and modules, the intervals, YAML and
+    HEPData exports (the HEPData table read back as an overlay gives the observed limits), the pyhf workspace."""
+    import yaml
+
+    from limits.reference.overlays import overlay_from_text
+
+    with TestClient(create_app(tmp_path / "svc")) as client:
+        job = _done(client, client.post("/scans", json=REQUEST).json()["id"])
+        assert "dark_matter.png" not in job["files"]  # no dark sector in bl-unbroken
+        got = {name: client.get(f"/scans/{job['id']}/{name}") for name in job["files"]}
+        assert all(r.status_code == 200 for r in got.values()), {n: r.status_code for n, r in got.items()}
+        assert client.get(f"/scans/{job['id']}/dark_matter.png").status_code == 404
+        ours = limits.scan("na64-2026", "bl-unbroken", mass_mev=[1, 10, 100])
+        table = overlay_from_text(got["hepdata.yaml"].text, "hepdata", "back")
+        assert table.mass_mev.tolist() == [1.0, 10.0, 100.0]
+        assert table.coupling == pytest.approx(ours.g_obs, rel=1e-4)  # 5 digits written
+        lmt = [line.split() for line in got["na64.lmt"].text.splitlines() if not line.startswith("#")]
+        assert [float(r[0]) * 1e3 for r in lmt] == pytest.approx([1, 10, 100])  # GeV
+        # DarkCast's limit module reads the .lmt and the model module beside it, by these names
+        assert "'na64.lmt'" in got["na64.py"].text and "darkcast.Model('na64_model'" in got["na64.py"].text
+        patchset = got["patchset.json"].json()
+        assert len(patchset["patches"]) == 3 and got["BkgOnly.json"].json()["version"] == "1.0.0"
+        assert yaml.safe_load(got["limits.yaml"].text)["points"][0]["mass_mev"] == 1.0
+
+
+def test_overlays_come_as_text_and_are_checked(tmp_path):
+    curve = {"label": "mine", "format": "csv", "text": "mass_mev,g\n1,2e-6\n100,1e-4\n"}
+    with TestClient(create_app(tmp_path / "svc")) as client:
+        plain = _done(client, client.post("/scans", json=REQUEST).json()["id"])
+        drawn = client.post("/scans", json={**REQUEST, "overlays": [curve]})
+        assert drawn.status_code == 202 and drawn.json()["id"] != plain["id"]  # another figure: another job
+        job = _done(client, drawn.json()["id"])
+        assert job["status"] == "done" and job["inputs_digest"] == plain["inputs_digest"]  # the same limits
+        wrong = client.post("/scans", json={**REQUEST, "overlays": [{**curve, "text": "mass_mev,epsilon\n1,1e-3\n"}]})
+        assert wrong.status_code == 400 and wrong.json()["field"] == "overlays"
+        assert "epsilon" in wrong.json()["error"]
+        for bad in ([curve] * 9, [{**curve, "path": "/etc/passwd"}], [{**curve, "format": "exe"}], "x.csv"):
+            answer = client.post("/scans", json={**REQUEST, "overlays": bad})
+            assert answer.status_code == 400 and answer.json()["field"] == "overlays", answer.json()
+
+
+def test_a_job_past_its_time_limit_fails_with_the_reason(tmp_path):
+    with TestClient(create_app(tmp_path / "svc", max_job_s=1e-9)) as client:
+        job = _done(client, client.post("/scans", json=REQUEST).json()["id"])
+        assert job["status"] == "failed" and job["message"].startswith("time: the job ran past")
+        assert client.get(f"/scans/{job['id']}/limits.json").status_code == 409
+        assert client.get("/stats").json()["jobs"]["failed"] == 1
+
+
+def test_identical_requests_at_once_make_one_job(tmp_path):
+    """The cache look-up and the insert are one step: 20 threads submitting the same request get one job."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with TestClient(create_app(tmp_path / "svc")) as client:
+        store = client.app.state.store
+        with ThreadPoolExecutor(8) as pool:
+            jobs = list(pool.map(lambda _: store.submit(REQUEST).id, range(20)))
+        assert len(set(jobs)) == 1 and store.cache_hits == 19
+        assert client.get("/stats").json()["cache_hits"] == 19
+
+
+def test_the_page_and_its_script_are_served(tmp_path):
+    with TestClient(create_app(tmp_path / "svc")) as client:
+        page = client.get("/")
+        assert page.status_code == 200 and 'id="scan-form"' in page.text
+        for name in ("app.js", "style.css"):
+            assert client.get(f"/static/{name}").status_code == 200
+        assert client.get("/static/../jobs.sqlite").status_code == 404

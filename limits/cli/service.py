@@ -16,8 +16,10 @@ from limits.cli.common import api_errors
 @click.option("--port", type=int, default=8064, show_default=True, help="TCP port (1-65535).")
 @click.option("--executor", default="local", show_default=True,
               help="Where the jobs run: local, processes:N or a Dask scheduler address (as limits scan).")
+@click.option("--max-job-s", type=float, default=900.0, show_default=True,
+              help="Seconds one job may run; past it the job stops and is marked failed.")
 @api_errors
-def serve_cmd(service_dir: str, host: str, port: int, executor: str) -> None:
-    """Serve the HTTP API (GET /analyses, /models; POST /scans; GET /scans/{id} and its files; OpenAPI at /docs)
-    until interrupted. Needs the [service] extra (fastapi, uvicorn)."""
-    api.serve(service_dir, host=host, port=port, executor=executor)
+def serve_cmd(service_dir: str, host: str, port: int, executor: str, max_job_s: float) -> None:
+    """Serve the web page (/) and the HTTP API (GET /analyses, /models; POST /scans; GET /scans/{id} and its files;
+    OpenAPI at /docs) until interrupted. Needs the [service] extra (fastapi, uvicorn, hepdata_lib)."""
+    api.serve(service_dir, host=host, port=port, executor=executor, max_job_s=max_job_s)

@@ -55,8 +55,8 @@ from limits.scanning.result import ScanResult
 from limits.workspace.build import HEPDATA_PLACEHOLDER, PLACEHOLDER_NOTE, Workspaces
 from limits.workspace.io import read_workspaces
 
-__all__ = ["EXPECTED_COLUMNS", "LIKELIHOOD_ARCHIVE", "hepdata_record", "likelihood_archive", "placeholder_in",
-           "upload_archive", "write_submission"]
+__all__ = ["EXPECTED_COLUMNS", "LIKELIHOOD_ARCHIVE", "hepdata_record", "hepdata_table_text", "likelihood_archive",
+           "placeholder_in", "upload_archive", "write_submission"]
 
 log = logging.getLogger(__name__)
 
@@ -373,9 +373,11 @@ def _description(analysis: Analysis, model_name: str, model: Model, result: Scan
             + " ".join(f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in analysis.assumptions))
 
 
-def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, image: Path | None) -> Any:
-    """One hepdata_lib Table: mass vs observed and expected limits."""
-    model = get_model(model_name)
+def _table(hd: Any, analysis: Analysis, model_name: str, result: ScanResult, image: Path | None,
+           model: Model | None = None) -> Any:
+    """One hepdata_lib Table: mass vs observed and expected limits (``model``: the scan's model, by default the
+    built-in one named ``model_name``)."""
+    model = model if model is not None else get_model(model_name)
     curves = result.curves()
     # a mass without an observed limit has no row; an expected band edge that excludes nothing in the scanned
     # coupling range is written as HEPData's missing-value marker
@@ -508,6 +510,33 @@ def write_submission(analysis: Analysis, out_dir: str | Path, *, results_dir: st
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return upload_archive(out_dir)
+
+
+def hepdata_table_text(result: ScanResult) -> str:
+    """One scan as a HEPData data table (YAML: the mass as independent variable in MeV, the observed limit, every
+    excluded interval's edges and the expected median and bands as dependent variables, qualified as in the
+    record's tables of :func:`write_submission`), its description and keywords as leading comments. The file
+    :mod:`limits.reference.overlays` reads back (``.yaml``) and hepdata-validator's data-file schema accepts. Needs
+    the ``[hepdata]`` extra; the analysis must be a built-in (its runs and references are described).
+
+    Raises:
+        InputError: ``result`` is not a scan of a built-in analysis.
+    """
+    import hepdata_lib as hd
+    import yaml
+
+    if not isinstance(result, ScanResult):
+        raise InputError("result", f"a {type(result).__name__} is not a ScanResult")
+    analysis = get_analysis(result.analysis)
+    model = get_model(thaw(result.model_document)) if result.model_document is not None else get_model(result.model)
+    table = _table(hd, analysis, result.model, result, None, model)
+    doc: dict[str, list[Any]] = {"independent_variables": [], "dependent_variables": []}
+    for var in table.variables:  # hepdata_lib's dicts hold defaultdicts: plain JSON values for the YAML
+        doc["independent_variables" if var.is_independent else "dependent_variables"].append(
+            json.loads(json.dumps(var.make_dict())))
+    head = [table.name, *table.description.split("\n"),
+            *(f"{k}: {', '.join(map(str, v))}" for k, v in table.keywords.items())]
+    return "".join(f"# {line}\n" for line in head) + yaml.safe_dump(doc, default_flow_style=False, sort_keys=False)
 
 
 def upload_archive(out_dir: str | Path) -> Path:

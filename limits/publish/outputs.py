@@ -109,14 +109,15 @@ def finished_scan(config: ScanConfig, out_dir: str | os.PathLike[str]) -> ScanRe
 def _run_and_save(config: ScanConfig, out: Path, executor: Executor, progress: bool,
                   on_start: Callable[[ScanConfig, Path], None] | None,
                   notify: Callable[[str], None] | None, figures: FigureProcess | None,
-                  overlays: Sequence[ReferenceCurve] = ()) -> ScanResult:
+                  overlays: Sequence[ReferenceCurve] = (),
+                  on_progress: Callable[[int, int], None] | None = None) -> ScanResult:
     """Run a scan with checkpoints under ``out/.checkpoints`` (an interrupted run resumes), write its files, then drop
     the checkpoints; the directory is locked meanwhile (a second scan into it is refused at once)."""
     with directory_lock(out, "out_dir"):
         if on_start is not None:
             on_start(config, out)
         result = run_scan(config, checkpoint_dir=out / CHECKPOINTS, executor=executor, progress=progress,
-                          notify=notify)
+                          notify=notify, on_progress=on_progress)
         save_scan(result, out, figures=figures, overlays=overlays)
         Checkpoints(out / CHECKPOINTS, result.inputs_digest).clear()
     return result
@@ -131,7 +132,8 @@ def scan_to_files(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysi
                   out_dir: str | os.PathLike[str] | None = None, all_builtin: bool = False, rerun: bool = False,
                   progress: bool = False, on_start: Callable[[ScanConfig, Path], None] | None = None,
                   notify: Callable[[str], None] | None = None,
-                  overlays: Sequence[OverlaySpec] = ()) -> list[SavedScan]:
+                  overlays: Sequence[OverlaySpec] = (),
+                  on_progress: Callable[[int, int], None] | None = None) -> list[SavedScan]:
     """What ``limits scan`` does: scan (analysis, model) for each model given, or with ``all_builtin`` every built-in
     analysis with the models it is published for, and write each scan's files.
 
@@ -157,6 +159,7 @@ def scan_to_files(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysi
         notify: receives messages to show before a long run (a toy scan's estimated time).
         overlays: other curves on each exclusion.png (:func:`save_scan`), read and checked against every scan's
             coupling before any scan starts.
+        on_progress: called with (masses done, masses in all) of the scan running (:func:`limits.scan`).
 
     Returns:
         One :class:`SavedScan` per scan, in order.
@@ -179,13 +182,14 @@ def scan_to_files(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysi
         with Executor(executor) as shared:  # every scan on the same workers
             return _scans_to_files(configs, executor=shared, out_dir=out_dir, all_builtin=all_builtin, rerun=rerun,
                                    progress=progress, on_start=on_start, notify=notify, figures=figures,
-                                   overlays=curves)
+                                   overlays=curves, on_progress=on_progress)
 
 
 def _scans_to_files(configs: Sequence[ScanConfig], *, executor: Executor, out_dir: Any, all_builtin: bool,
                     rerun: bool, progress: bool, on_start: Callable[[ScanConfig, Path], None] | None,
                     notify: Callable[[str], None] | None, figures: FigureProcess | None,
-                    overlays: Sequence[ReferenceCurve]) -> list[SavedScan]:
+                    overlays: Sequence[ReferenceCurve],
+                    on_progress: Callable[[int, int], None] | None = None) -> list[SavedScan]:
     """:func:`scan_to_files` once its inputs are read, with the figure process (or None) and the shared executor."""
     saved = []
     for cfg in configs:
@@ -200,7 +204,8 @@ def _scans_to_files(configs: Sequence[ScanConfig], *, executor: Executor, out_di
                     save_scan(previous, out, figures=figures, overlays=overlays)
             saved.append(SavedScan(previous, out, reused=True))
             continue
-        saved.append(SavedScan(_run_and_save(cfg, out, executor, progress, on_start, notify, figures, overlays), out))
+        saved.append(SavedScan(_run_and_save(cfg, out, executor, progress, on_start, notify, figures, overlays,
+                                             on_progress), out))
     return saved
 
 

@@ -38,13 +38,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
 from limits import constants as C
 from limits.errors import InputError
 from limits.io.files import read_document, read_text_file
 from limits.reference.curves import ReferenceCurve
 
-__all__ = ["COUPLINGS", "OVERLAY_SUFFIXES", "OverlaySpec", "check_overlays", "read_overlay", "read_overlays"]
+__all__ = ["COUPLINGS", "OVERLAY_SUFFIXES", "OverlaySpec", "check_overlays", "overlay_from_text", "read_overlay",
+           "read_overlays"]
 
 OverlaySpec = str | os.PathLike[str] | ReferenceCurve
 """An overlay as the API takes it: a file (``FILE`` or ``LABEL=FILE``) or a curve already read."""
@@ -83,19 +85,54 @@ def read_overlay(spec: str | os.PathLike[str], field: str = "overlay") -> Refere
     kind = OVERLAY_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise InputError(field, f"{name}: unknown overlay format (suffixes: {', '.join(OVERLAY_SUFFIXES)})")
-    where = f"{field} {name}"
+    content = read_document(path, field) if kind == "hepdata" else read_text_file(path, field)
+    entry = {"name": path.stem, "label": label or path.stem, "file": str(path), "format": kind,
+             "source": f"overlay file {path}"}
+    return _curve(kind, content, entry, f"{field} {name}", field)
+
+
+def overlay_from_text(text: str, fmt: str, label: str, field: str = "overlay") -> ReferenceCurve:
+    """The curve of an overlay given as its text rather than a file (a service's request, a notebook cell): ``fmt``
+    is ``csv``, ``darkcast`` (a ``.lmt``) or ``hepdata`` (a table's YAML), read as the files of those formats are.
+
+    Raises:
+        InputError: naming ``field``: an unknown format, an empty label, YAML that does not parse, or the faults
+            :func:`read_overlay` names.
+
+    Example:
+        >>> curve = overlay_from_text("mass_mev,g\\n10,1e-5\\n100,1e-4\\n", "csv", "mine")
+        >>> curve.label, curve.entry["coupling"], curve.coupling.tolist()
+        ('mine', 'g', [1e-05, 0.0001])
+    """
+    formats = sorted(set(OVERLAY_SUFFIXES.values()))
+    if fmt not in formats:
+        raise InputError(field, f"{fmt!r} is not an overlay format ({', '.join(formats)})")
+    if not isinstance(label, str) or not label.strip() or not isinstance(text, str):
+        raise InputError(field, "an overlay needs a non-empty label and its text")
+    where = f"{field} {label}"
+    content: Any = text
+    if fmt == "hepdata":
+        try:
+            content = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise InputError(where, f"not YAML: {str(exc).splitlines()[0]}") from None
+    entry = {"name": label, "label": label, "file": label, "format": fmt, "source": f"overlay text {label!r}"}
+    return _curve(fmt, content, entry, where, field)
+
+
+def _curve(kind: str, content: Any, entry: dict[str, Any], where: str, field: str) -> ReferenceCurve:
+    """The curve of an overlay's content (text, or the parsed YAML of a HEPData table), sorted by mass, with the
+    coupling convention it states added to ``entry``."""
     if kind == "hepdata":
-        mass_mev, coupling, convention = _hepdata(read_document(path, field), where)
+        mass_mev, coupling, convention = _hepdata(content, where)
     else:
-        mass_mev, coupling, convention = (_csv if kind == "csv" else _darkcast)(read_text_file(path, field), where)
+        mass_mev, coupling, convention = (_csv if kind == "csv" else _darkcast)(content, where)
     keep = np.isfinite(mass_mev) & (mass_mev > 0) & ~(coupling <= 0)
     mass_mev, coupling = mass_mev[keep], coupling[keep]
     if not np.isfinite(coupling).any():
-        raise InputError(field, f"{name}: no point with a limit")
+        raise InputError(field, f"{entry['file']}: no point with a limit")
     order = np.argsort(mass_mev, kind="stable")
-    entry = {"name": path.stem, "label": label or path.stem, "file": str(path), "format": kind,
-             "coupling": convention, "source": f"overlay file {path}"}
-    return ReferenceCurve(entry, mass_mev[order], coupling[order])
+    return ReferenceCurve({**entry, "coupling": convention}, mass_mev[order], coupling[order])
 
 
 def check_overlays(overlays: Sequence[ReferenceCurve], coupling: str, field: str = "overlays") -> None:

@@ -121,7 +121,8 @@ def _solve_ahead(cfg: ScanConfig, models: Sequence[CountingModel]) -> None:
 
 
 def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, executor: str | Executor = "local",
-             progress: bool = False, notify: Callable[[str], None] | None = None) -> ScanResult:
+             progress: bool = False, notify: Callable[[str], None] | None = None,
+             on_progress: Callable[[int, int], None] | None = None) -> ScanResult:
     """Run (or resume) a scan and return its result; nothing is written unless ``checkpoint_dir`` is given.
 
     Args:
@@ -133,6 +134,9 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
         progress: show a progress bar over the masses.
         notify: receives the messages a user should see before a long run (a toy scan's estimated time); they are
             logged at INFO as well.
+        on_progress: called with (masses done, masses in all) once the work is planned (masses resumed from
+            checkpoints counted as done) and again as results arrive; an exception it raises stops the scan (the
+            results so far stay in the checkpoints), which is how a caller imposes a deadline.
     """
     shared = executor if isinstance(executor, Executor) else None
     spec = shared.spec if shared is not None else str(executor)
@@ -171,12 +175,16 @@ def run_scan(cfg: ScanConfig, *, checkpoint_dir: str | Path | None = None, execu
         with progress_bar(len(masses), f"scan {cfg.analysis.name}/{cfg.model.name} ({cfg.method})", progress,
                           unit="mass") as bar:
             bar.update(len(done))
+            if on_progress is not None:
+                on_progress(len(done), len(masses))
 
             def record(results: list[tuple[int, MassLimit]]) -> None:
                 if checkpoints:
                     checkpoints.save(results)
                 done.update(results)
                 bar.update(len(results))
+                if on_progress is not None:
+                    on_progress(len(done), len(masses))
 
             if calculator.split_search:  # toys: one limit's points spread over the workers, a round at a time
                 for group in _rounds(tasks, planned or ex.workers):
@@ -218,7 +226,7 @@ def scan(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
          method: str = "hybrid", cl: float = 0.9, stat_only: bool = False, ntoys: int = 10_000, seed: int = 0,
          grid: bool = False, executor: str = "local",
          checkpoint_dir: str | os.PathLike[str] | None = None, progress: bool = False,
-         return_cls: bool = False) -> ScanResult:
+         return_cls: bool = False, on_progress: Callable[[int, int], None] | None = None) -> ScanResult:
     """CLs upper limits on the coupling vs Z' mass: per mass the observed and expected mu_up, inverted to the coupling
     with the full yield (decay factor included), every excluded interval kept.
 
@@ -240,6 +248,8 @@ def scan(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
         progress: show a progress bar (stderr).
         return_cls: give every mass the CLs its limits were solved from (:attr:`ScanResult.cls_scans`, as pyhf's
             ``return_results``); returned, never written to files.
+        on_progress: called with (masses done, masses in all) as results arrive (a service's or a notebook's own
+            progress display); see :func:`run_scan`.
 
     Example:
         >>> res = scan("na64-2026", "bl-unbroken", mass_mev=[1.0, 10.0])
@@ -252,7 +262,7 @@ def scan(analysis: str | os.PathLike[str] | Mapping[str, Any] | Analysis,
     cfg = ScanConfig(analysis=a, model=m, masses_mev=tuple(a.masses(mass_mev)), method=method, cl=cl,
                      stat_only=stat_only, ntoys=ntoys, seed=seed, grid=grid, return_cls=return_cls)
     directory = None if checkpoint_dir is None else Path(checkpoint_dir)
-    result = run_scan(cfg, checkpoint_dir=directory, executor=executor, progress=progress)
+    result = run_scan(cfg, checkpoint_dir=directory, executor=executor, progress=progress, on_progress=on_progress)
     if directory is not None:
         Checkpoints(directory, result.inputs_digest).clear()
     return result

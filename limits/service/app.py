@@ -6,8 +6,12 @@ Endpoints (JSON unless a file; OpenAPI description at ``/openapi.json``, interac
 - ``POST /scans`` with a request (:func:`limits.service.jobs.scan_config`: ``analysis``, ``model`` as a name or a
   model document's text, ``mass_mev``, ``method``, ``cl``, ``ntoys``, ``seed``) -> ``{"id": ...}`` (202; an identical
   request gets the id of the job that already has its inputs);
-- ``GET /scans/{id}``: status (queued, running, done, failed) and, if failed, the reason;
-- ``GET /scans/{id}/limits.json``, ``/limits.csv``, ``/exclusion.png``: the scan's files, once done.
+- ``GET /scans/{id}``: status (queued, running, done, failed), progress (masses done of all), if failed the reason,
+  and once done the files it has;
+- ``GET /scans/{id}/{file}``: a finished scan's files (:data:`limits.service.files.FILES`: limits.json, limits.csv,
+  exclusion.png, the DarkCast, CSV, YAML and HEPData exports, the pyhf workspace);
+- ``GET /stats``: jobs by status, cache hits, jobs waiting;
+- ``GET /``: the web page (plain HTML and one small script, ``limits/service/static/``) over the same endpoints.
 
 A bad request is answered 400 (422 for a body that is not JSON) with the library's one-line message naming the
 field; a request body above 64 KiB 413; an unknown job 404; a full queue 503. FastAPI (with uvicorn to serve it) is
@@ -23,28 +27,34 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
+from limits._version import __version__
 from limits.analysis.definition import builtin_analyses, get_analysis
 from limits.errors import InputError
 from limits.physics.models import describe_models
-from limits.service.jobs import JobStore
+from limits.service.files import FILES, job_file
+from limits.service.jobs import MAX_JOB_SECONDS, MAX_QUEUE, JobStore
 
 __all__ = ["MAX_BODY_BYTES", "create_app", "serve"]
 
 MAX_BODY_BYTES = 64 * 1024
-"""The largest request body accepted (a model document fits many times over)."""
-FILES = {"limits.json": "application/json", "limits.csv": "text/csv", "exclusion.png": "image/png"}
+"""The largest request body accepted (a model document and a few overlay curves fit many times over)."""
+STATIC = Path(__file__).with_name("static")
+"""The web page's files (package data)."""
 
 
 def _error(status: int, field: str, message: str) -> JSONResponse:
     return JSONResponse({"error": f"{field}: {message}", "field": field}, status_code=status)
 
 
-def create_app(service_dir: str | Path, executor: str = "local") -> FastAPI:
-    """The service's app, its jobs in ``service_dir`` (created; a restart on the same directory loses nothing) and
-    run on ``executor``."""
-    store = JobStore(service_dir, executor)
+def create_app(service_dir: str | Path, executor: str = "local", *, max_queue: int = MAX_QUEUE,
+               max_job_s: float = MAX_JOB_SECONDS) -> FastAPI:
+    """The service's app, its jobs in ``service_dir`` (created; a restart on the same directory loses nothing), run
+    on ``executor``, at most ``max_queue`` waiting and each at most ``max_job_s`` seconds long."""
+    store = JobStore(service_dir, executor, max_queue=max_queue, max_job_s=max_job_s)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +65,17 @@ def create_app(service_dir: str | Path, executor: str = "local") -> FastAPI:
                   description="90% CL limits on a light Z' from NA64's missing-energy data, as the limits package "
                               "computes them; every request runs the same library call as `limits scan`.")
     app.state.store = store
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> HTMLResponse:
+        """The web page."""
+        return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
+
+    @app.get("/stats")
+    def stats() -> dict[str, Any]:
+        """Jobs by status, requests answered from the cache since the start, jobs waiting, the executor."""
+        return {**store.stats(), "version": __version__}
 
     @app.get("/analyses")
     def analyses() -> list[dict[str, Any]]:
@@ -84,23 +105,28 @@ def create_app(service_dir: str | Path, executor: str = "local") -> FastAPI:
             return _error(422, "body", f"not JSON ({exc.__class__.__name__})")
         if not isinstance(document, dict):
             return _error(422, "body", "a JSON object is expected")
-        try:
-            job = store.submit(document)
+        try:  # validation builds the model and the masses: off the event loop, so other requests are answered
+            job = await run_in_threadpool(store.submit, document)
         except InputError as exc:
             return _error(503 if exc.field == "queue" else 400, exc.field, exc.message)
         return JSONResponse({"id": job.id, "status": job.status}, status_code=202)
 
     @app.get("/scans/{job_id}")
     def status(job_id: str) -> JSONResponse:
-        """A job's status and request."""
+        """A job's status, progress and request; once done, the names of its files."""
         try:
-            return JSONResponse(store.get(job_id).record())
+            job = store.get(job_id)
         except InputError as exc:
             return _error(404, exc.field, exc.message)
+        record = job.record()
+        if job.status == "done":
+            here = store.job_dir(job.id)
+            record["files"] = [n for n in FILES if n != "dark_matter.png" or (here / n).is_file()]
+        return JSONResponse(record)
 
     @app.get("/scans/{job_id}/{name}", response_model=None)
     def file(job_id: str, name: str) -> FileResponse | JSONResponse:
-        """One of a finished job's files: limits.json, limits.csv, exclusion.png."""
+        """One of a finished job's files (``files`` in its status); an export is made on first request."""
         if name not in FILES:
             return _error(404, "file", f"{name!r} is not one of {', '.join(FILES)}")
         try:
@@ -109,15 +135,20 @@ def create_app(service_dir: str | Path, executor: str = "local") -> FastAPI:
             return _error(404, exc.field, exc.message)
         if job.status != "done":
             return _error(409, "id", f"job {job_id} is {job.status}" + (f": {job.message}" if job.message else ""))
-        return FileResponse(store.job_dir(job.id) / name, media_type=FILES[name])
+        try:
+            path = job_file(store.job_dir(job.id), name)
+        except InputError as exc:
+            return _error(404, exc.field, exc.message)
+        return FileResponse(path, media_type=FILES[name],
+                            headers={"Content-Disposition": f'inline; filename="{name}"'})
 
     return app
 
 
 def serve(service_dir: str | Path = "limits-service", *, host: str = "127.0.0.1", port: int = 8064,
-          executor: str = "local") -> None:
+          executor: str = "local", max_job_s: float = MAX_JOB_SECONDS) -> None:
     """Run the service with uvicorn until interrupted: on the loopback interface by default (``host="0.0.0.0"``
-    opens it to the network), jobs and files in ``service_dir``.
+    opens it to the network), jobs and files in ``service_dir``, each job at most ``max_job_s`` seconds.
 
     Raises:
         InputError: ``port`` outside 1-65535.
@@ -126,4 +157,7 @@ def serve(service_dir: str | Path = "limits-service", *, host: str = "127.0.0.1"
 
     if not isinstance(port, int) or not 0 < port < 65536:
         raise InputError("port", f"{port!r} is outside the allowed range [1, 65535]")
-    uvicorn.run(create_app(service_dir, executor), host=host, port=port, log_level="info")
+    if not isinstance(max_job_s, (int, float)) or not max_job_s > 0:
+        raise InputError("max_job_s", f"{max_job_s!r} must be a positive number of seconds")
+    uvicorn.run(create_app(service_dir, executor, max_job_s=float(max_job_s)), host=host, port=port,
+                log_level="info")

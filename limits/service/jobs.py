@@ -3,9 +3,10 @@
 A request is validated and turned into the library's :class:`~limits.scanning.config.ScanConfig` before it is
 accepted, so a bad one never reaches the queue; its inputs digest keys the cache: an identical request is answered by
 the finished job that already has it. Every job lives in ``<service dir>/jobs/<id>/`` (the scan's files and
-checkpoints) and in ``<service dir>/jobs.sqlite`` (request, status, message, times), so a restart loses nothing:
-finished jobs stay served, and queued or running ones are queued again and resume from their checkpoints
-(:func:`limits.publish.outputs.scan_to_files` does that).
+checkpoints) and in ``<service dir>/jobs.sqlite`` (request, status, message, progress, times), so a restart loses
+nothing: finished jobs stay served, and queued or running ones are queued again and resume from their checkpoints
+(:func:`limits.publish.outputs.scan_to_files` does that). A job that runs past its time limit stops at its next
+finished mass and is marked failed with that reason.
 
 Example:
     >>> import tempfile
@@ -18,6 +19,8 @@ Example:
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 import queue
@@ -25,7 +28,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,9 +37,12 @@ from limits.analysis.definition import DEFAULT_ANALYSIS, builtin_analyses, get_a
 from limits.errors import InputError
 from limits.physics.models import DEFAULT_MODEL, builtin_names, get_model
 from limits.publish.outputs import scan_to_files
+from limits.reference.curves import ReferenceCurve
+from limits.reference.overlays import check_overlays, overlay_from_text
 from limits.scanning.config import ScanConfig
 
-__all__ = ["MAX_MASSES", "MAX_QUEUE", "MAX_TOYS", "Job", "JobStore"]
+__all__ = ["MAX_JOB_SECONDS", "MAX_MASSES", "MAX_OVERLAYS", "MAX_QUEUE", "MAX_TOYS", "Job", "JobStore",
+           "request_overlays", "scan_config"]
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +52,27 @@ MAX_TOYS = 100_000
 """Toys per point one request may ask for."""
 MAX_QUEUE = 32
 """Jobs waiting at most; beyond, a request is refused until the queue drains."""
-REQUEST_FIELDS = {"analysis", "model", "mass_mev", "method", "cl", "ntoys", "seed"}
+MAX_JOB_SECONDS = 900.0
+"""Seconds a job may run (checked as its masses finish); beyond, it stops and is marked failed."""
+MAX_OVERLAYS = 8
+"""Overlay curves one request may draw."""
+REQUEST_FIELDS = {"analysis", "model", "mass_mev", "method", "cl", "ntoys", "seed", "overlays"}
+COLUMNS = {"id": "TEXT PRIMARY KEY", "digest": "TEXT NOT NULL", "request": "TEXT NOT NULL", "status": "TEXT NOT NULL",
+           "message": "TEXT NOT NULL", "created": "REAL NOT NULL", "updated": "REAL NOT NULL",
+           "cache_key": "TEXT NOT NULL DEFAULT ''", "done_masses": "INTEGER NOT NULL DEFAULT 0",
+           "total_masses": "INTEGER NOT NULL DEFAULT 0"}
+"""The jobs table (a database of an earlier version gains the later columns at start)."""
+
+
+class JobTimeout(InputError):
+    """A job ran past its time limit (field ``time``)."""
 
 
 @dataclass(frozen=True)
 class Job:
-    """A job as recorded: ``status`` is queued, running, done or failed; ``message`` says why it failed."""
+    """A job as recorded: ``status`` is queued, running, done or failed; ``message`` says why it failed (or that it
+    was resumed after a restart); ``done_masses`` of ``total_masses`` are finished (0 of 0 before it starts);
+    ``created``/``updated`` are Unix times in seconds."""
 
     id: str
     digest: str
@@ -60,11 +81,16 @@ class Job:
     message: str
     created: float
     updated: float
+    cache_key: str = ""
+    done_masses: int = 0
+    total_masses: int = 0
 
     def record(self) -> dict[str, Any]:
         """The job as JSON values (what ``GET /scans/{id}`` answers)."""
         return {"id": self.id, "status": self.status, "message": self.message, "request": dict(self.request),
-                "inputs_digest": self.digest, "created": self.created, "updated": self.updated}
+                "inputs_digest": self.digest, "progress": {"done_masses": self.done_masses,
+                                                           "total_masses": self.total_masses},
+                "created": self.created, "updated": self.updated}
 
 
 def scan_config(request: Mapping[str, Any]) -> ScanConfig:
@@ -72,8 +98,9 @@ def scan_config(request: Mapping[str, Any]) -> ScanConfig:
 
     A request has ``analysis`` (a built-in name), ``model`` (a built-in name or a model document's YAML/JSON text),
     ``mass_mev`` (a spec ``"MIN:MAX:N"``/``"m1,m2"`` or a list, at most :data:`MAX_MASSES`), ``method``, ``cl``,
-    ``ntoys`` (at most :data:`MAX_TOYS`) and ``seed``; anything else is refused. Paths are never accepted: a model
-    or analysis given as a file name is refused, so a request cannot read the service's disk.
+    ``ntoys`` (at most :data:`MAX_TOYS`), ``seed`` and ``overlays`` (:func:`request_overlays`); anything else is
+    refused. Paths are never accepted: a model or analysis given as a file name is refused, so a request cannot read
+    the service's disk.
     """
     unknown = sorted(set(request) - REQUEST_FIELDS)
     if unknown:
@@ -94,26 +121,66 @@ def scan_config(request: Mapping[str, Any]) -> ScanConfig:
     ntoys = request.get("ntoys", 10_000)
     if not isinstance(ntoys, int) or not 1 <= ntoys <= MAX_TOYS:
         raise InputError("ntoys", f"{ntoys!r} is outside the allowed range [1, {MAX_TOYS}]")
-    return ScanConfig(analysis=analysis, model=model, masses_mev=tuple(float(m) for m in masses),
-                      method=request.get("method", "hybrid"), cl=request.get("cl", 0.9), ntoys=ntoys,
-                      seed=request.get("seed", 0))
+    config = ScanConfig(analysis=analysis, model=model, masses_mev=tuple(float(m) for m in masses),
+                        method=request.get("method", "hybrid"), cl=request.get("cl", 0.9), ntoys=ntoys,
+                        seed=request.get("seed", 0))
+    check_overlays(request_overlays(request), model.coupling_symbol)
+    return config
+
+
+def request_overlays(request: Mapping[str, Any]) -> list[ReferenceCurve]:
+    """The request's ``overlays``: at most :data:`MAX_OVERLAYS` curves, each ``{"label": ..., "format": "csv" |
+    "darkcast" | "hepdata", "text": ...}`` (the file's content, never its name; read by
+    :func:`limits.reference.overlays.overlay_from_text`) drawn on exclusion.png beside the published curves.
+
+    Raises:
+        InputError: naming ``overlays``.
+    """
+    items = request.get("overlays") or []
+    if not isinstance(items, list) or len(items) > MAX_OVERLAYS or not all(isinstance(i, Mapping) for i in items):
+        raise InputError("overlays", f"a list of at most {MAX_OVERLAYS} objects {{label, format, text}} is expected")
+    for item in items:
+        extra = sorted(set(item) - {"label", "format", "text"})
+        if extra:
+            raise InputError("overlays", f"{extra[0]!r} is not an overlay field (label, format, text)")
+    return [overlay_from_text(i.get("text"), i.get("format"), i.get("label"), "overlays") for i in items]
+
+
+@functools.lru_cache(maxsize=256)
+def _inputs_digest(canonical_request: str) -> str:
+    """The inputs digest of a valid request given as sorted-key JSON: validated once per distinct text (a request
+    names built-ins or carries its documents, never files, so its digest cannot change while the service runs), so
+    that a repeated request costs a look-up, not the ~15 ms of building its configuration."""
+    return scan_config(json.loads(canonical_request)).digest()
+
+
+def _cache_key(digest: str, request: Mapping[str, Any]) -> str:
+    """What makes two requests' files equal: the scan's inputs digest and the curves drawn beside it."""
+    overlays = json.dumps(request.get("overlays") or [], sort_keys=True)
+    return hashlib.sha256(f"{digest}\n{overlays}".encode()).hexdigest()
 
 
 class JobStore:
     """Jobs in ``<service_dir>/jobs.sqlite``, their files in ``<service_dir>/jobs/<id>/``, run by one worker thread
-    on ``executor`` (``local``, ``processes:N`` or a Dask scheduler: :class:`~limits.scanning.executors.Executor`)."""
+    on ``executor`` (``local``, ``processes:N`` or a Dask scheduler: :class:`~limits.scanning.executors.Executor`);
+    at most ``max_queue`` wait, each runs at most ``max_job_s`` seconds."""
 
-    def __init__(self, service_dir: str | Path, executor: str = "local", max_queue: int = MAX_QUEUE) -> None:
+    def __init__(self, service_dir: str | Path, executor: str = "local", max_queue: int = MAX_QUEUE,
+                 max_job_s: float = MAX_JOB_SECONDS) -> None:
         self.dir = Path(service_dir)
         (self.dir / "jobs").mkdir(parents=True, exist_ok=True)
         self.executor = executor
+        self.max_job_s = max_job_s
+        self.cache_hits = 0  # requests answered by an existing job since this store opened
         self._db = sqlite3.connect(self.dir / "jobs.sqlite", check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
         with self._lock:
-            self._db.execute("CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, digest TEXT NOT NULL, "
-                             "request TEXT NOT NULL, status TEXT NOT NULL, message TEXT NOT NULL, "
-                             "created REAL NOT NULL, updated REAL NOT NULL)")
-            self._db.execute("CREATE INDEX IF NOT EXISTS jobs_digest ON jobs (digest, status)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS jobs (" + ", ".join(f"{k} {v}" for k, v in COLUMNS.items())
+                             + ")")
+            have = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+            for name in COLUMNS.keys() - have:  # a database written by an earlier version
+                self._db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {COLUMNS[name]}")
+            self._db.execute("CREATE INDEX IF NOT EXISTS jobs_key ON jobs (cache_key, status)")
         self._queue: queue.Queue[str | None] = queue.Queue(maxsize=max_queue)
         for job in self.jobs(("queued", "running")):  # a restart: they resume from their checkpoints
             self._set(job.id, "queued", "resumed after a restart")
@@ -132,24 +199,30 @@ class JobStore:
         Raises:
             InputError: the request is invalid (naming the field), or the queue is full (``queue``).
         """
-        digest = scan_config(request).digest()
-        with self._lock:
-            row = self._db.execute("SELECT id FROM jobs WHERE digest = ? AND status != 'failed' ORDER BY created "
-                                   "LIMIT 1", (digest,)).fetchone()
-        if row is not None:
-            log.info("request answered by job %s (same inputs)", row[0])
-            return self.get(row[0])
-        job_id = uuid.uuid4().hex
-        now = time.time()
-        with self._lock:
-            self._db.execute("INSERT INTO jobs VALUES (?, ?, ?, 'queued', '', ?, ?)",
-                             (job_id, digest, json.dumps(dict(request), sort_keys=True), now, now))
         try:
-            self._queue.put_nowait(job_id)
-        except queue.Full:
-            with self._lock:
-                self._db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
-            raise InputError("queue", f"{self._queue.maxsize} jobs are waiting: try again later") from None
+            canonical = json.dumps(dict(request), sort_keys=True)
+        except (TypeError, ValueError) as exc:
+            raise InputError("request", f"must hold JSON values only ({exc})") from None
+        digest = _inputs_digest(canonical)
+        key = _cache_key(digest, request)
+        with self._lock:  # look-up and insert as one step: concurrent identical requests make one job
+            row = self._db.execute("SELECT id FROM jobs WHERE cache_key = ? AND status != 'failed' ORDER BY created "
+                                   "LIMIT 1", (key,)).fetchone()
+            if row is not None:
+                self.cache_hits += 1
+                job_id = row[0]
+            else:
+                job_id = uuid.uuid4().hex
+                try:
+                    self._queue.put_nowait(job_id)  # the worker reads the row after this lock is released
+                except queue.Full:
+                    raise InputError("queue", f"{self._queue.maxsize} jobs are waiting: try again later") from None
+                now = time.time()
+                self._db.execute("INSERT INTO jobs (id, digest, request, status, message, created, updated, "
+                                 "cache_key) VALUES (?, ?, ?, 'queued', '', ?, ?, ?)",
+                                 (job_id, digest, canonical, now, now, key))
+        if row is not None:
+            log.info("request answered by job %s (same inputs)", job_id)
         return self.get(job_id)
 
     def get(self, job_id: str) -> Job:
@@ -162,7 +235,12 @@ class JobStore:
             row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise InputError("id", f"no job {job_id!r}")
-        return Job(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5], row[6])
+        record = dict(zip(self._columns, row))
+        return Job(**{**record, "request": json.loads(record["request"])})
+
+    @property
+    def _columns(self) -> list[str]:
+        return [d[0] for d in self._db.execute("SELECT * FROM jobs LIMIT 0").description]
 
     def jobs(self, statuses: tuple[str, ...] | None = None) -> list[Job]:
         """Every job (of these statuses), oldest first."""
@@ -170,6 +248,14 @@ class JobStore:
             rows = self._db.execute("SELECT id FROM jobs ORDER BY created").fetchall()
         found = [self.get(r[0]) for r in rows]
         return [j for j in found if statuses is None or j.status in statuses]
+
+    def stats(self) -> dict[str, Any]:
+        """Jobs by status, requests answered from the cache since the store opened, jobs waiting, the executor."""
+        with self._lock:
+            counts = dict(self._db.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall())
+        return {"jobs": {s: counts.get(s, 0) for s in ("queued", "running", "done", "failed")},
+                "cache_hits": self.cache_hits, "waiting": self._queue.qsize(), "executor": self.executor,
+                "max_job_s": self.max_job_s}
 
     def _set(self, job_id: str, status: str, message: str = "") -> None:
         with self._lock:
@@ -183,22 +269,42 @@ class JobStore:
                 return
             self._run(job_id)
 
+    def _progress(self, job_id: str, started: float, note: str) -> Callable[[int, int], None]:
+        """The scan's progress callback: records (done, total) masses, and stops a job past its time limit; a job
+        resumed after a restart says how much its checkpoints held."""
+        first = [True]
+
+        def report(done: int, total: int) -> None:
+            with self._lock:
+                if first[0] and note:
+                    self._db.execute("UPDATE jobs SET message = ? WHERE id = ?",
+                                     (f"{note}: {done} of {total} masses from its checkpoints", job_id))
+                first[0] = False
+                self._db.execute("UPDATE jobs SET done_masses = ?, total_masses = ?, updated = ? WHERE id = ?",
+                                 (done, total, time.time(), job_id))
+            if done < total and time.monotonic() - started > self.max_job_s:
+                raise JobTimeout("time", f"the job ran past the service's limit of {self.max_job_s:g} s "
+                                         f"({done} of {total} masses done): ask for fewer masses or toys")
+        return report
+
     def _run(self, job_id: str) -> None:
         job = self.get(job_id)
-        note = job.message  # e.g. "resumed after a restart": kept with the job's status
-        self._set(job_id, "running", note)
+        self._set(job_id, "running", job.message)  # e.g. "resumed after a restart": kept with the job's status
         try:
             config = scan_config(job.request)
-            scan_to_files(config.analysis, config.model, mass_mev=list(config.masses_mev), method=config.method,
-                          cl=config.cl, ntoys=config.ntoys, seed=config.seed, executor=self.executor,
-                          out_dir=self.job_dir(job_id))
+            report = self._progress(job_id, time.monotonic(), job.message)
+            saved = scan_to_files(config.analysis, config.model, mass_mev=list(config.masses_mev),
+                                  method=config.method, cl=config.cl, ntoys=config.ntoys, seed=config.seed,
+                                  executor=self.executor, out_dir=self.job_dir(job_id),
+                                  overlays=request_overlays(job.request), on_progress=report)
+            report(len(saved[0].result.points), len(saved[0].result.points))
         except InputError as exc:
             self._set(job_id, "failed", str(exc))
         except Exception as exc:  # noqa: BLE001 - recorded as the job's reason, the service keeps serving
             log.exception("job %s failed", job_id)
             self._set(job_id, "failed", f"{type(exc).__name__}: {exc}")
         else:
-            self._set(job_id, "done", note)
+            self._set(job_id, "done", self.get(job_id).message)
 
     def wait(self, job_id: str, timeout_s: float = 60.0) -> Job:
         """The job once it is done or failed (or after ``timeout_s`` seconds, as it is then)."""
