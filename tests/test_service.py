@@ -213,3 +213,42 @@ def test_the_page_and_its_script_are_served(tmp_path):
         for name in ("app.js", "style.css"):
             assert client.get(f"/static/{name}").status_code == 200
         assert client.get("/static/../jobs.sqlite").status_code == 404
+
+
+def _jobs_table(service, rows):
+    """A jobs.sqlite as a service left it: rows of (id, request, status, attempts)."""
+    import sqlite3
+    import time
+
+    from limits.service.jobs import JobStore, scan_config
+
+    JobStore(service).close()  # the current schema
+    db = sqlite3.connect(service / "jobs.sqlite")
+    for job_id, request, status, attempts in rows:
+        db.execute("INSERT INTO jobs (id, digest, request, status, message, created, updated, cache_key, attempts) "
+                   "VALUES (?, ?, ?, ?, '', ?, ?, ?, ?)", (job_id, scan_config(request).digest(), json.dumps(request),
+                                                           status, time.time(), time.time(), job_id, attempts))
+    db.commit()
+    db.close()
+
+
+def test_a_full_queue_is_503_and_a_restart_runs_every_unfinished_job(tmp_path):
+    with TestClient(create_app(tmp_path / "a", max_queue=0)) as client:
+        answer = client.post("/scans", json=REQUEST)
+        assert answer.status_code == 503 and answer.json()["field"] == "queue"
+    # more unfinished jobs than the queue's bound: all run after the restart
+    service = tmp_path / "b"
+    _jobs_table(service, [(f"{k:032d}", {**REQUEST, "mass_mev": f"{k + 1}"}, "queued", 0) for k in range(3)])
+    with TestClient(create_app(service, max_queue=1)) as client:
+        assert [_done(client, f"{k:032d}")["status"] for k in range(3)] == ["done"] * 3
+
+
+def test_a_job_running_at_every_stop_is_failed_not_run_again(tmp_path):
+    from limits.service.jobs import MAX_ATTEMPTS
+
+    service = tmp_path / "svc"
+    _jobs_table(service, [("a" * 32, REQUEST, "running", MAX_ATTEMPTS), ("b" * 32, REQUEST, "running", 1)])
+    with TestClient(create_app(service)) as client:
+        crashed = client.get(f"/scans/{'a' * 32}").json()
+        assert crashed["status"] == "failed" and f"stopped {MAX_ATTEMPTS} times" in crashed["message"]
+        assert _done(client, "b" * 32)["status"] == "done"

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from limits.errors import InputError
-from limits.io.csvfile import read_csv_rows, read_mass_table
+from limits.io.csvfile import mass_table_of, read_csv_rows
 
 __all__ = ["EfficiencyGrid", "EfficiencyTable", "grid_efficiency", "read_efficiency_csv"]
 
@@ -143,9 +143,10 @@ def read_efficiency_csv(path: Path, name: str, field: str) -> EfficiencyTable | 
     Raises:
         InputError: unreadable file, wrong header, a bad number (with its line), unsorted masses, no rows.
     """
-    sha256, header, rows = read_csv_rows(path, field)
+    read = read_csv_rows(path, field)  # once: the header tells which kind of table
+    sha256, header, rows = read
     if header == GRID_HEADER:
         return _read_grid(path, name, field, sha256, rows)
-    table = read_mass_table(path, field, (*HEADERS, GRID_HEADER), _cell)
+    table = mass_table_of(read, path, field, (*HEADERS, GRID_HEADER), _cell)
     return EfficiencyTable(name, table.sha256, table.mass_mev, table.columns[0],
                            table.columns[1] if len(table.columns) == 2 else None)

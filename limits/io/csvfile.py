@@ -12,7 +12,7 @@ from pathlib import Path
 
 from limits.errors import InputError
 
-__all__ = ["MassTable", "read_csv_rows", "read_mass_table"]
+__all__ = ["MassTable", "mass_table_of", "read_csv_rows", "read_mass_table"]
 
 # (cell text, where (field, file and line), column name) -> the value; raises InputError naming ``where``
 CellParser = Callable[[str, str, str], float]
@@ -59,7 +59,18 @@ def read_mass_table(path: Path, field: str, headers: Sequence[tuple[str, ...]], 
     Raises:
         InputError: unreadable or non-UTF-8 file, wrong header, a bad row (with its line), unsorted masses, no rows.
     """
-    sha256, header, rows = read_csv_rows(path, field)
+    return mass_table_of(read_csv_rows(path, field), path, field, headers, cell)
+
+
+def mass_table_of(read: tuple[str, tuple[str, ...], list[tuple[int, list[str]]]], path: Path, field: str,
+                  headers: Sequence[tuple[str, ...]], cell: CellParser) -> MassTable:
+    """:func:`read_mass_table` of a file already read by :func:`read_csv_rows` (a reader that looks at the header
+    first to tell which kind of table it has; ``path`` names the file in errors).
+
+    Raises:
+        InputError: as :func:`read_mass_table`.
+    """
+    sha256, header, rows = read
     if header not in headers:
         raise InputError(field, f"{path}: the header must be " + " or ".join(",".join(h) for h in headers))
     masses: list[float] = []

@@ -41,7 +41,7 @@ from limits.reference.curves import ReferenceCurve
 from limits.reference.overlays import check_overlays, overlay_from_text
 from limits.scanning.config import ScanConfig
 
-__all__ = ["MAX_JOB_SECONDS", "MAX_MASSES", "MAX_OVERLAYS", "MAX_QUEUE", "MAX_TOYS", "Job", "JobStore",
+__all__ = ["MAX_ATTEMPTS", "MAX_JOB_SECONDS", "MAX_MASSES", "MAX_OVERLAYS", "MAX_QUEUE", "MAX_TOYS", "Job", "JobStore",
            "request_overlays", "scan_config"]
 
 log = logging.getLogger(__name__)
@@ -54,13 +54,15 @@ MAX_QUEUE = 32
 """Jobs waiting at most; beyond, a request is refused until the queue drains."""
 MAX_JOB_SECONDS = 900.0
 """Seconds a job may run (checked as its masses finish); beyond, it stops and is marked failed."""
+MAX_ATTEMPTS = 3
+"""Starts a job gets: one that was running each time the service stopped (a crash it may cause) is then failed."""
 MAX_OVERLAYS = 8
 """Overlay curves one request may draw."""
 REQUEST_FIELDS = {"analysis", "model", "mass_mev", "method", "cl", "ntoys", "seed", "overlays"}
 COLUMNS = {"id": "TEXT PRIMARY KEY", "digest": "TEXT NOT NULL", "request": "TEXT NOT NULL", "status": "TEXT NOT NULL",
            "message": "TEXT NOT NULL", "created": "REAL NOT NULL", "updated": "REAL NOT NULL",
            "cache_key": "TEXT NOT NULL DEFAULT ''", "done_masses": "INTEGER NOT NULL DEFAULT 0",
-           "total_masses": "INTEGER NOT NULL DEFAULT 0"}
+           "total_masses": "INTEGER NOT NULL DEFAULT 0", "attempts": "INTEGER NOT NULL DEFAULT 0"}
 """The jobs table (a database of an earlier version gains the later columns at start)."""
 
 
@@ -72,7 +74,7 @@ class JobTimeout(InputError):
 class Job:
     """A job as recorded: ``status`` is queued, running, done or failed; ``message`` says why it failed (or that it
     was resumed after a restart); ``done_masses`` of ``total_masses`` are finished (0 of 0 before it starts);
-    ``created``/``updated`` are Unix times in seconds."""
+    ``created``/``updated`` are Unix times in seconds; ``attempts`` counts the times it started running."""
 
     id: str
     digest: str
@@ -84,6 +86,7 @@ class Job:
     cache_key: str = ""
     done_masses: int = 0
     total_masses: int = 0
+    attempts: int = 0
 
     def record(self) -> dict[str, Any]:
         """The job as JSON values (what ``GET /scans/{id}`` answers)."""
@@ -181,8 +184,16 @@ class JobStore:
             for name in COLUMNS.keys() - have:  # a database written by an earlier version
                 self._db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {COLUMNS[name]}")
             self._db.execute("CREATE INDEX IF NOT EXISTS jobs_key ON jobs (cache_key, status)")
-        self._queue: queue.Queue[str | None] = queue.Queue(maxsize=max_queue)
+            # the table's column order (an upgraded table has the later columns last)
+            self._columns = [d[0] for d in self._db.execute("SELECT * FROM jobs LIMIT 0").description]
+        self.max_queue = max_queue
+        # unbounded itself: a restart re-queues every unfinished job; submit() refuses new ones past max_queue
+        self._queue: queue.Queue[str | None] = queue.Queue()
         for job in self.jobs(("queued", "running")):  # a restart: they resume from their checkpoints
+            if job.attempts >= MAX_ATTEMPTS:  # it was running each time the service stopped: do not run it again
+                self._set(job.id, "failed", f"the service stopped {job.attempts} times while this job ran "
+                                            f"({job.done_masses} of {job.total_masses} masses done); not run again")
+                continue
             self._set(job.id, "queued", "resumed after a restart")
             self._queue.put_nowait(job.id)
         self._worker = threading.Thread(target=self._work, name="limits-service-worker", daemon=True)
@@ -212,11 +223,10 @@ class JobStore:
                 self.cache_hits += 1
                 job_id = row[0]
             else:
+                if self._queue.qsize() >= self.max_queue:
+                    raise InputError("queue", f"{self.max_queue} jobs are waiting: try again later")
                 job_id = uuid.uuid4().hex
-                try:
-                    self._queue.put_nowait(job_id)  # the worker reads the row after this lock is released
-                except queue.Full:
-                    raise InputError("queue", f"{self._queue.maxsize} jobs are waiting: try again later") from None
+                self._queue.put_nowait(job_id)  # the worker reads the row after this lock is released
                 now = time.time()
                 self._db.execute("INSERT INTO jobs (id, digest, request, status, message, created, updated, "
                                  "cache_key) VALUES (?, ?, ?, 'queued', '', ?, ?, ?)",
@@ -237,10 +247,6 @@ class JobStore:
             raise InputError("id", f"no job {job_id!r}")
         record = dict(zip(self._columns, row))
         return Job(**{**record, "request": json.loads(record["request"])})
-
-    @property
-    def _columns(self) -> list[str]:
-        return [d[0] for d in self._db.execute("SELECT * FROM jobs LIMIT 0").description]
 
     def jobs(self, statuses: tuple[str, ...] | None = None) -> list[Job]:
         """Every job (of these statuses), oldest first."""
@@ -290,6 +296,8 @@ class JobStore:
     def _run(self, job_id: str) -> None:
         job = self.get(job_id)
         self._set(job_id, "running", job.message)  # e.g. "resumed after a restart": kept with the job's status
+        with self._lock:
+            self._db.execute("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?", (job_id,))
         try:
             config = scan_config(job.request)
             report = self._progress(job_id, time.monotonic(), job.message)
