@@ -252,3 +252,31 @@ def test_a_job_running_at_every_stop_is_failed_not_run_again(tmp_path):
         crashed = client.get(f"/scans/{'a' * 32}").json()
         assert crashed["status"] == "failed" and f"stopped {MAX_ATTEMPTS} times" in crashed["message"]
         assert _done(client, "b" * 32)["status"] == "done"
+
+
+def test_the_request_schema_describes_what_the_service_takes(tmp_path):
+    """schemas/scan-request.schema.json (in the OpenAPI description) names the request fields the service takes, with
+    its limits, and accepts the requests these tests send."""
+    import jsonschema
+
+    from limits.analysis.definition import builtin_analyses
+    from limits.io.schemas import load_schema
+    from limits.scanning.config import CL_RANGE, NTOYS_RANGE
+    from limits.service.jobs import MAX_MASSES, MAX_OVERLAYS, MAX_TOYS, REQUEST_FIELDS
+
+    schema = load_schema("scan-request")
+    props = schema["properties"]
+    assert set(props) == REQUEST_FIELDS and props["analysis"]["enum"] == list(builtin_analyses())
+    assert (props["ntoys"]["minimum"], props["ntoys"]["maximum"]) == (NTOYS_RANGE[0], MAX_TOYS)
+    assert (props["cl"]["minimum"], props["cl"]["maximum"]) == CL_RANGE
+    assert props["mass_mev"]["oneOf"][1]["maxItems"] == MAX_MASSES and props["overlays"]["maxItems"] == MAX_OVERLAYS
+    jsonschema.Draft202012Validator.check_schema(schema)
+    good = [REQUEST, {**REQUEST, "overlays": [{"label": "mine", "format": "csv", "text": "mass_mev,g\n1,1e-5\n"}]},
+            {"analysis": "na64-2022", "model": "name: x\ncharges: {e: 1}\n", "mass_mev": [1, 2], "method": "toys",
+             "ntoys": 1000, "seed": 3, "cl": 0.95}]
+    for request in good:
+        jsonschema.validate(request, schema)
+    with TestClient(create_app(tmp_path / "svc")) as client:
+        body = client.get("/openapi.json").json()["paths"]["/scans"]["post"]["requestBody"]
+        served = body["content"]["application/json"]["schema"]["properties"]
+        assert served.keys() == props.keys() and served["analysis"]["enum"] == list(builtin_analyses())

@@ -34,6 +34,8 @@ from starlette.concurrency import run_in_threadpool
 from limits._version import __version__
 from limits.analysis.definition import builtin_analyses, get_analysis
 from limits.errors import InputError
+from limits.frozen import thaw
+from limits.io.schemas import load_schema
 from limits.physics.models import describe_models
 from limits.service.files import FILES, job_file
 from limits.service.jobs import MAX_JOB_SECONDS, MAX_QUEUE, JobStore
@@ -93,9 +95,13 @@ def create_app(service_dir: str | Path, executor: str = "local", *, max_queue: i
         """The built-in models: model (its name), coupling, charges, mixing, invisible channels."""
         return describe_models()
 
-    @app.post("/scans", status_code=202)
+    request_schema = {k: v for k, v in thaw(load_schema("scan-request")).items() if not k.startswith("$")}
+
+    @app.post("/scans", status_code=202, openapi_extra={"requestBody": {"required": True, "content": {
+        "application/json": {"schema": request_schema}}}})
     async def submit(request: Request) -> JSONResponse:
-        """Submit a scan; answers its job id."""
+        """Submit a scan (the body: schemas/scan-request.schema.json); answers its job id. The library validates
+        it (400 naming the field)."""
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
             return _error(413, "body", f"{len(body)} bytes: at most {MAX_BODY_BYTES}")
