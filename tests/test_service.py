@@ -250,7 +250,7 @@ def test_a_job_running_at_every_stop_is_failed_not_run_again(tmp_path):
     _jobs_table(service, [("a" * 32, REQUEST, "running", MAX_ATTEMPTS), ("b" * 32, REQUEST, "running", 1)])
     with TestClient(create_app(service)) as client:
         crashed = client.get(f"/scans/{'a' * 32}").json()
-        assert crashed["status"] == "failed" and f"stopped {MAX_ATTEMPTS} times" in crashed["message"]
+        assert crashed["status"] == "failed" and f"went down {MAX_ATTEMPTS} times" in crashed["message"]
         assert _done(client, "b" * 32)["status"] == "done"
 
 

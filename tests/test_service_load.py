@@ -92,3 +92,27 @@ def test_a_server_killed_mid_job_loses_nothing(tmp_path):
         assert again.request(f"/scans/{finished}/exclusion.png")[0] == 200
     ours = limits.scan("na64-2026", "bl-unbroken", mass_mev=big["mass_mev"])
     assert [p["g_obs"] for p in doc["points"]] == ours.g_obs.tolist()
+
+
+def test_a_server_stopped_mid_job_stops_at_once_and_resumes(tmp_path):
+    """SIGTERM (as Ctrl-C) while a job runs: the server exits without waiting for the job, which stops at its next
+    finished mass; at the next start it resumes from its checkpoints."""
+    service = tmp_path / "svc"
+    big = {"analysis": "na64-2026", "model": "bl-unbroken", "mass_mev": "1:1000:2000"}
+    server = Server(service)
+    job_id = server.post("/scans", big)[1]["id"]
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        progress = server.get(f"/scans/{job_id}")["progress"]
+        if 0 < progress["done_masses"] < progress["total_masses"]:
+            break
+        time.sleep(0.02)
+    start = time.monotonic()
+    log = server.stop()
+    assert time.monotonic() - start < 20 and "Traceback" not in log
+    with running(service) as again:
+        job = again.wait(job_id)
+        assert job["status"] == "done" and job["message"].startswith("resumed after a restart: ")
+        doc = json.loads(again.request(f"/scans/{job_id}/limits.json")[1])
+    ours = limits.scan("na64-2026", "bl-unbroken", mass_mev=big["mass_mev"])
+    assert [p["g_obs"] for p in doc["points"]] == ours.g_obs.tolist()

@@ -3,9 +3,10 @@
 Endpoints (JSON unless a file; OpenAPI description at ``/openapi.json``, interactive at ``/docs``):
 
 - ``GET /analyses``, ``GET /models``: the built-ins;
-- ``POST /scans`` with a request (:func:`limits.service.jobs.scan_config`: ``analysis``, ``model`` as a name or a
-  model document's text, ``mass_mev``, ``method``, ``cl``, ``ntoys``, ``seed``) -> ``{"id": ...}`` (202; an identical
-  request gets the id of the job that already has its inputs);
+- ``POST /scans`` with a request (:func:`limits.service.jobs.scan_config`, ``schemas/scan-request.schema.json``:
+  ``analysis``, ``model`` as a name or a model document's text, ``mass_mev``, ``method``, ``cl``, ``ntoys``, ``seed``,
+  ``overlays`` as texts) -> ``{"id": ...}`` (202; an identical request gets the id of the job that already has its
+  inputs);
 - ``GET /scans/{id}``: status (queued, running, done, failed), progress (masses done of all), if failed the reason,
   and once done the files it has;
 - ``GET /scans/{id}/{file}``: a finished scan's files (:data:`limits.service.files.FILES`: limits.json, limits.csv,
@@ -14,7 +15,8 @@ Endpoints (JSON unless a file; OpenAPI description at ``/openapi.json``, interac
 - ``GET /``: the web page (plain HTML and one small script, ``limits/service/static/``) over the same endpoints.
 
 A bad request is answered 400 (422 for a body that is not JSON) with the library's one-line message naming the
-field; a request body above 64 KiB 413; an unknown job 404; a full queue 503. FastAPI (with uvicorn to serve it) is
+field; a request body above 64 KiB 413; an unknown job or file 404; a file of a job not done 409; a full queue 503.
+A job runs at most ``max_job_s`` seconds (then failed with that reason). FastAPI (with uvicorn to serve it) is
 the field's common ASGI stack: typed routes, the OpenAPI description for free, and a test client.
 """
 

@@ -55,7 +55,7 @@ MAX_QUEUE = 32
 MAX_JOB_SECONDS = 900.0
 """Seconds a job may run (checked as its masses finish); beyond, it stops and is marked failed."""
 MAX_ATTEMPTS = 3
-"""Starts a job gets: one that was running each time the service stopped (a crash it may cause) is then failed."""
+"""Starts a job gets: one that was running each time the service went down (a crash it may cause) is then failed."""
 MAX_OVERLAYS = 8
 """Overlay curves one request may draw."""
 REQUEST_FIELDS = {"analysis", "model", "mass_mev", "method", "cl", "ntoys", "seed", "overlays"}
@@ -68,6 +68,10 @@ COLUMNS = {"id": "TEXT PRIMARY KEY", "digest": "TEXT NOT NULL", "request": "TEXT
 
 class JobTimeout(InputError):
     """A job ran past its time limit (field ``time``)."""
+
+
+class _Stopping(Exception):
+    """The service is stopping: the running job stops at its next finished mass, to resume at the next start."""
 
 
 @dataclass(frozen=True)
@@ -191,11 +195,12 @@ class JobStore:
         self._queue: queue.Queue[str | None] = queue.Queue()
         for job in self.jobs(("queued", "running")):  # a restart: they resume from their checkpoints
             if job.attempts >= MAX_ATTEMPTS:  # it was running each time the service stopped: do not run it again
-                self._set(job.id, "failed", f"the service stopped {job.attempts} times while this job ran "
+                self._set(job.id, "failed", f"the service went down {job.attempts} times while this job ran "
                                             f"({job.done_masses} of {job.total_masses} masses done); not run again")
                 continue
             self._set(job.id, "queued", "resumed after a restart")
             self._queue.put_nowait(job.id)
+        self._stopping = threading.Event()
         self._worker = threading.Thread(target=self._work, name="limits-service-worker", daemon=True)
         self._worker.start()
 
@@ -288,6 +293,8 @@ class JobStore:
                 first[0] = False
                 self._db.execute("UPDATE jobs SET done_masses = ?, total_masses = ?, updated = ? WHERE id = ?",
                                  (done, total, time.time(), job_id))
+            if done < total and self._stopping.is_set():
+                raise _Stopping
             if done < total and time.monotonic() - started > self.max_job_s:
                 raise JobTimeout("time", f"the job ran past the service's limit of {self.max_job_s:g} s "
                                          f"({done} of {total} masses done): ask for fewer masses or toys")
@@ -306,6 +313,10 @@ class JobStore:
                                   executor=self.executor, out_dir=self.job_dir(job_id),
                                   overlays=request_overlays(job.request), on_progress=report)
             report(len(saved[0].result.points), len(saved[0].result.points))
+        except _Stopping:  # a clean stop: not one of the job's attempts; its checkpoints hold what it did
+            with self._lock:
+                self._db.execute("UPDATE jobs SET attempts = attempts - 1 WHERE id = ?", (job_id,))
+            self._set(job_id, "queued", "stopped with the service")
         except InputError as exc:
             self._set(job_id, "failed", str(exc))
         except Exception as exc:  # noqa: BLE001 - recorded as the job's reason, the service keeps serving
@@ -324,7 +335,9 @@ class JobStore:
         return job
 
     def close(self) -> None:
-        """Stop the worker after the running job (queued ones stay queued in the database) and close it."""
+        """Stop the worker and close the database: the running job stops at its next finished mass (it and the
+        queued ones stay in the database, and resume from their checkpoints at the next start)."""
+        self._stopping.set()
         try:
             while True:
                 self._queue.get_nowait()
