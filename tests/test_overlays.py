@@ -156,3 +156,17 @@ def test_one_scan_as_a_hepdata_table_is_the_records_table():
     assert ours == record
     validator = DataFileValidator()
     assert validator.validate(data=ours, file_path="hepdata.yaml"), validator.get_messages()
+
+
+def test_a_user_model_named_as_a_built_in_gets_no_published_curve():
+    """The published curve of (na64-2022, bl-unbroken) is drawn beside the built-in model's scan only: a pasted
+    model that took the name bl-unbroken with other charges is another model."""
+    from limits.publish.outputs import published_curves
+
+    builtin = limits.ScanResult.from_json(COMMITTED)
+    assert [c.entry["name"] for c in published_curves(builtin)] == ["na64-prl129-2022-bl-unbroken"]
+    text = (ROOT / "limits" / "data" / "models" / "bl-unbroken.yaml").read_text().replace("e: -1", "e: -3")
+    assert "e: -3" in text
+    shadow = limits.scan("na64-2022", text, mass_mev=[10.0])
+    assert shadow.model == "bl-unbroken" and published_curves(shadow) == []
+    assert published_curves(limits.scan("na64-2022", "bl-unbroken", mass_mev=[10.0]))

@@ -47,6 +47,12 @@ def test_a_scan_through_the_api_equals_the_library(tmp_path):
     ({"model": "name: x\ncharges: [1, 2\n"}, 400, "model"),
     ({"mass_mev": "1:1000:1000000"}, 400, "mass_mev"),
     ({"method": "toys", "ntoys": -5}, 400, "ntoys"),
+    ({"method": "toys", "ntoys": 50}, 400, "ntoys"),
+    ({"ntoys": 200_000}, 400, "ntoys"),
+    ({"ntoys": "abc"}, 400, "ntoys"),
+    ({"mass_mev": "1:1000:5000"}, 400, "mass_mev"),
+    ({"model": "name: mine\ncoupling: {symbol: g, scale: 1}\ncharges: {e: minus one}\n"}, 400, "model"),
+    ({"model": "- a\n- b\n"}, 400, "model"),
     ({"model": "../../etc/passwd.yaml"}, 400, "model"),
     ({"analysis": "/tmp/mine.yaml"}, 400, "analysis"),
     ({"analysis": "runs.yaml"}, 400, "analysis"),
@@ -59,6 +65,11 @@ def test_bad_requests_get_the_librarys_one_line(tmp_path, body, status, field):
         assert answer.status_code == status
         error = answer.json()
         assert error["field"] == field and "\n" not in error["error"] and "Traceback" not in error["error"]
+        if field == "ntoys":  # one range, the service's: the library's lower bound, the service's upper one
+            assert "[100, 100000]" in error["error"]
+        if field == "mass_mev":
+            assert "2000" in error["error"]
+        assert "\\\\" not in error["error"] and "path of a model file" not in error["error"]
         assert client.app.state.store.jobs() == []  # nothing queued
 
 
@@ -139,8 +150,7 @@ def test_a_job_killed_mid_run_resumes_at_the_next_start(tmp_path):
     db.close()
     with TestClient(create_app(service)) as client:
         job = _done(client, "0" * 32)
-        assert job["status"] == "done" and job["message"] == ("resumed after a restart: 0 of 3 masses from its "
-                                                              "checkpoints")
+        assert job["status"] == "done" and job["message"] == "resumed after a restart"  # no checkpoints to count
         assert client.get(f"/scans/{'0' * 32}/limits.csv").status_code == 200
 
 
@@ -240,7 +250,16 @@ def test_a_full_queue_is_503_and_a_restart_runs_every_unfinished_job(tmp_path):
     service = tmp_path / "b"
     _jobs_table(service, [(f"{k:032d}", {**REQUEST, "mass_mev": f"{k + 1}"}, "queued", 0) for k in range(3)])
     with TestClient(create_app(service, max_queue=1)) as client:
-        assert [_done(client, f"{k:032d}")["status"] for k in range(3)] == ["done"] * 3
+        jobs = [_done(client, f"{k:032d}") for k in range(3)]
+        assert [j["status"] for j in jobs] == ["done"] * 3
+        assert [j["message"] for j in jobs] == [""] * 3  # queued, never started: nothing was resumed
+
+
+def test_a_toy_job_tells_its_estimated_time(tmp_path):
+    with TestClient(create_app(tmp_path / "svc")) as client:
+        job = _done(client, client.post("/scans", json={**REQUEST, "mass_mev": "10", "method": "toys",
+                                                         "ntoys": 200}).json()["id"])
+        assert job["status"] == "done" and job["message"].startswith("toys: 1 signal shape(s) x 200 toys, estimated")
 
 
 def test_a_job_running_at_every_stop_is_failed_not_run_again(tmp_path):

@@ -49,15 +49,24 @@ def page(tmp_path_factory):
         page = context.new_page()
         page.set_default_timeout(120_000)
         page.goto(server.base + "/")
+        page.wait_for_function("document.getElementById('model').options.length > 0")  # the catalogues loaded
         page.base = server.base  # type: ignore[attr-defined]
         yield page
         browser.close()
 
 
 def test_a_user_runs_a_scan_and_downloads_its_limits(page, tmp_path):
+    # the page opens on the README's default: na64-2026 and its first published model
+    assert page.input_value("#analysis") == "na64-2026" and page.input_value("#model") == "bl-unbroken"
+    assert page.is_hidden("#model-text")
+    page.select_option("#analysis", "na64-2016")  # another analysis selects its own first model
+    assert page.input_value("#model") == "dark-photon"
     page.select_option("#analysis", "na64-2026")
     page.select_option("#model", "bl-unbroken")
     page.fill("#masses", "1,10,100")
+    overlay = tmp_path / "mine.csv"
+    overlay.write_text("mass_mev,g\n1,2e-6\n100,1e-4\n")
+    page.set_input_files("#overlays", str(overlay))
     page.click("#run")
     page.wait_for_function("document.getElementById('status').textContent.startsWith('done')")
     assert page.text_content("#progress-text") == "3 of 3 masses"
@@ -75,6 +84,10 @@ def test_a_user_runs_a_scan_and_downloads_its_limits(page, tmp_path):
     ours = limits.scan("na64-2026", "bl-unbroken", mass_mev=[1, 10, 100])
     assert [p["g_obs"] for p in doc["points"]] == ours.g_obs.tolist()
     assert page.is_hidden("#error")
+    job_id = page.text_content("#job-id").split()[-1]
+    request = page.evaluate(f"fetch('/scans/{job_id}').then(r => r.json())")["request"]
+    assert request["overlays"] == [{"label": "mine", "format": "csv", "text": overlay.read_text()}]
+    page.set_input_files("#overlays", [])
 
 
 def test_a_pasted_model_with_an_error_shows_the_librarys_line(page):
@@ -85,4 +98,4 @@ def test_a_pasted_model_with_an_error_shows_the_librarys_line(page):
     page.wait_for_selector("#error:not([hidden])")
     message = page.text_content("#error")
     assert message.startswith("model") and "\n" not in message and "Traceback" not in message
-    assert page.is_hidden("#result")
+    assert page.is_hidden("#result") and page.is_hidden("#job")  # no earlier job's status beside the error

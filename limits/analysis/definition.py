@@ -27,7 +27,7 @@ from limits.analysis.runs import Run, load_runs
 from limits.errors import InputError
 from limits.frozen import frozen_cache
 from limits.io.files import read_document, yaml_load
-from limits.io.masses import log_grid, masses_mev
+from limits.io.masses import MAX_MASSES, log_grid, masses_mev
 from limits.io.schemas import validate
 from limits.physics.detector import EcalResolution
 from limits.physics.models import Model, builtin_names, get_model, get_models
@@ -109,16 +109,18 @@ class Analysis:
                           for name, t in self.external_yields.tables().items()})
         return files
 
-    def masses(self, mass_mev: str | ArrayLike | None = None, field: str = "mass_mev") -> np.ndarray:
+    def masses(self, mass_mev: str | ArrayLike | None = None, field: str = "mass_mev", *,
+               max_count: int = MAX_MASSES) -> np.ndarray:
         """The masses (MeV) of a computation with this analysis: its default grid, or ``mass_mev`` (numbers or a
-        spec string ``"m1,m2"`` / ``"MIN:MAX:N"``) checked against the analysis' mass range and efficiency files.
+        spec string ``"m1,m2"`` / ``"MIN:MAX:N"``, at most ``max_count``) checked against the analysis' mass range
+        and efficiency files.
 
         Raises:
             InputError: naming ``field``.
         """
         if mass_mev is None:
             return self.default_masses_mev()
-        masses = masses_mev(mass_mev, *self.mass_range_mev, field=field)
+        masses = masses_mev(mass_mev, *self.mass_range_mev, field=field, max_count=max_count)
         self.check_masses_mev(masses, field)
         return masses
 

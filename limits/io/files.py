@@ -18,6 +18,7 @@ from limits.errors import InputError
 from limits.io.paths import CHECKPOINTS
 
 __all__ = ["LOCK_FILE", "atomic_path", "atomic_paths", "check_output_dir", "check_output_file", "directory_lock",
+           "yaml_problem",
            "json_safe", "read_document", "read_json", "yaml_load"]
 
 
@@ -115,10 +116,25 @@ def read_document(path: str | os.PathLike, field: str) -> Any:
     except RecursionError:
         raise InputError(field, f"{p} is nested too deeply to be an input file") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc) or "not valid YAML/JSON"
-        raise InputError(field, f"{p} is malformed{where}: {problem}") from None
+        raise InputError(field, f"{p} is malformed{yaml_problem(exc)}") from None
+
+
+def yaml_problem(exc: Exception) -> str:
+    """Where and what a YAML parse error is, for one line: ``" at line L, column C: <problem>"`` (the place when
+    the parser gives one).
+
+    Example:
+        >>> import yaml
+        >>> try:
+        ...     yaml_load("a: [1, 2\\n")
+        ... except yaml.YAMLError as exc:
+        ...     yaml_problem(exc).startswith(" at line 2, column 1: ")  # then the parser's words (libyaml's or not)
+        True
+    """
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or next(iter(str(exc).splitlines()), "") or "not valid YAML/JSON"
+    return f"{where}: {problem}"
 
 
 @contextlib.contextmanager

@@ -41,8 +41,10 @@ def _number(text: str, field: str, what: str) -> float:
     return value
 
 
-def parse_masses_mev(spec: str, min_mev: float, max_mev: float, field: str = "masses") -> np.ndarray:
-    """Masses in MeV from ``"m1,m2,..."`` or ``"MIN:MAX:N"`` (N log-spaced, inclusive), each in [min_mev, max_mev].
+def parse_masses_mev(spec: str, min_mev: float, max_mev: float, field: str = "masses", *,
+                     max_count: int = MAX_MASSES) -> np.ndarray:
+    """Masses in MeV from ``"m1,m2,..."`` or ``"MIN:MAX:N"`` (N log-spaced, inclusive), each in [min_mev, max_mev],
+    at most ``max_count`` of them.
 
     Raises:
         InputError: malformed spec, non-positive or out-of-range mass (the message gives the allowed range).
@@ -60,30 +62,31 @@ def parse_masses_mev(spec: str, min_mev: float, max_mev: float, field: str = "ma
             n = int(parts[2])
         except ValueError:
             raise InputError(field, f"N '{parts[2].strip()}' is not a whole number") from None
-        if not 1 <= n <= MAX_MASSES:
-            raise InputError(field, f"N = {n} is outside 1 to {MAX_MASSES}")
+        if not 1 <= n <= max_count:
+            raise InputError(field, f"N = {n} is outside 1 to {max_count}")
         if lo <= 0 or hi <= 0:
             raise InputError(field, f"masses must be > 0 MeV ({allowed})")
         if hi < lo or (n > 1 and hi == lo):
             raise InputError(field, f"MAX ({hi:g}) must exceed MIN ({lo:g})")
-        check_masses_mev([lo, hi] if n > 1 else [lo], min_mev, max_mev, field)  # before geomspace can overflow
+        check_masses_mev([lo, hi] if n > 1 else [lo], min_mev, max_mev, field)  # before the grid is made
         masses = log_grid(lo, hi, n)
     else:
         masses = np.array([_number(p, field, "mass") for p in spec.split(",")])
-    return check_masses_mev(masses, min_mev, max_mev, field)
+    return check_masses_mev(masses, min_mev, max_mev, field, max_count=max_count)
 
 
-def masses_mev(value: str | ArrayLike, min_mev: float, max_mev: float, field: str = "mass_mev") -> np.ndarray:
+def masses_mev(value: str | ArrayLike, min_mev: float, max_mev: float, field: str = "mass_mev", *,
+               max_count: int = MAX_MASSES) -> np.ndarray:
     """Masses in MeV from a spec string (``"m1,m2,..."`` or ``"MIN:MAX:N"``, :func:`parse_masses_mev`) or from
-    numbers (:func:`check_masses_mev`): canonical, each in [min_mev, max_mev].
+    numbers (:func:`check_masses_mev`): canonical, each in [min_mev, max_mev], at most ``max_count`` of them.
 
     Example:
         >>> masses_mev("1:100:3", 0.001, 1200).tolist(), masses_mev([5, 50], 0.001, 1200).tolist()
         ([1.0, 10.0, 100.0], [5.0, 50.0])
     """
     if isinstance(value, str):
-        return parse_masses_mev(value, min_mev, max_mev, field)
-    return check_masses_mev(value, min_mev, max_mev, field)
+        return parse_masses_mev(value, min_mev, max_mev, field, max_count=max_count)
+    return check_masses_mev(value, min_mev, max_mev, field, max_count=max_count)
 
 
 def canonical_masses_mev(masses_mev: ArrayLike) -> np.ndarray:
@@ -116,9 +119,10 @@ def log_grid(min_value: float, max_value: float, n: int) -> np.ndarray:
         return np.array([float(format((lo + step * i).exp(), f".{MASS_DIGITS}g")) for i in range(n)])
 
 
-def check_masses_mev(masses_mev: ArrayLike, min_mev: float, max_mev: float, field: str = "mass_mev") -> np.ndarray:
+def check_masses_mev(masses_mev: ArrayLike, min_mev: float, max_mev: float, field: str = "mass_mev", *,
+                     max_count: int = MAX_MASSES) -> np.ndarray:
     """Masses in MeV as a canonical 1-d float array (:func:`canonical_masses_mev`), each finite and in [min_mev,
-    max_mev] (a relative 1e-12 outside is clipped: it is round-off of the range's own ends).
+    max_mev] (a relative 1e-12 outside is clipped: it is round-off of the range's own ends), at most ``max_count``.
 
     Raises:
         InputError: empty, not numbers, a mass outside the range (the message gives the allowed range), more than
@@ -142,8 +146,8 @@ def check_masses_mev(masses_mev: ArrayLike, min_mev: float, max_mev: float, fiel
     bad = masses[~np.isfinite(masses) | (masses < min_mev * (1 - 1e-12)) | (masses > max_mev * (1 + 1e-12))]
     if bad.size:
         raise InputError(field, f"mass {bad[0]:g} MeV is outside the {allowed}")
-    if masses.size > MAX_MASSES:
-        raise InputError(field, f"{masses.size} masses; at most {MAX_MASSES} per call (split the range)")
+    if masses.size > max_count:
+        raise InputError(field, f"{masses.size} masses; at most {max_count} per call (split the range)")
     masses = np.clip(canonical_masses_mev(masses), min_mev, max_mev)
     # one rule everywhere: each mass once, distinct at the 6 significant digits that label workspace patches
     labels = np.array([float(f"{m:.6g}") for m in masses])

@@ -35,6 +35,16 @@ def load_schema(name: str) -> Mapping[str, Any]:
     return json.loads(text)
 
 
+def _lineage(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """The error and the errors it sits under (a oneOf branch's error, then the oneOf's), innermost first."""
+    out = []
+    current: jsonschema.ValidationError | None = error
+    while current is not None:
+        out.append(current)
+        current = current.parent
+    return out
+
+
 def _field_path(error: jsonschema.ValidationError) -> str:
     path = ".".join(str(p) for p in error.absolute_path)
     return path or "(top level)"
@@ -107,6 +117,10 @@ def validate(document: Any, schema_name: str, source: str) -> Any:
     if error is not None:
         hint = error.schema.get("description") if error.validator in ("oneOf", "anyOf") else None
         message = f"{error.message} ({hint})" if hint else error.message
+        if error.validator == "pattern":  # the field's description says what the form is; the raw pattern after it
+            described = next((e.schema["description"] for e in _lineage(error) if e.schema.get("description")), None)
+            message = (f"{error.instance!r} does not have the allowed form ("
+                       + (f"{described.rstrip('.')}; " if described else "") + f"pattern {error.validator_value})")
         raise InputError(f"{source}: {_field_path(error)}", message)
     save_arrays(key, {})  # an entry without arrays: "valid"
     return freeze(document)

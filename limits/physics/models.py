@@ -25,7 +25,7 @@ import numpy as np
 from limits import constants as C
 from limits.errors import InputError
 from limits.frozen import freeze, frozen_cache, thaw
-from limits.io.files import read_document, yaml_load
+from limits.io.files import read_document, yaml_load, yaml_problem
 from limits.io.schemas import validate
 from limits.physics.mixing import loop_mixing, running_ratio
 
@@ -378,9 +378,9 @@ def get_model(model: str | os.PathLike[str] | Mapping[str, Any] | Model, field: 
 
 
 def _looks_like_document(text: str) -> bool:
-    """Text that can only be a document, not a name or a path: a JSON object, or YAML with a mapping on its lines."""
+    """Text that can only be a document, not a name or a path: a JSON object, several lines, or a YAML mapping."""
     stripped = text.strip()
-    return stripped.startswith("{") or ("\n" in stripped and ":" in stripped) or ": " in stripped
+    return stripped.startswith("{") or "\n" in stripped or ": " in stripped  # names and paths have no newline
 
 
 def _inline_document(text: str, field: str) -> Any:
@@ -390,7 +390,7 @@ def _inline_document(text: str, field: str) -> Any:
     try:
         doc = yaml_load(text)
     except yaml.YAMLError as exc:
-        raise InputError(field, f"the model text is not valid YAML/JSON: {str(exc).splitlines()[0]}") from None
+        raise InputError(field, f"the model text is not valid YAML/JSON{yaml_problem(exc)}") from None
     if not isinstance(doc, Mapping):
         raise InputError(field, f"the model text holds a {type(doc).__name__}, not a model document (a mapping)")
     return doc

@@ -62,8 +62,9 @@ def _grid(ax: Axes) -> None:
 
 
 def _legend(ax: Axes) -> Legend:
-    """The exclusion figures' legend: small, frameless, upper left."""
-    return ax.legend(frameon=False, fontsize=8, loc="upper left")
+    """The exclusion figures' legend: small, upper left, on a white ground without an edge, so that its entries stay
+    readable over the grey excluded region and the hatched (g-2) band, and the grey "excluded" swatch shows."""
+    return ax.legend(frameon=True, facecolor="white", framealpha=0.85, edgecolor="none", fontsize=8, loc="upper left")
 
 
 _PREPARED: list[tuple[Figure, Axes]] = []

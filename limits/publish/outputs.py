@@ -29,7 +29,7 @@ from limits.io.paths import (
     output_scan_dir,
     results_dir,
 )
-from limits.physics.models import DEFAULT_MODEL, Model
+from limits.physics.models import DEFAULT_MODEL, Model, builtin_document
 from limits.plots.background import FigureProcess, figure_process
 from limits.plots.exclusion import plot_dark_matter, plot_exclusion
 from limits.reference.curves import ReferenceCurve, references_for
@@ -41,7 +41,7 @@ from limits.scanning.merge import merge_scans
 from limits.scanning.result import ScanResult, write_outputs
 from limits.scanning.run import run_scan
 
-__all__ = ["SavedScan", "finished_scan", "merge_to_files", "save_scan", "scan_to_files"]
+__all__ = ["SavedScan", "finished_scan", "merge_to_files", "published_curves", "save_scan", "scan_to_files"]
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,16 @@ def save_scan(result: ScanResult, out_dir: str | os.PathLike[str], plot: bool = 
     return write_outputs(result, Path(out_dir), plots, field="out_dir")
 
 
+def published_curves(result: ScanResult) -> list[ReferenceCurve]:
+    """The published curves drawn beside a scan: those of its (analysis, model), if its model is the built-in one of
+    that name (a user's model that took the name, another document, gets none)."""
+    if result.model_document is not None and result.model_document != builtin_document(result.model):
+        return []
+    return references_for(result.analysis, result.model)
+
+
 def _exclusion_plot(result: ScanResult, path: Path, overlays: Sequence[ReferenceCurve] = ()) -> None:
-    plot_exclusion(result, path, references_for(result.analysis, result.model), overlays)
+    plot_exclusion(result, path, published_curves(result), overlays)
 
 
 def finished_scan(config: ScanConfig, out_dir: str | os.PathLike[str]) -> ScanResult | None:

@@ -42,7 +42,7 @@ import yaml
 
 from limits import constants as C
 from limits.errors import InputError
-from limits.io.files import read_document, read_text_file
+from limits.io.files import read_document, read_text_file, yaml_problem
 from limits.reference.curves import ReferenceCurve
 
 __all__ = ["COUPLINGS", "OVERLAY_SUFFIXES", "OverlaySpec", "check_overlays", "overlay_from_text", "read_overlay",
@@ -115,7 +115,7 @@ def overlay_from_text(text: str, fmt: str, label: str, field: str = "overlay") -
         try:
             content = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise InputError(where, f"not YAML: {str(exc).splitlines()[0]}") from None
+            raise InputError(where, f"not YAML{yaml_problem(exc)}") from None
     entry = {"name": label, "label": label, "file": label, "format": fmt, "source": f"overlay text {label!r}"}
     return _curve(fmt, content, entry, where, field)
 

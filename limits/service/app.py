@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from limits.frozen import thaw
 from limits.io.schemas import load_schema
 from limits.physics.models import describe_models
 from limits.service.files import FILES, job_file
-from limits.service.jobs import MAX_JOB_SECONDS, MAX_QUEUE, JobStore
+from limits.service.jobs import MAX_JOB_SECONDS, MAX_QUEUE, REQUEST_FIELDS, JobStore
 
 __all__ = ["MAX_BODY_BYTES", "create_app", "serve"]
 
@@ -50,8 +51,17 @@ STATIC = Path(__file__).with_name("static")
 """The web page's files (package data)."""
 
 
-def _error(status: int, field: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": f"{field}: {message}", "field": field}, status_code=status)
+def _error(status: int, field: str, message: str, top: str | None = None) -> JSONResponse:
+    """An error answer: ``error`` the library's one line (``field: message``), ``field`` the request field at fault
+    (``top``, by default ``field``)."""
+    return JSONResponse({"error": f"{field}: {message}", "field": top or field}, status_code=status)
+
+
+def _request_field(field: str) -> str:
+    """The request field a library error's field lies in: ``model`` for ``model (inline): charges.e``, ``overlays``
+    for ``overlays mine``; other fields as they are."""
+    head = re.split(r"[ :.]", field, maxsplit=1)[0]
+    return head if head in REQUEST_FIELDS else field
 
 
 def create_app(service_dir: str | Path, executor: str = "local", *, max_queue: int = MAX_QUEUE,
@@ -109,14 +119,16 @@ def create_app(service_dir: str | Path, executor: str = "local", *, max_queue: i
             return _error(413, "body", f"{len(body)} bytes: at most {MAX_BODY_BYTES}")
         try:
             document = json.loads(body or b"{}")
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return _error(422, "body", f"not JSON ({exc.__class__.__name__})")
+        except UnicodeDecodeError:
+            return _error(422, "body", "not UTF-8 text, so not JSON")
+        except json.JSONDecodeError as exc:
+            return _error(422, "body", f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
         if not isinstance(document, dict):
             return _error(422, "body", "a JSON object is expected")
         try:  # validation builds the model and the masses: off the event loop, so other requests are answered
             job = await run_in_threadpool(store.submit, document)
-        except InputError as exc:
-            return _error(503 if exc.field == "queue" else 400, exc.field, exc.message)
+        except InputError as exc:  # the message names the field in full, `field` the request's own field
+            return _error(503 if exc.field == "queue" else 400, exc.field, exc.message, _request_field(exc.field))
         return JSONResponse({"id": job.id, "status": job.status}, status_code=202)
 
     @app.get("/scans/{job_id}")

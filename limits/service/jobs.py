@@ -39,10 +39,10 @@ from limits.physics.models import DEFAULT_MODEL, builtin_names, get_model
 from limits.publish.outputs import scan_to_files
 from limits.reference.curves import ReferenceCurve
 from limits.reference.overlays import check_overlays, overlay_from_text
-from limits.scanning.config import ScanConfig
+from limits.scanning.config import NTOYS_RANGE, ScanConfig
 
-__all__ = ["MAX_ATTEMPTS", "MAX_JOB_SECONDS", "MAX_MASSES", "MAX_OVERLAYS", "MAX_QUEUE", "MAX_TOYS", "Job", "JobStore",
-           "request_overlays", "scan_config"]
+__all__ = ["MAX_ATTEMPTS", "MAX_JOB_SECONDS", "MAX_MASSES", "MAX_OVERLAYS", "MAX_QUEUE", "MAX_TOYS", "REQUEST_FIELDS",
+           "Job", "JobStore", "request_overlays", "scan_config"]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,8 @@ MAX_JOB_SECONDS = 900.0
 """Seconds a job may run (checked as its masses finish); beyond, it stops and is marked failed."""
 MAX_ATTEMPTS = 3
 """Starts a job gets: one that was running each time the service went down (a crash it may cause) is then failed."""
+RESUMED = "resumed after a restart"
+STOPPED = "stopped with the service"
 MAX_OVERLAYS = 8
 """Overlay curves one request may draw."""
 REQUEST_FIELDS = {"analysis", "model", "mass_mev", "method", "cl", "ntoys", "seed", "overlays"}
@@ -122,12 +124,13 @@ def scan_config(request: Mapping[str, Any]) -> ScanConfig:
                                   "model document's YAML/JSON text")
     analysis = get_analysis(analysis_name)
     model = get_model(model_spec)
-    masses = analysis.masses(request.get("mass_mev"))
-    if masses.size > MAX_MASSES:
-        raise InputError("mass_mev", f"{masses.size} masses: at most {MAX_MASSES} per request")
+    masses = analysis.masses(request.get("mass_mev"), max_count=MAX_MASSES)
     ntoys = request.get("ntoys", 10_000)
-    if not isinstance(ntoys, int) or not 1 <= ntoys <= MAX_TOYS:
-        raise InputError("ntoys", f"{ntoys!r} is outside the allowed range [1, {MAX_TOYS}]")
+    allowed = f"[{NTOYS_RANGE[0]}, {MAX_TOYS}]"  # the library's lower bound, the service's upper one
+    if not isinstance(ntoys, int) or isinstance(ntoys, bool):
+        raise InputError("ntoys", f"{ntoys!r} is not a whole number in {allowed}")
+    if not NTOYS_RANGE[0] <= ntoys <= MAX_TOYS:
+        raise InputError("ntoys", f"{ntoys} is outside the allowed range {allowed}")
     config = ScanConfig(analysis=analysis, model=model, masses_mev=tuple(float(m) for m in masses),
                         method=request.get("method", "hybrid"), cl=request.get("cl", 0.9), ntoys=ntoys,
                         seed=request.get("seed", 0))
@@ -198,7 +201,8 @@ class JobStore:
                 self._set(job.id, "failed", f"the service went down {job.attempts} times while this job ran "
                                             f"({job.done_masses} of {job.total_masses} masses done); not run again")
                 continue
-            self._set(job.id, "queued", "resumed after a restart")
+            started = job.status == "running" or job.message == STOPPED  # a job that never started just waits
+            self._set(job.id, "queued", RESUMED if started else job.message)
             self._queue.put_nowait(job.id)
         self._stopping = threading.Event()
         self._worker = threading.Thread(target=self._work, name="limits-service-worker", daemon=True)
@@ -268,6 +272,12 @@ class JobStore:
                 "cache_hits": self.cache_hits, "waiting": self._queue.qsize(), "executor": self.executor,
                 "max_job_s": self.max_job_s}
 
+    def _note(self, job_id: str, text: str) -> None:
+        """Add ``text`` to a job's message (what the library tells before a long run: a toy scan's estimate)."""
+        with self._lock:
+            self._db.execute("UPDATE jobs SET message = CASE message WHEN '' THEN ? ELSE message || '; ' || ? END "
+                             "WHERE id = ?", (text, text, job_id))
+
     def _set(self, job_id: str, status: str, message: str = "") -> None:
         with self._lock:
             self._db.execute("UPDATE jobs SET status = ?, message = ?, updated = ? WHERE id = ?",
@@ -287,7 +297,7 @@ class JobStore:
 
         def report(done: int, total: int) -> None:
             with self._lock:
-                if first[0] and note:
+                if first[0] and note == RESUMED and done > 0:
                     self._db.execute("UPDATE jobs SET message = ? WHERE id = ?",
                                      (f"{note}: {done} of {total} masses from its checkpoints", job_id))
                 first[0] = False
@@ -311,12 +321,13 @@ class JobStore:
             saved = scan_to_files(config.analysis, config.model, mass_mev=list(config.masses_mev),
                                   method=config.method, cl=config.cl, ntoys=config.ntoys, seed=config.seed,
                                   executor=self.executor, out_dir=self.job_dir(job_id),
-                                  overlays=request_overlays(job.request), on_progress=report)
+                                  overlays=request_overlays(job.request), on_progress=report,
+                                  notify=lambda text: self._note(job_id, text))
             report(len(saved[0].result.points), len(saved[0].result.points))
         except _Stopping:  # a clean stop: not one of the job's attempts; its checkpoints hold what it did
             with self._lock:
                 self._db.execute("UPDATE jobs SET attempts = attempts - 1 WHERE id = ?", (job_id,))
-            self._set(job_id, "queued", "stopped with the service")
+            self._set(job_id, "queued", STOPPED)
         except InputError as exc:
             self._set(job_id, "failed", str(exc))
         except Exception as exc:  # noqa: BLE001 - recorded as the job's reason, the service keeps serving

@@ -39,8 +39,8 @@ function fillModels() {
     select.append(group);
   }
   select.append(new Option("Paste a model document (YAML)…", "__paste__"));
-  const names = [...select.options].map((o) => o.value);
-  select.value = names.includes(previous) && previous !== "" ? previous : names[0];
+  // a new analysis selects its first published model; a pasted model stays
+  select.value = previous === "__paste__" ? previous : select.options[0].value;
   if (analysis) {
     const [lo, hi] = analysis.mass_range_mev;
     $("analysis-info").textContent = `${analysis.description} Masses ${lo}–${hi} MeV; beams: ${analysis.beams.join(", ")}.`;
@@ -92,6 +92,9 @@ function showFiles(job) {
     list.append(item);
   }
   $("figure").src = `/scans/${job.id}/exclusion.png`;
+  const darkMatter = job.files.includes("dark_matter.png");
+  $("dark-matter").hidden = !darkMatter;
+  if (darkMatter) $("dark-matter").src = `/scans/${job.id}/dark_matter.png`;
   $("result").hidden = false;
 }
 
@@ -113,6 +116,10 @@ async function run(event) {
   event.preventDefault();
   showError("");
   $("result").hidden = true;
+  $("job").hidden = true;  // the previous job's status is not this one's
+  $("status").textContent = "submitted";
+  $("progress").value = 0;
+  $("progress-text").textContent = "";
   $("run").disabled = true;
   try {
     const submitted = await getJSON("/scans", {
