@@ -113,7 +113,8 @@ def scan_config(request: Mapping[str, Any]) -> ScanConfig:
     """
     unknown = sorted(set(request) - REQUEST_FIELDS)
     if unknown:
-        raise InputError(unknown[0], f"is not a request field (allowed: {', '.join(sorted(REQUEST_FIELDS))})")
+        name = unknown[0] if unknown[0].isidentifier() else "request"  # a key of any text: named by its repr only
+        raise InputError(name, f"{unknown[0]!r} is not a request field (allowed: {', '.join(sorted(REQUEST_FIELDS))})")
     analysis_name = request.get("analysis", DEFAULT_ANALYSIS)
     if analysis_name not in builtin_analyses():  # a name only: never a path on the service's disk
         raise InputError("analysis", f"{analysis_name!r} is not a built-in analysis ({', '.join(builtin_analyses())})")

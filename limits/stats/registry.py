@@ -40,7 +40,7 @@ def canonical_method(method: str) -> str:
         >>> canonical_method("exact")
         'hybrid'
     """
-    return ALIASES.get(method, method)
+    return ALIASES.get(method, method) if isinstance(method, str) else method  # a non-name is refused by its user
 
 
 def calculator_class(method: str, field: str = "method") -> type[Calculator]:
@@ -59,7 +59,7 @@ def calculator_class(method: str, field: str = "method") -> type[Calculator]:
         CALCULATORS[PyhfAsymptoticCalculator.name] = PyhfAsymptoticCalculator
     try:
         return CALCULATORS[canonical_method(method)]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: not a name at all (a list, a dict)
         raise InputError(field, f"unknown method '{method}'; use one of {', '.join((*CALCULATORS, *LAZY))}") from None
 
 
