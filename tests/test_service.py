@@ -328,3 +328,16 @@ def test_random_requests_get_an_answer_never_a_server_error(tmp_path):
                 assert "\n" not in error["error"] and error["field"], (body, error)
 
         check()
+
+
+def test_a_toy_scan_estimated_past_the_time_limit_is_refused_at_once(tmp_path):
+    """The library's estimate (a few toys timed here) against the limit: 2000 masses x 10^5 toys take minutes on
+    any machine (~250 s measured on the development machine), so a 5 s limit refuses it with a 4xx; a small toy scan
+    is accepted."""
+    with TestClient(create_app(tmp_path / "svc", max_job_s=5.0)) as client:
+        big = client.post("/scans", json={**REQUEST, "method": "toys", "ntoys": 100_000, "mass_mev": "1:1000:2000"})
+        assert big.status_code == 400 and big.json()["field"] == "time", big.json()
+        assert "estimated at" in big.json()["error"] and client.app.state.store.jobs() == []
+        small = client.post("/scans", json={**REQUEST, "method": "toys", "ntoys": 200, "mass_mev": "10"})
+        assert small.status_code == 202
+        assert _done(client, small.json()["id"])["status"] == "done"

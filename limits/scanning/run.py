@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike
 from limits._version import __version__
 from limits.analysis.coupling_grid import coupling_grid
 from limits.analysis.definition import Analysis, get_analysis
+from limits.errors import InputError
 from limits.io.progress import progress_bar
 from limits.physics.models import Model, get_model
 from limits.scanning.checkpoints import Checkpoints
@@ -46,7 +47,7 @@ from limits.stats.toys import GRID_POINTS, seconds_per_point
 from limits.stats.upper_limits import limits_of_models, solve_shapes
 from limits.workspace.build import Workspaces, build_workspaces
 
-__all__ = ["counting_models", "run_scan", "scan", "toy_time_estimate"]
+__all__ = ["counting_models", "run_scan", "scan", "toy_scan_estimate", "toy_time_estimate"]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,20 @@ def toy_time_estimate(ntoys: int, models: Sequence[CountingModel], *, workers: i
     canon = next(iter(shapes.values()))
     point = seconds_per_point(canon, ntoys, canonical_seed(seed, canon))
     return len(shapes), math.ceil(len(shapes) * GRID_POINTS / workers) * point
+
+
+def toy_scan_estimate(cfg: ScanConfig, executor: str = "local") -> tuple[int, float]:
+    """(distinct signal shapes, estimated wall seconds) of the toy scan ``cfg`` on ``executor`` before running it:
+    its workspaces built, then :func:`toy_time_estimate` (a few toys timed on this machine). What a service checks
+    against its time limit before it accepts a request; a Dask scheduler's workers count as one.
+
+    Raises:
+        InputError: ``cfg`` is not a toy scan (``method``), or a bad ``executor``.
+    """
+    if cfg.method != "toys":
+        raise InputError("method", f"{cfg.method}: only a toy scan has a time estimate")
+    models = counting_models(cfg, build_workspaces(cfg.analysis, cfg.model, np.array(cfg.masses_mev)))
+    return toy_time_estimate(cfg.ntoys, models, workers=planned_workers(executor) or 1, seed=cfg.seed)
 
 
 def _rounds(tasks: Sequence[Task], workers: int) -> list[list[Task]]:

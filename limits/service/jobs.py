@@ -40,6 +40,7 @@ from limits.publish.outputs import scan_to_files
 from limits.reference.curves import ReferenceCurve
 from limits.reference.overlays import check_overlays, overlay_from_text
 from limits.scanning.config import NTOYS_RANGE, ScanConfig
+from limits.scanning.run import toy_scan_estimate
 
 __all__ = ["MAX_ATTEMPTS", "MAX_JOB_SECONDS", "MAX_MASSES", "MAX_OVERLAYS", "MAX_QUEUE", "MAX_TOYS", "REQUEST_FIELDS",
            "Job", "JobStore", "request_overlays", "scan_config"]
@@ -165,6 +166,12 @@ def _inputs_digest(canonical_request: str) -> str:
     return scan_config(json.loads(canonical_request)).digest()
 
 
+@functools.lru_cache(maxsize=64)
+def _toy_estimate(canonical_request: str, executor: str) -> tuple[int, float]:
+    """(signal shapes, estimated seconds) of a valid toy request given as sorted-key JSON, once per distinct text."""
+    return toy_scan_estimate(scan_config(json.loads(canonical_request)), executor)
+
+
 def _cache_key(digest: str, request: Mapping[str, Any]) -> str:
     """What makes two requests' files equal: the scan's inputs digest and the curves drawn beside it."""
     overlays = json.dumps(request.get("overlays") or [], sort_keys=True)
@@ -226,6 +233,8 @@ class JobStore:
             raise InputError("request", f"must hold JSON values only ({exc})") from None
         digest = _inputs_digest(canonical)
         key = _cache_key(digest, request)
+        if request.get("method") == "toys" and self._cached(key) is None:
+            self._check_toy_time(canonical)
         with self._lock:  # look-up and insert as one step: concurrent identical requests make one job
             row = self._db.execute("SELECT id FROM jobs WHERE cache_key = ? AND status != 'failed' ORDER BY created "
                                    "LIMIT 1", (key,)).fetchone()
@@ -244,6 +253,26 @@ class JobStore:
         if row is not None:
             log.info("request answered by job %s (same inputs)", job_id)
         return self.get(job_id)
+
+    def _cached(self, key: str) -> str | None:
+        """The id of the job with these inputs and overlays that is not failed, if any."""
+        with self._lock:
+            row = self._db.execute("SELECT id FROM jobs WHERE cache_key = ? AND status != 'failed' LIMIT 1",
+                                   (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _check_toy_time(self, canonical_request: str) -> None:
+        """Refuse a toy scan whose estimated time (:func:`limits.scanning.run.toy_scan_estimate`, a few toys timed
+        here) exceeds the time limit: a 4xx now rather than a job failed after ``max_job_s`` seconds.
+
+        Raises:
+            InputError: ``time``.
+        """
+        shapes, seconds = _toy_estimate(canonical_request, self.executor)
+        if seconds > self.max_job_s:
+            raise InputError("time", f"this toy scan is estimated at {seconds:.0f} s ({shapes} signal shape(s)), "
+                                     f"beyond the service's limit of {self.max_job_s:g} s per job: ask for fewer "
+                                     "masses or toys")
 
     def get(self, job_id: str) -> Job:
         """A job by id.
