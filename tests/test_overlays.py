@@ -136,7 +136,8 @@ def test_an_overlay_given_as_text_reads_as_its_file(tmp_path):
         np.testing.assert_array_equal(from_text.mass_mev, from_file.mass_mev)
         np.testing.assert_array_equal(from_text.coupling, from_file.coupling)
     for text, fmt, label, says in [("mass_mev,g\n1,1\n", "exe", "x", "not an overlay format"),
-                                   ("mass_mev,g\n1,1\n", "csv", " ", "non-empty label"),
+                                   ("mass_mev,g\n1,1\n", "csv", " ", "a label of 1-80 characters"),
+                                   ("mass_mev,g\n1,1\n", "csv", "$x$", r"without '\$'"),
                                    ("a: [1\n", "hepdata", "x", "not YAML"),
                                    ("mass,g\n1,1\n", "csv", "x", "header")]:
         with pytest.raises(limits.InputError, match=says):

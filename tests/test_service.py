@@ -79,6 +79,9 @@ def test_body_limits_and_unknown_jobs(tmp_path):
     with TestClient(create_app(tmp_path / "svc")) as client:
         assert client.post("/scans", content=b"{" + b" " * MAX_BODY_BYTES + b"}").status_code == 413
         assert client.post("/scans", content=b"not json").status_code == 422
+        assert client.post("/scans", content=b"[" * 5000 + b"]" * 5000).status_code == 422  # a RecursionError once
+        big = client.post("/scans", content=b"{}", headers={"Content-Length": str(10 * MAX_BODY_BYTES)})
+        assert big.status_code == 413  # refused on its declared length, before it is read
         assert client.get("/scans/deadbeef").status_code == 404
         assert client.get("/scans/deadbeef/limits.json").status_code == 404
 
@@ -154,6 +157,8 @@ def test_a_job_killed_mid_run_resumes_at_the_next_start(tmp_path):
         job = _done(client, "0" * 32)
         assert job["status"] == "done" and job["message"] == "resumed after a restart"  # no checkpoints to count
         assert client.get(f"/scans/{'0' * 32}/limits.csv").status_code == 200
+        # the row of the earlier schema got its cache key: the same request is answered by it
+        assert client.post("/scans", json=REQUEST).json()["id"] == "0" * 32
 
 
 def test_every_export_is_served_and_reads_back(tmp_path):
@@ -193,7 +198,13 @@ def test_overlays_come_as_text_and_are_checked(tmp_path):
         wrong = client.post("/scans", json={**REQUEST, "overlays": [{**curve, "text": "mass_mev,epsilon\n1,1e-3\n"}]})
         assert wrong.status_code == 400 and wrong.json()["field"] == "overlays"
         assert "epsilon" in wrong.json()["error"]
-        for bad in ([curve] * 9, [{**curve, "path": "/etc/passwd"}], [{**curve, "format": "exe"}], "x.csv"):
+        table = "independent_variables: [{header: {name: m, units: MeV}, values: [{value: 1}]}]\n"
+        bad_tables = [table + "dependent_variables: [1]\n", "independent_variables: abc\ndependent_variables: [1]\n",
+                      "values: 5\n", "[" * 3000 + "]" * 3000, "a: &x [1]\nb: *x\n"]  # found by review: 500s once
+        for bad in ([curve] * 9, [{**curve, "path": "/etc/passwd"}], [{**curve, "format": "exe"}], "x.csv",
+                    [{**curve, "label": "$\\nosuchcmd{$"}], [{**curve, "label": "a\nb"}],
+                    [{**curve, "label": "x" * 81}],
+                    *([{"label": "t", "format": "hepdata", "text": t}] for t in bad_tables)):
             answer = client.post("/scans", json={**REQUEST, "overlays": bad})
             assert answer.status_code == 400 and answer.json()["field"] == "overlays", answer.json()
 
@@ -224,7 +235,8 @@ def test_the_page_and_its_script_are_served(tmp_path):
         assert page.status_code == 200 and 'id="scan-form"' in page.text
         for name in ("app.js", "style.css"):
             assert client.get(f"/static/{name}").status_code == 200
-        assert client.get("/static/../jobs.sqlite").status_code == 404
+        for traversal in ("/static/%2e%2e/jobs.sqlite", "/static/..%2fjobs.sqlite"):  # httpx keeps these as sent
+            assert client.get(traversal).status_code == 404
 
 
 def _jobs_table(service, rows):
@@ -341,3 +353,74 @@ def test_a_toy_scan_estimated_past_the_time_limit_is_refused_at_once(tmp_path):
         small = client.post("/scans", json={**REQUEST, "method": "toys", "ntoys": 200, "mass_mev": "10"})
         assert small.status_code == 202
         assert _done(client, small.json()["id"])["status"] == "done"
+
+
+def test_one_service_per_directory_and_a_bad_executor_fail_at_start(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from limits.errors import InputError
+    from limits.service.jobs import JobStore
+
+    first = JobStore(tmp_path / "svc")
+    try:  # another thread: the directory lock is re-entrant within one (as another process would meet it)
+        with pytest.raises(InputError) as second, ThreadPoolExecutor(1) as other:
+            other.submit(JobStore, tmp_path / "svc").result()  # it would re-run the first one's running job
+        assert second.value.field == "service_dir"
+    finally:
+        first.close()
+    JobStore(tmp_path / "svc").close()  # free again once the first is closed
+    with pytest.raises(InputError) as bad:
+        JobStore(tmp_path / "other", executor="threads:4")
+    assert bad.value.field == "executor"
+
+
+def test_the_worker_survives_a_job_it_cannot_record(tmp_path, monkeypatch):
+    """A failure outside the scan (the database locked, a full disk) fails that job; the next one still runs."""
+    from limits.service.jobs import JobStore
+
+    real = JobStore._run
+    calls = []
+
+    def flaky(self, job_id):
+        calls.append(job_id)
+        if len(calls) == 1:
+            raise RuntimeError("database is locked")
+        real(self, job_id)
+
+    monkeypatch.setattr(JobStore, "_run", flaky)
+    with TestClient(create_app(tmp_path / "svc")) as client:
+        first = _done(client, client.post("/scans", json=REQUEST).json()["id"])
+        second = _done(client, client.post("/scans", json={**REQUEST, "mass_mev": "5"}).json()["id"])
+    assert first["status"] == "failed" and "could not record" in first["message"]
+    assert second["status"] == "done"
+
+
+def test_a_clean_stop_requeues_the_running_job_without_counting_it(tmp_path):
+    import sqlite3
+    import time
+
+    from limits.service.jobs import STOPPED, JobStore
+
+    store = JobStore(tmp_path / "svc")
+    job = store.submit({**REQUEST, "mass_mev": "1:1000:2000"})
+    end = time.monotonic() + 60
+    while store.get(job.id).done_masses == 0 and time.monotonic() < end:
+        time.sleep(0.01)
+    store.close()
+    row = sqlite3.connect(tmp_path / "svc" / "jobs.sqlite").execute(
+        "SELECT status, message, attempts, done_masses FROM jobs WHERE id = ?", (job.id,)).fetchone()
+    assert row[:3] == ("queued", STOPPED, 0) and 0 < row[3] < 2000, row
+
+
+def test_the_files_listed_are_the_files_served(tmp_path):
+    """An export the scan cannot be written as (DarkCast's one production, for the combined analysis) is not
+    listed, and asking for it gives the library's reason."""
+    with TestClient(create_app(tmp_path / "svc")) as client:
+        job = _done(client, client.post("/scans", json={"analysis": "na64-combined", "model": "dark-photon",
+                                                         "mass_mev": "10"}).json()["id"])
+        assert job["status"] == "done"
+        for name in job["files"]:
+            assert client.get(f"/scans/{job['id']}/{name}").status_code == 200, name
+        assert "na64.py" not in job["files"]
+        refused = client.get(f"/scans/{job['id']}/na64.py")
+        assert refused.status_code == 404 and "production" in refused.json()["error"]

@@ -42,7 +42,7 @@ import yaml
 
 from limits import constants as C
 from limits.errors import InputError
-from limits.io.files import read_document, read_text_file, yaml_problem
+from limits.io.files import read_document, read_text_file, yaml_load, yaml_problem
 from limits.reference.curves import ReferenceCurve
 
 __all__ = ["COUPLINGS", "OVERLAY_SUFFIXES", "OverlaySpec", "check_overlays", "overlay_from_text", "read_overlay",
@@ -58,6 +58,9 @@ OVERLAY_SUFFIXES = {".csv": "csv", ".lmt": "darkcast", ".yaml": "hepdata", ".yml
 """File suffix -> overlay format."""
 
 _NO_LIMIT = 1e5  # DarkCast's "not excluded" (its recast's gmax)
+LABEL_CHARS = 80
+LABEL = re.compile(rf"[^$\x00-\x1f\x7f]{{1,{LABEL_CHARS}}}")
+"""A label given with an overlay's text: one line of printable characters, no '$' (mathtext to the legend)."""
 
 
 def read_overlays(specs: OverlaySpec | Iterable[OverlaySpec] | None,
@@ -107,15 +110,18 @@ def overlay_from_text(text: str, fmt: str, label: str, field: str = "overlay") -
     formats = sorted(set(OVERLAY_SUFFIXES.values()))
     if fmt not in formats:
         raise InputError(field, f"{fmt!r} is not an overlay format ({', '.join(formats)})")
-    if not isinstance(label, str) or not label.strip() or not isinstance(text, str):
-        raise InputError(field, "an overlay needs a non-empty label and its text")
+    if not isinstance(label, str) or not LABEL.fullmatch(label) or not label.strip() or not isinstance(text, str):
+        raise InputError(field, f"an overlay needs its text and a label of 1-{LABEL_CHARS} characters on one line, "
+                                f"without '$' (the figure's legend would read it as mathtext), got {str(label)[:40]!r}")
     where = f"{field} {label}"
     content: Any = text
     if fmt == "hepdata":
         try:
-            content = yaml.safe_load(text)
+            content = yaml_load(text)  # as an input file: no aliases, bounded nesting
         except yaml.YAMLError as exc:
             raise InputError(where, f"not YAML{yaml_problem(exc)}") from None
+        except RecursionError:
+            raise InputError(where, "nested too deeply to be a HEPData table") from None
     entry = {"name": label, "label": label, "file": label, "format": fmt, "source": f"overlay text {label!r}"}
     return _curve(fmt, content, entry, where, field)
 
@@ -124,7 +130,11 @@ def _curve(kind: str, content: Any, entry: dict[str, Any], where: str, field: st
     """The curve of an overlay's content (text, or the parsed YAML of a HEPData table), sorted by mass, with the
     coupling convention it states added to ``entry``."""
     if kind == "hepdata":
-        mass_mev, coupling, convention = _hepdata(content, where)
+        try:
+            mass_mev, coupling, convention = _hepdata(content, where)
+        except (AttributeError, KeyError, IndexError, TypeError):  # a document of another shape than a table's
+            raise InputError(where, "not a HEPData table: independent_variables and dependent_variables must be "
+                                    "lists of {header: {name, units}, values: [{value}]}") from None
     else:
         mass_mev, coupling, convention = (_csv if kind == "csv" else _darkcast)(content, where)
     keep = np.isfinite(mass_mev) & (mass_mev > 0) & ~(coupling <= 0)

@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import importlib.util
 import logging
+import multiprocessing
 import re
 import signal
 import subprocess
@@ -128,7 +129,12 @@ class Executor:
     def __enter__(self) -> Executor:
         if self.kind == "processes":
             assert isinstance(self._arg, int)
-            self._pool = ProcessPoolExecutor(max_workers=self._arg, initializer=_worker_setup)
+            # a scan run from a thread other than the main one (a service's worker thread, beside its web server's)
+            # is in a process with other threads, where fork may copy a lock another thread holds: its workers start
+            # from a fork server instead (slower to start, the same results)
+            context = None if threading.current_thread() is threading.main_thread() else \
+                multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(max_workers=self._arg, initializer=_worker_setup, mp_context=context)
         return self
 
     def _own_cluster(self) -> bool:

@@ -16,8 +16,10 @@ Endpoints (JSON unless a file; OpenAPI description at ``/openapi.json``, interac
 
 A bad request is answered 400 (422 for a body that is not JSON) with the library's one-line message naming the
 field; a request body above 64 KiB 413; an unknown job or file 404; a file of a job not done 409; a full queue 503.
-A job runs at most ``max_job_s`` seconds (then failed with that reason). FastAPI (with uvicorn to serve it) is
-the field's common ASGI stack: typed routes, the OpenAPI description for free, and a test client.
+A toy scan estimated beyond ``max_job_s`` seconds is refused (400, ``time``); a job still running past them stops
+at its next finished mass (the limit is checked as masses finish) and is failed with that reason. FastAPI (with
+uvicorn to serve it) is the field's common ASGI stack: typed routes, the OpenAPI description for free, and a test
+client.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from limits.errors import InputError
 from limits.frozen import thaw
 from limits.io.schemas import load_schema
 from limits.physics.models import describe_models
-from limits.service.files import FILES, job_file
+from limits.service.files import FILES, available, job_file
 from limits.service.jobs import MAX_JOB_SECONDS, MAX_QUEUE, REQUEST_FIELDS, JobStore
 
 __all__ = ["MAX_BODY_BYTES", "create_app", "serve"]
@@ -114,15 +116,23 @@ def create_app(service_dir: str | Path, executor: str = "local", *, max_queue: i
     async def submit(request: Request) -> JSONResponse:
         """Submit a scan (the body: schemas/scan-request.schema.json); answers its job id. The library validates
         it (400 naming the field)."""
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return _error(413, "body", f"{len(body)} bytes: at most {MAX_BODY_BYTES}")
+        too_big = _error(413, "body", f"more than {MAX_BODY_BYTES} bytes")
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            return too_big
+        body = b""
+        async for chunk in request.stream():  # never more than the limit held, whatever the client declared
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                return too_big
         try:
             document = json.loads(body or b"{}")
         except UnicodeDecodeError:
             return _error(422, "body", "not UTF-8 text, so not JSON")
         except json.JSONDecodeError as exc:
             return _error(422, "body", f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+        except RecursionError:
+            return _error(422, "body", "JSON nested too deeply for a request")
         if not isinstance(document, dict):
             return _error(422, "body", "a JSON object is expected")
         try:  # validation builds the model and the masses: off the event loop, so other requests are answered
@@ -140,8 +150,7 @@ def create_app(service_dir: str | Path, executor: str = "local", *, max_queue: i
             return _error(404, exc.field, exc.message)
         record = job.record()
         if job.status == "done":
-            here = store.job_dir(job.id)
-            record["files"] = [n for n in FILES if n != "dark_matter.png" or (here / n).is_file()]
+            record["files"] = available(store.job_dir(job.id))
         return JSONResponse(record)
 
     @app.get("/scans/{job_id}/{name}", response_model=None)

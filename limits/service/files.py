@@ -21,6 +21,7 @@ patchset.json          its pyhf patchset: one signal patch per mass
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -42,7 +43,7 @@ from limits.scanning.result import ScanResult
 from limits.workspace.build import workspaces
 from limits.workspace.io import write_workspaces
 
-__all__ = ["FILES", "job_file"]
+__all__ = ["FILES", "available", "job_file", "make_exports"]
 
 DARKCAST_NAME = "na64"
 """The stem of the DarkCast files (a DarkCast limit module's name is its .lmt's)."""
@@ -71,7 +72,30 @@ FILES: dict[str, str] = {
 }
 """Every file a job may have, with its media type."""
 
-_making = threading.Lock()  # two requests for a file not made yet: made once
+_guard = threading.Lock()
+_making: dict[Path, threading.Lock] = {}  # one lock per file being made: made once, other jobs' files meanwhile
+
+
+def _lock_for(path: Path) -> threading.Lock:
+    with _guard:
+        return _making.setdefault(path, threading.Lock())
+
+
+def make_exports(job_dir: Path) -> list[str]:
+    """Write a finished job's text exports (:data:`EXPORTS`, milliseconds each) that its scan can be written as;
+    returns their names. An export the scan's model cannot be written as (DarkCast's single production, say) is
+    left out: :func:`job_file` gives the reason when it is asked for."""
+    made = []
+    for name in EXPORTS:
+        with contextlib.suppress(InputError):
+            job_file(job_dir, name)
+            made.append(name)
+    return made
+
+
+def available(job_dir: Path) -> list[str]:
+    """The files of a finished job, in :data:`FILES` order: those written, and the workspace (built on request)."""
+    return [n for n in FILES if (job_dir / n).is_file() or n in WORKSPACE]
 
 
 def job_file(job_dir: Path, name: str) -> Path:
@@ -88,7 +112,7 @@ def job_file(job_dir: Path, name: str) -> Path:
         return path
     if name not in EXPORTS and name not in WORKSPACE:
         raise InputError("file", f"this scan has no {name}")
-    with _making:
+    with _lock_for(path):
         if not path.is_file():
             result = ScanResult.read(job_dir / "limits.json")
             if name in EXPORTS:
@@ -100,6 +124,8 @@ def job_file(job_dir: Path, name: str) -> Path:
                     tmp.write_text(text)
             else:
                 _write_workspace(result, job_dir)
+    with _guard:  # made: later requests find the file before they look for a lock
+        _making.pop(path, None)
     return path
 
 

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -35,12 +36,15 @@ from typing import Any
 
 from limits.analysis.definition import DEFAULT_ANALYSIS, builtin_analyses, get_analysis
 from limits.errors import InputError
+from limits.io.files import directory_lock
 from limits.physics.models import DEFAULT_MODEL, builtin_names, get_model
 from limits.publish.outputs import scan_to_files
 from limits.reference.curves import ReferenceCurve
 from limits.reference.overlays import check_overlays, overlay_from_text
 from limits.scanning.config import NTOYS_RANGE, ScanConfig
+from limits.scanning.executors import parse_executor
 from limits.scanning.run import toy_scan_estimate
+from limits.service.files import make_exports
 
 __all__ = ["MAX_ATTEMPTS", "MAX_JOB_SECONDS", "MAX_MASSES", "MAX_OVERLAYS", "MAX_QUEUE", "MAX_TOYS", "REQUEST_FIELDS",
            "Job", "JobStore", "request_overlays", "scan_config"]
@@ -120,13 +124,19 @@ def scan_config(request: Mapping[str, Any]) -> ScanConfig:
     if analysis_name not in builtin_analyses():  # a name only: never a path on the service's disk
         raise InputError("analysis", f"{analysis_name!r} is not a built-in analysis ({', '.join(builtin_analyses())})")
     model_spec = request.get("model", DEFAULT_MODEL)
+    if isinstance(model_spec, str) and not model_spec.strip():
+        raise InputError("model", "empty: give a built-in model's name or a model document's YAML/JSON text")
     is_document = isinstance(model_spec, str) and ("\n" in model_spec or model_spec.lstrip().startswith("{"))
     if not (model_spec in builtin_names() or is_document):  # a name or a document's text: never a path
         raise InputError("model", f"{model_spec!r} is neither a built-in model ({', '.join(builtin_names())}) nor a "
                                   "model document's YAML/JSON text")
     analysis = get_analysis(analysis_name)
     model = get_model(model_spec)
-    masses = analysis.masses(request.get("mass_mev"), max_count=MAX_MASSES)
+    mass_mev = request.get("mass_mev")
+    if not (mass_mev is None or isinstance(mass_mev, str) or isinstance(mass_mev, list) and mass_mev and all(
+            isinstance(m, (int, float)) and not isinstance(m, bool) for m in mass_mev)):
+        raise InputError("mass_mev", "a spec 'MIN:MAX:N' or 'm1,m2,...' or a list of numbers (MeV) is expected")
+    masses = analysis.masses(mass_mev, max_count=MAX_MASSES)
     ntoys = request.get("ntoys", 10_000)
     allowed = f"[{NTOYS_RANGE[0]}, {MAX_TOYS}]"  # the library's lower bound, the service's upper one
     if not isinstance(ntoys, int) or isinstance(ntoys, bool):
@@ -186,6 +196,9 @@ class JobStore:
     def __init__(self, service_dir: str | Path, executor: str = "local", max_queue: int = MAX_QUEUE,
                  max_job_s: float = MAX_JOB_SECONDS) -> None:
         self.dir = Path(service_dir)
+        parse_executor(executor)  # a bad spec fails at start, not in every job
+        self._held = contextlib.ExitStack()  # one service per directory: a second would re-run the first's jobs
+        self._held.enter_context(directory_lock(self.dir, "service_dir"))
         (self.dir / "jobs").mkdir(parents=True, exist_ok=True)
         self.executor = executor
         self.max_job_s = max_job_s
@@ -201,6 +214,10 @@ class JobStore:
             self._db.execute("CREATE INDEX IF NOT EXISTS jobs_key ON jobs (cache_key, status)")
             # the table's column order (an upgraded table has the later columns last)
             self._columns = [d[0] for d in self._db.execute("SELECT * FROM jobs LIMIT 0").description]
+            for job_id, digest, request in self._db.execute(  # rows of an earlier version: their cache keys
+                    "SELECT id, digest, request FROM jobs WHERE cache_key = ''").fetchall():
+                self._db.execute("UPDATE jobs SET cache_key = ? WHERE id = ?",
+                                 (_cache_key(digest, json.loads(request)), job_id))
         self.max_queue = max_queue
         # unbounded itself: a restart re-queues every unfinished job; submit() refuses new ones past max_queue
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -234,6 +251,8 @@ class JobStore:
         digest = _inputs_digest(canonical)
         key = _cache_key(digest, request)
         if request.get("method") == "toys" and self._cached(key) is None:
+            if self._queue.qsize() >= self.max_queue:  # before the estimate's CPU is spent on a request refused anyway
+                raise InputError("queue", f"{self.max_queue} jobs are waiting: try again later")
             self._check_toy_time(canonical)
         with self._lock:  # look-up and insert as one step: concurrent identical requests make one job
             row = self._db.execute("SELECT id FROM jobs WHERE cache_key = ? AND status != 'failed' ORDER BY created "
@@ -302,6 +321,12 @@ class JobStore:
                 "cache_hits": self.cache_hits, "waiting": self._queue.qsize(), "executor": self.executor,
                 "max_job_s": self.max_job_s}
 
+    def _public(self, message: str) -> str:
+        """A message for the job's status: one line, the service's own paths replaced by ``<service>``."""
+        for path in {str(self.dir.resolve()), str(self.dir)}:
+            message = message.replace(path, "<service>")
+        return " ".join(message.split())
+
     def _note(self, job_id: str, text: str) -> None:
         """Add ``text`` to a job's message (what the library tells before a long run: a toy scan's estimate)."""
         with self._lock:
@@ -318,7 +343,12 @@ class JobStore:
             job_id = self._queue.get()
             if job_id is None:
                 return
-            self._run(job_id)
+            try:
+                self._run(job_id)
+            except Exception:  # noqa: BLE001 - the database itself failed (locked, full disk): the worker lives on
+                log.exception("job %s could not be run or recorded", job_id)
+                with contextlib.suppress(Exception):
+                    self._set(job_id, "failed", "the service could not record this job (see its log)")
 
     def _progress(self, job_id: str, started: float, note: str) -> Callable[[int, int], None]:
         """The scan's progress callback: records (done, total) masses, and stops a job past its time limit; a job
@@ -327,13 +357,14 @@ class JobStore:
 
         def report(done: int, total: int) -> None:
             with self._lock:
-                if first[0] and note == RESUMED and done > 0:
-                    self._db.execute("UPDATE jobs SET message = ? WHERE id = ?",
-                                     (f"{note}: {done} of {total} masses from its checkpoints", job_id))
+                if first[0] and note == RESUMED and done > 0:  # what the library noted meanwhile stays after it
+                    self._db.execute("UPDATE jobs SET message = ? || substr(message, ?) WHERE id = ?",
+                                     (f"{RESUMED}: {done} of {total} masses from its checkpoints", len(RESUMED) + 1,
+                                      job_id))
                 first[0] = False
                 self._db.execute("UPDATE jobs SET done_masses = ?, total_masses = ?, updated = ? WHERE id = ?",
                                  (done, total, time.time(), job_id))
-            if done < total and self._stopping.is_set():
+            if done < total and self._stopping.is_set():  # (checked after recording: the progress is kept)
                 raise _Stopping
             if done < total and time.monotonic() - started > self.max_job_s:
                 raise JobTimeout("time", f"the job ran past the service's limit of {self.max_job_s:g} s "
@@ -354,15 +385,16 @@ class JobStore:
                                   overlays=request_overlays(job.request), on_progress=report,
                                   notify=lambda text: self._note(job_id, text))
             report(len(saved[0].result.points), len(saved[0].result.points))
+            make_exports(self.job_dir(job_id))  # the text exports now: the status lists only files that exist
         except _Stopping:  # a clean stop: not one of the job's attempts; its checkpoints hold what it did
             with self._lock:
                 self._db.execute("UPDATE jobs SET attempts = attempts - 1 WHERE id = ?", (job_id,))
             self._set(job_id, "queued", STOPPED)
         except InputError as exc:
-            self._set(job_id, "failed", str(exc))
+            self._set(job_id, "failed", self._public(str(exc)))
         except Exception as exc:  # noqa: BLE001 - recorded as the job's reason, the service keeps serving
             log.exception("job %s failed", job_id)
-            self._set(job_id, "failed", f"{type(exc).__name__}: {exc}")
+            self._set(job_id, "failed", self._public(f"{type(exc).__name__}: {exc}"))
         else:
             self._set(job_id, "done", self.get(job_id).message)
 
@@ -385,6 +417,7 @@ class JobStore:
         except queue.Empty:
             pass
         self._queue.put(None)
-        self._worker.join(timeout=600)
+        self._worker.join(timeout=600)  # the running job stops at its next finished mass
         with self._lock:
             self._db.close()
+        self._held.close()
