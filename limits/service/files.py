@@ -120,6 +120,8 @@ def job_file(job_dir: Path, name: str) -> Path:
                     text = EXPORTS[name](result)
                 except InputError as exc:
                     raise InputError("file", f"{name}: {exc.message}") from None
+                except ImportError as exc:  # hepdata.yaml without hepdata_lib: an install without the extra
+                    raise InputError("file", f"{name} needs {exc.name} (pip install 'limits[service]')") from None
                 with atomic_path(path, "file") as tmp:
                     tmp.write_text(text)
             else:
