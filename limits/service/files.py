@@ -22,6 +22,7 @@ patchset.json          its pyhf patchset: one signal patch per mass
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -81,21 +82,28 @@ def _lock_for(path: Path) -> threading.Lock:
         return _making.setdefault(path, threading.Lock())
 
 
-def make_exports(job_dir: Path) -> list[str]:
-    """Write a finished job's text exports (:data:`EXPORTS`, milliseconds each) that its scan can be written as;
-    returns their names. An export the scan's model cannot be written as (DarkCast's single production, say) is
-    left out: :func:`job_file` gives the reason when it is asked for."""
-    made = []
-    for name in EXPORTS:
-        with contextlib.suppress(InputError):
-            job_file(job_dir, name)
-            made.append(name)
-    return made
+DARKCAST = (f"{DARKCAST_NAME}.lmt", f"{DARKCAST_NAME}.py", f"{DARKCAST_NAME}_model.py")
+"""Written when a job finishes, so that its file list is true: the one export a scan can be refused (a model
+DarkCast's single coupling or single production cannot express)."""
+
+
+def make_exports(job_dir: Path, result: ScanResult) -> list[str]:
+    """Write a finished job's DarkCast files (:data:`DARKCAST`) if its scan ``result`` can be written as DarkCast
+    files; returns their names (none: :func:`job_file` gives the reason when one is asked for). Tens of
+    milliseconds; the other exports are made on request."""
+    with contextlib.suppress(InputError):  # e.g. the .lmt written, its limit module refused: the .lmt alone
+        for name in DARKCAST:
+            _write_export(job_dir / name, name, result)
+    return [n for n in DARKCAST if (job_dir / n).is_file()]
 
 
 def available(job_dir: Path) -> list[str]:
-    """The files of a finished job, in :data:`FILES` order: those written, and the workspace (built on request)."""
-    return [n for n in FILES if (job_dir / n).is_file() or n in WORKSPACE]
+    """The files of a finished job, in :data:`FILES` order: those written, and those made on request (the exports
+    other than DarkCast's, hepdata.yaml where hepdata_lib is installed, and the workspace)."""
+    lazy = {n for n in EXPORTS if n not in DARKCAST} | set(WORKSPACE)
+    if importlib.util.find_spec("hepdata_lib") is None:
+        lazy.discard("hepdata.yaml")
+    return [n for n in FILES if (job_dir / n).is_file() or n in lazy]
 
 
 def job_file(job_dir: Path, name: str) -> Path:
@@ -116,19 +124,28 @@ def job_file(job_dir: Path, name: str) -> Path:
         if not path.is_file():
             result = ScanResult.read(job_dir / "limits.json")
             if name in EXPORTS:
-                try:
-                    text = EXPORTS[name](result)
-                except InputError as exc:
-                    raise InputError("file", f"{name}: {exc.message}") from None
-                except ImportError as exc:  # hepdata.yaml without hepdata_lib: an install without the extra
-                    raise InputError("file", f"{name} needs {exc.name} (pip install 'limits[service]')") from None
-                with atomic_path(path, "file") as tmp:
-                    tmp.write_text(text)
+                _write_export(path, name, result)
             else:
                 _write_workspace(result, job_dir)
     with _guard:  # made: later requests find the file before they look for a lock
         _making.pop(path, None)
     return path
+
+
+def _write_export(path: Path, name: str, result: ScanResult) -> None:
+    """Write the export ``name`` of ``result`` to ``path`` (atomically).
+
+    Raises:
+        InputError: ``file``: the library's reason the scan cannot be written so, or a missing optional library.
+    """
+    try:
+        text = EXPORTS[name](result)
+    except InputError as exc:
+        raise InputError("file", f"{name}: {exc.message}") from None
+    except ImportError as exc:  # hepdata.yaml without hepdata_lib: an install without the extra
+        raise InputError("file", f"{name} needs {exc.name} (pip install 'limits[service]')") from None
+    with atomic_path(path, "file") as tmp:
+        tmp.write_text(text)
 
 
 def _write_workspace(result: ScanResult, job_dir: Path) -> None:

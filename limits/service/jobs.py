@@ -385,7 +385,7 @@ class JobStore:
                                   overlays=request_overlays(job.request), on_progress=report,
                                   notify=lambda text: self._note(job_id, text))
             report(len(saved[0].result.points), len(saved[0].result.points))
-            make_exports(self.job_dir(job_id))  # the text exports now: the status lists only files that exist
+            make_exports(self.job_dir(job_id), saved[0].result)  # DarkCast's now: 'files' lists what it has
         except _Stopping:  # a clean stop: not one of the job's attempts; its checkpoints hold what it did
             with self._lock:
                 self._db.execute("UPDATE jobs SET attempts = attempts - 1 WHERE id = ?", (job_id,))
