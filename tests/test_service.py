@@ -407,6 +407,11 @@ def test_a_clean_stop_requeues_the_running_job_without_counting_it(tmp_path):
     while store.get(job.id).done_masses == 0 and time.monotonic() < end:
         time.sleep(0.01)
     store.close()
+    from limits.errors import InputError
+
+    with pytest.raises(InputError) as late:  # a request still in flight when the service stops: 503, not a 500
+        store.submit(REQUEST)
+    assert late.value.field == "queue"
     row = sqlite3.connect(tmp_path / "svc" / "jobs.sqlite").execute(
         "SELECT status, message, attempts, done_masses FROM jobs WHERE id = ?", (job.id,)).fetchone()
     assert row[:3] == ("queued", STOPPED, 0) and 0 < row[3] < 2000, row

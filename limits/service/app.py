@@ -75,7 +75,9 @@ def create_app(service_dir: str | Path, executor: str = "local", *, max_queue: i
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        store.close()  # the running job finishes; queued ones wait in the database for the next start
+        # the running job stops at its next finished mass; it and the queued ones wait in the database for the next
+        # start (joined off the event loop: requests still in flight are answered meanwhile)
+        await run_in_threadpool(store.close)
 
     app = FastAPI(lifespan=lifespan, title="limits: NA64 Z' limit-setting service",
                   description="90% CL limits on a light Z' from NA64's missing-energy data, as the limits package "

@@ -244,6 +244,8 @@ class JobStore:
         Raises:
             InputError: the request is invalid (naming the field), or the queue is full (``queue``).
         """
+        if self._stopping.is_set():
+            raise InputError("queue", "the service is stopping: try again when it is back")
         try:
             canonical = json.dumps(dict(request), sort_keys=True)
         except (TypeError, ValueError) as exc:
