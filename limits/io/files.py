@@ -18,8 +18,7 @@ from limits.errors import InputError
 from limits.io.paths import CHECKPOINTS
 
 __all__ = ["LOCK_FILE", "atomic_path", "atomic_paths", "check_output_dir", "check_output_file", "directory_lock",
-           "yaml_problem",
-           "json_safe", "read_document", "read_json", "yaml_load"]
+           "json_safe", "read_document", "read_json", "yaml_load", "yaml_problem"]
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]

@@ -31,7 +31,7 @@ from limits.analysis.definition import builtin_analyses, get_analysis
 from limits.errors import InputError
 from limits.frozen import thaw
 from limits.io.files import atomic_paths, check_output_file
-from limits.physics.models import Model, get_model
+from limits.physics.models import Model
 from limits.scanning.result import ScanResult
 
 __all__ = ["DARKCAST_NO_LIMIT", "FORMATS", "darkcast_model_text", "darkcast_module_text", "darkcast_text", "export",
@@ -179,7 +179,7 @@ def darkcast_module_text(result: ScanResult, lmt_name: str) -> str:
 
 def _scan_model(result: ScanResult) -> Model:
     """The model of a scan, from the document it records; refused where DarkCast cannot express it."""
-    model = get_model(thaw(result.model_document)) if result.model_document is not None else get_model(result.model)
+    model = result.scan_model()
     if model.epsilon != 0:
         raise InputError("result", f"{result.model} has an absolute kinetic mixing (a coupling not proportional to "
                                    f"{result.coupling}): DarkCast's single global coupling cannot express it; export "

@@ -528,7 +528,7 @@ def hepdata_table_text(result: ScanResult) -> str:
     if not isinstance(result, ScanResult):
         raise InputError("result", f"a {type(result).__name__} is not a ScanResult")
     analysis = get_analysis(result.analysis)
-    model = get_model(thaw(result.model_document)) if result.model_document is not None else get_model(result.model)
+    model = result.scan_model()
     table = _table(hd, analysis, result.model, result, None, model)
     doc: dict[str, list[Any]] = {"independent_variables": [], "dependent_variables": []}
     for var in table.variables:  # hepdata_lib's dicts hold defaultdicts: plain JSON values for the YAML

@@ -24,10 +24,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from limits.errors import InputError
-from limits.frozen import freeze, readonly
+from limits.frozen import freeze, readonly, thaw
 from limits.io.files import atomic_path, atomic_paths, check_output_dir, directory_lock, json_safe, read_json
 from limits.io.paths import LIMITS_CSV, LIMITS_JSON
 from limits.io.schemas import validate
+from limits.physics.models import Model, get_model
 from limits.scanning.point import MassLimit
 from limits.stats.interface import BAND_LABELS, CLsScan
 
@@ -210,6 +211,15 @@ class ScanResult:
     def excluded_intervals(self) -> list[list[tuple[float, float]]]:
         """Per mass, the observed excluded coupling intervals (lo, hi); hi = inf where the region is open above."""
         return [list(p.excluded_intervals_obs or ()) for p in self.points]
+
+    def scan_model(self) -> Model:
+        """The model the limits are of: rebuilt from the document the scan records (a user's model as much as a
+        built-in), or, for a result without one, the built-in model of its name.
+
+        Raises:
+            InputError: a result without a document whose model is not a built-in (``model``).
+        """
+        return get_model(thaw(self.model_document)) if self.model_document is not None else get_model(self.model)
 
     def __len__(self) -> int:
         return len(self.points)

@@ -29,9 +29,7 @@ from pathlib import Path
 
 from limits.analysis.definition import get_analysis
 from limits.errors import InputError
-from limits.frozen import thaw
 from limits.io.files import atomic_path
-from limits.physics.models import get_model
 from limits.publish.export import (
     darkcast_model_text,
     darkcast_module_text,
@@ -150,5 +148,5 @@ def _write_export(path: Path, name: str, result: ScanResult) -> None:
 
 def _write_workspace(result: ScanResult, job_dir: Path) -> None:
     """BkgOnly.json and patchset.json of the scan's analysis, model and masses."""
-    model = get_model(thaw(result.model_document)) if result.model_document is not None else get_model(result.model)
+    model = result.scan_model()
     write_workspaces(workspaces(get_analysis(result.analysis), model, result.mass_mev), job_dir, "file")

@@ -252,35 +252,44 @@ class JobStore:
             raise InputError("request", f"must hold JSON values only ({exc})") from None
         digest = _inputs_digest(canonical)
         key = _cache_key(digest, request)
-        if request.get("method") == "toys" and self._cached(key) is None:
-            if self._queue.qsize() >= self.max_queue:  # before the estimate's CPU is spent on a request refused anyway
-                raise InputError("queue", f"{self.max_queue} jobs are waiting: try again later")
-            self._check_toy_time(canonical)
+        if request.get("method") == "toys":
+            with self._lock:
+                cached = self._cached(key)
+            if cached is None:
+                self._check_room()  # before the estimate's CPU is spent on a request refused anyway
+                self._check_toy_time(canonical)
         with self._lock:  # look-up and insert as one step: concurrent identical requests make one job
-            row = self._db.execute("SELECT id FROM jobs WHERE cache_key = ? AND status != 'failed' ORDER BY created "
-                                   "LIMIT 1", (key,)).fetchone()
-            if row is not None:
+            found = self._cached(key)
+            if found is not None:
                 self.cache_hits += 1
-                job_id = row[0]
+                job_id = found
             else:
-                if self._queue.qsize() >= self.max_queue:
-                    raise InputError("queue", f"{self.max_queue} jobs are waiting: try again later")
+                self._check_room()
                 job_id = uuid.uuid4().hex
                 self._queue.put_nowait(job_id)  # the worker reads the row after this lock is released
                 now = time.time()
                 self._db.execute("INSERT INTO jobs (id, digest, request, status, message, created, updated, "
                                  "cache_key) VALUES (?, ?, ?, 'queued', '', ?, ?, ?)",
                                  (job_id, digest, canonical, now, now, key))
-        if row is not None:
+        if found is not None:
             log.info("request answered by job %s (same inputs)", job_id)
         return self.get(job_id)
 
     def _cached(self, key: str) -> str | None:
-        """The id of the job with these inputs and overlays that is not failed, if any."""
-        with self._lock:
-            row = self._db.execute("SELECT id FROM jobs WHERE cache_key = ? AND status != 'failed' LIMIT 1",
-                                   (key,)).fetchone()
+        """The id of the oldest job with these inputs and overlays that is not failed, if any (the caller holds the
+        lock)."""
+        row = self._db.execute("SELECT id FROM jobs WHERE cache_key = ? AND status != 'failed' ORDER BY created "
+                               "LIMIT 1", (key,)).fetchone()
         return None if row is None else str(row[0])
+
+    def _check_room(self) -> None:
+        """Refuse a new job while :attr:`max_queue` wait.
+
+        Raises:
+            InputError: ``queue``.
+        """
+        if self._queue.qsize() >= self.max_queue:
+            raise InputError("queue", f"{self.max_queue} jobs are waiting: try again later")
 
     def _check_toy_time(self, canonical_request: str) -> None:
         """Refuse a toy scan whose estimated time (:func:`limits.scanning.run.toy_scan_estimate`, a few toys timed
