@@ -269,6 +269,7 @@ def test_a_full_queue_is_503_and_a_restart_runs_every_unfinished_job(tmp_path):
         assert [j["message"] for j in jobs] == [""] * 3  # queued, never started: nothing was resumed
 
 
+@pytest.mark.slow  # toys timed: run by .ci/run's slow line; the default suite stays under 2 min
 def test_a_toy_job_tells_its_estimated_time(tmp_path):
     with TestClient(create_app(tmp_path / "svc")) as client:
         job = _done(client, client.post("/scans", json={**REQUEST, "mass_mev": "10", "method": "toys",
@@ -342,6 +343,7 @@ def test_random_requests_get_an_answer_never_a_server_error(tmp_path):
         check()
 
 
+@pytest.mark.slow  # toys timed: run by .ci/run's slow line; the default suite stays under 2 min
 def test_a_toy_scan_estimated_past_the_time_limit_is_refused_at_once(tmp_path):
     """The library's estimate (a few toys timed here) against the limit: 2000 masses x 10^5 toys take minutes on
     any machine (~250 s measured on the development machine), so a 5 s limit refuses it with a 4xx; a small toy scan
