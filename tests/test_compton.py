@@ -37,6 +37,27 @@ def test_shells_hold_lead_electrons_each_normalised():
     np.testing.assert_allclose(cdf[:, 1], 0.5) and np.testing.assert_allclose(cdf[:, [0, 2]], [[0, 1]] * 24, atol=1e-9)
 
 
+def test_each_shell_is_asked_at_its_own_momenta():
+    """shell_cdf gives shell i's CDF at p_z[i]: two hydrogenic 1s shells of different widths p0, whose profile
+    J = (8 / 3 pi p0) (1 + (p/p0)^2)^-3 (the module's tail is its large-p limit) is integrated here by quad."""
+    from scipy.integrate import quad
+
+    p_au = np.linspace(0.0, 100.0, 40001)
+    p0 = np.array([0.7, 3.0])  # a.u.
+    j = 8.0 / (3.0 * np.pi * p0[:, None]) * (1.0 + (p_au[None, :] / p0[:, None]) ** 2) ** -3
+    two = ComptonProfiles(("narrow", "wide"), np.ones(2), np.zeros(2), p_au, j)
+
+    def expected(i, q_au):
+        half = quad(lambda q: 8.0 / (3.0 * np.pi * p0[i]) * (1.0 + (q / p0[i]) ** 2) ** -3, 0.0, abs(q_au))[0]
+        return 0.5 + np.sign(q_au) * half
+
+    q_au = np.array([[-150.0, -2.0, 0.0, 0.5, 1.5, 120.0], [-3.0, 0.1, 2.0, 6.0, 40.0, 300.0]])
+    got = two.shell_cdf(q_au * AU_MOMENTUM_GEV)
+    want = [[expected(i, q) for q in row] for i, row in enumerate(q_au)]
+    np.testing.assert_allclose(got, want, atol=2e-6)
+    assert np.array_equal(got, [two.cdf(row * AU_MOMENTUM_GEV)[i] for i, row in enumerate(q_au)])
+
+
 def test_kinetic_energies_exceed_the_exponential_model():
     # detector.md §2: sum n_i B_i = 356 keV (the exponential model's total kinetic energy) vs >= 518 keV from the
     # Hartree-Fock profiles; outer shells: <T>/B of 2.5-12 (N), ~20 for 6s/6p

@@ -73,21 +73,27 @@ class ComptonProfiles:
 
     def cdf(self, p_z_gev: ArrayLike) -> np.ndarray:
         """P(p_z' < p_z) for every shell: shape (n_shells,) + p_z.shape; p_z in GeV."""
-        p = np.asarray(p_z_gev, dtype=float) / AU_MOMENTUM_GEV
-        core, tail = self._half_cdf
-        a = np.abs(p)
-        flat = a.ravel()
-        inside = np.stack([np.interp(np.minimum(flat, self.p_au[-1]), self.p_au, row) for row in core])
-        beyond = np.clip(flat / self.p_au[-1], 1.0, None) ** (1.0 - TAIL_POWER)  # tail fraction left beyond |p|
-        half = np.where(flat[None, :] <= self.p_au[-1], inside, core[:, -1:] + tail[:, None] * (1.0 - beyond))
-        signed = np.where(np.ravel(p)[None, :] >= 0, 0.5 + half, 0.5 - half)
-        return signed.reshape((len(self.shells),) + a.shape)
+        p = np.asarray(p_z_gev, dtype=float)
+        return np.stack([self._shell_cdf(i, p) for i in range(len(self.shells))])
 
     def shell_cdf(self, p_z_gev: ArrayLike) -> np.ndarray:
         """P(p_z' < p_z) of shell i at ``p_z_gev[i]``: the argument has a leading axis over the shells (each shell
         its own momenta, e.g. shifted by its binding energy); same shape back."""
         p = np.asarray(p_z_gev, dtype=float)
-        return np.stack([self.cdf(p[i])[i] for i in range(len(self.shells))])
+        return np.stack([self._shell_cdf(i, p[i]) for i in range(len(self.shells))])
+
+    def _shell_cdf(self, i: int, p_z_gev: np.ndarray) -> np.ndarray:
+        """P(p_z' < p_z) of shell ``i`` alone (p_z in GeV, any shape): the table's integral inside |p_z| <= 100 a.u.,
+        the p^-6 tail beyond, J even in p_z. One shell at a time: the annihilation fold asks each shell at its own
+        momenta, and evaluating every shell there would cost n_shells times as much."""
+        p = p_z_gev / AU_MOMENTUM_GEV
+        core, tail = self._half_cdf
+        p_end = self.p_au[-1]
+        a = np.abs(p)
+        inside = np.interp(np.minimum(a, p_end), self.p_au, core[i])
+        beyond = np.clip(a / p_end, 1.0, None) ** (1.0 - TAIL_POWER)  # tail fraction left beyond |p|
+        half = np.where(a <= p_end, inside, core[i, -1] + tail[i] * (1.0 - beyond))
+        return np.asarray(np.where(p >= 0, 0.5 + half, 0.5 - half))
 
     def mean_kinetic_energy_kev(self) -> np.ndarray:
         """<T> = <p^2>/2m_e per shell in keV, with <p^2> = 3 <p_z^2> (isotropy), non-relativistic: a check against
