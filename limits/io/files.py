@@ -18,7 +18,7 @@ from limits.errors import InputError
 from limits.io.paths import CHECKPOINTS
 
 __all__ = ["LOCK_FILE", "atomic_path", "atomic_paths", "check_output_dir", "check_output_file", "directory_lock",
-           "json_safe", "read_document", "read_json", "yaml_load", "yaml_problem"]
+           "json_safe", "parse_document", "read_document", "read_json", "yaml_load", "yaml_problem"]
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -109,13 +109,24 @@ def read_document(path: str | os.PathLike, field: str) -> Any:
         field: the argument that named the file, e.g. ``"model"`` (the CLI names its option).
     """
     p = Path(path)
-    text = read_text_file(p, field)
+    return parse_document(read_text_file(p, field), field, f"{p} is malformed")
+
+
+def parse_document(text: str, field: str, malformed: str) -> Any:
+    """Parse YAML or JSON text with :func:`yaml_load` (a file's, a model or a table given as text); text that does
+    not parse raises InputError naming ``field``: ``malformed`` (what the text is and that it is bad), then where
+    and what the problem is (:func:`yaml_problem`).
+
+    Example:
+        >>> parse_document("a: 1", "model", "the model text is not valid YAML/JSON")
+        {'a': 1}
+    """
     try:
         return yaml_load(text)
     except RecursionError:
-        raise InputError(field, f"{p} is nested too deeply to be an input file") from None
+        raise InputError(field, f"{malformed}: nested too deeply to be an input document") from None
     except yaml.YAMLError as exc:
-        raise InputError(field, f"{p} is malformed{yaml_problem(exc)}") from None
+        raise InputError(field, f"{malformed}{yaml_problem(exc)}") from None
 
 
 def yaml_problem(exc: Exception) -> str:

@@ -25,7 +25,7 @@ import numpy as np
 from limits import constants as C
 from limits.errors import InputError
 from limits.frozen import freeze, frozen_cache, thaw
-from limits.io.files import read_document, yaml_load, yaml_problem
+from limits.io.files import parse_document, read_document, yaml_load
 from limits.io.schemas import validate
 from limits.physics.mixing import loop_mixing, running_ratio
 
@@ -385,12 +385,7 @@ def _looks_like_document(text: str) -> bool:
 
 def _inline_document(text: str, field: str) -> Any:
     """The mapping a model given as text holds (YAML, of which JSON is a part)."""
-    import yaml  # where used: importing the module stays light
-
-    try:
-        doc = yaml_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(field, f"the model text is not valid YAML/JSON{yaml_problem(exc)}") from None
+    doc = parse_document(text, field, "the model text is not valid YAML/JSON")
     if not isinstance(doc, Mapping):
         raise InputError(field, f"the model text holds a {type(doc).__name__}, not a model document (a mapping)")
     return doc

@@ -38,11 +38,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from limits import constants as C
 from limits.errors import InputError
-from limits.io.files import read_document, read_text_file, yaml_load, yaml_problem
+from limits.io.files import parse_document, read_document, read_text_file
 from limits.reference.curves import ReferenceCurve
 
 __all__ = ["COUPLINGS", "OVERLAY_SUFFIXES", "OverlaySpec", "check_overlays", "overlay_from_text", "read_overlay",
@@ -114,14 +113,8 @@ def overlay_from_text(text: str, fmt: str, label: str, field: str = "overlay") -
         raise InputError(field, f"an overlay needs its text and a label of 1-{LABEL_CHARS} characters on one line, "
                                 f"without '$' (the figure's legend would read it as mathtext), got {str(label)[:40]!r}")
     where = f"{field} {label}"
-    content: Any = text
-    if fmt == "hepdata":
-        try:
-            content = yaml_load(text)  # as an input file: no aliases, bounded nesting
-        except yaml.YAMLError as exc:
-            raise InputError(where, f"not YAML{yaml_problem(exc)}") from None
-        except RecursionError:
-            raise InputError(where, "nested too deeply to be a HEPData table") from None
+    # a HEPData table parsed as an input file is: no aliases, bounded nesting
+    content: Any = parse_document(text, where, "not YAML") if fmt == "hepdata" else text
     entry = {"name": label, "label": label, "file": label, "format": fmt, "source": f"overlay text {label!r}"}
     return _curve(fmt, content, entry, where, field)
 
